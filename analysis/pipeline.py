@@ -1,0 +1,139 @@
+"""Build Guth's spaCy pipeline once per process and register its components."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from . import _lexicon
+
+BATCH_SIZE = 1000
+
+# Words after which the next word is very likely a person's name.
+_NAME_CUES = frozenset(
+    """called named name's mr mrs ms miss dr sir mx mister""".split()
+)
+_RELATION_CUES = frozenset(
+    """friend pal mate bestie brother sister bro sis cousin mum mam mom mummy dad daddy stepdad stepmum
+    teacher boyfriend girlfriend partner son daughter wean husband wife gran granny papa nana auntie aunt
+    uncle worker neighbour carer keyworker""".split()
+)
+_SENT_END = frozenset({".", "!", "?", ":", ";", '"', "(", ")", "-", "*", "•", "…"})
+_NEXT_VERBS = frozenset(
+    """and said says is was has had keeps kept told tells hit hits called calls who does did""".split()
+)
+
+
+def _is_title(text: str) -> bool:
+    return len(text) > 1 and text[0].isupper() and not text.isupper()
+
+
+@Language.factory(
+    "guth_name_tagger_v1",
+    assigns=["doc.spans"],
+    default_config={"spans_key": "guth_names"},
+)
+def make_name_tagger(nlp: Language, name: str, spans_key: str) -> NameTagger:
+    """Create the component that marks likely personal names in doc.spans[spans_key]."""
+    return NameTagger(spans_key)
+
+
+class NameTagger:
+    """Mark people's names using capitalisation, a given-name list and context cues.
+
+    There is no statistical NER in a blank pipeline, so this leans to recall: a capitalised word
+    mid-sentence that is not ordinary vocabulary is treated as a name.
+    """
+
+    def __init__(self, spans_key: str = "guth_names") -> None:
+        self.spans_key = spans_key
+        self.common = _lexicon.common_words()
+        self.first = _lexicon.first_names()
+        self.known = _lexicon.known_proper()
+
+    def _is_name(self, doc: Doc, i: int) -> bool:
+        tok = doc[i]
+        text = tok.text
+        if not (tok.is_alpha or re.fullmatch(r"[A-Za-z]+['’-][A-Za-z]+", text)):
+            return False
+        low = tok.lower_
+        if low in self.known or len(text) < 2 or (text.isupper() and len(text) > 1):
+            return False
+        title = _is_title(text)
+        is_first = low in self.first
+        is_common = low in self.common
+        prev = doc[i - 1] if i > 0 else None
+        sent_start = prev is None or prev.text in _SENT_END or "\n" in prev.text_with_ws
+        if prev is not None:
+            pl = prev.lower_
+            cue = pl in _NAME_CUES or (pl in _RELATION_CUES and (title or not is_common))
+            if pl == "is" and i >= 2 and doc[i - 2].lower_ == "name":
+                cue = True
+            if pl == "im" or (pl in {"'m", "am"} and i >= 2 and doc[i - 2].lower_ == "i"):
+                cue = cue or (title and not is_common)
+            if cue and low not in _lexicon.STOPWORDS and (title or is_first or not is_common):
+                return True
+        if title:
+            if not sent_start:
+                return is_first or not is_common
+            if is_first and not is_common:
+                return True
+            if not is_common and i + 1 < len(doc):
+                nxt = doc[i + 1]
+                return nxt.lower_ in _NEXT_VERBS or (_is_title(nxt.text) and nxt.lower_ not in self.common)
+            return False
+        return is_first and not is_common
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans: list[Span] = []
+        i = 0
+        n = len(doc)
+        while i < n:
+            if self._is_name(doc, i):
+                j = i + 1
+                # Surnames and double-barrelled names: following capitalised words.
+                while j < n and _is_title(doc[j].text) and doc[j].lower_ not in self.known and doc[j].is_alpha:
+                    j += 1
+                spans.append(Span(doc, i, j, label="NAME"))
+                i = j
+            else:
+                i += 1
+        doc.spans[self.spans_key] = spans
+        return doc
+
+
+@lru_cache(maxsize=1)
+def get_nlp() -> Language:
+    """Return the process-wide pipeline: blank English, lookup lemmatizer, name tagger."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.add_pipe("guth_name_tagger_v1")
+    nlp.initialize()
+    return nlp
+
+
+def pipe(texts: Iterable[str], batch_size: int = BATCH_SIZE) -> Iterator[Doc]:
+    """Run the cached pipeline over texts in batches."""
+    return get_nlp().pipe(texts, batch_size=batch_size)
+
+
+@lru_cache(maxsize=1)
+def get_tokenizer_nlp() -> Language:
+    """Return a pipeline with only the lemmatizer (for features, where names are irrelevant)."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+def lemma_strings(texts: Iterable[str], batch_size: int = BATCH_SIZE) -> list[str]:
+    """Return each text as a space-joined string of lowercase lemmas (punctuation dropped)."""
+    out = []
+    for doc in get_tokenizer_nlp().pipe(texts, batch_size=batch_size):
+        out.append(" ".join(t.lemma_.lower() for t in doc if not (t.is_punct or t.is_space)))
+    return out
