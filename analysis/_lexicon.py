@@ -64,5 +64,6 @@ STOPWORDS = frozenset(
     until up very was wasn't we we'd we'll we're we've were weren't what what's when when's where where's which
     while who who's whom why why's with won't would wouldn't you you'd you'll you're you've your yours yourself
     yourselves also just really get got would could will shall may might must etc im ive dont cant wont
+    nothing never much many always really everywhere everything anything something need needs want wants like good great bad better best lot also even well make go come use thing way day time get say think know see take give one two new
     be do have 's n't 're 've 'll 'd 'm -PRON- lot lots thing things""".split()
 )
