@@ -1,0 +1,45 @@
+"""Guth's analysis library: redact, screen, theme, trace and evaluate free-text answers.
+
+Pure Python on a blank spaCy English pipeline (lookup lemmatizer): plain text in, dataclasses out,
+no web framework or database, nothing downloaded at run time.
+"""
+
+from .codebook import Codebook, CodebookError, Theme, load_default_codebook
+from .emergent import EmergentTheme, propose_emergent
+from .evaluate import Evaluation, ThemeScore, evaluate
+from .pipeline import get_nlp
+from .redact import RedactedSpan, Redaction, redact, redact_many
+from .screen import CATEGORIES, Screening, screen, screen_many
+from .sentiment import sentiment, stance
+from .themer import ThemeAssignment, Themer
+from .trace import Priority, find_gaps, load_priorities, trace, trace_themes
+
+__all__ = [
+    "CATEGORIES",
+    "Codebook",
+    "CodebookError",
+    "EmergentTheme",
+    "Evaluation",
+    "Priority",
+    "RedactedSpan",
+    "Redaction",
+    "Screening",
+    "Theme",
+    "ThemeAssignment",
+    "ThemeScore",
+    "Themer",
+    "evaluate",
+    "find_gaps",
+    "get_nlp",
+    "load_default_codebook",
+    "load_priorities",
+    "propose_emergent",
+    "redact",
+    "redact_many",
+    "screen",
+    "screen_many",
+    "sentiment",
+    "stance",
+    "trace",
+    "trace_themes",
+]

@@ -139,9 +139,10 @@ class Themer:
     @staticmethod
     def _probs(models: list, x: sp.csr_matrix, prior: np.ndarray) -> np.ndarray:
         out = np.empty((x.shape[0], len(models)))
+        fallback = _untrained(prior) if any(m is None for m in models) else None
         for k, m in enumerate(models):
             if m is None:
-                out[:, k] = squash(prior[:, k])
+                out[:, k] = fallback[:, k]
             elif isinstance(m, float):
                 out[:, k] = m
             else:
