@@ -272,7 +272,16 @@ def load_definition(source: str | Path | Mapping[str, Any]) -> ConsultationDefin
     )
 
 
+class _PlainDumper(yaml.SafeDumper):
+    """Write shared parts out in full: planners edit plain YAML, not anchors and aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def dump_definition(defn: ConsultationDefinition | Mapping[str, Any]) -> str:
     """Return ``defn`` as YAML that :func:`load_definition` reads back to the same definition."""
     data = defn.to_dict() if isinstance(defn, ConsultationDefinition) else copy.deepcopy(dict(defn))
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
+    return yaml.dump(
+        data, Dumper=_PlainDumper, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False
+    )
