@@ -1,0 +1,63 @@
+"""Guth: consultation for Children's Services Plans."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from .config import config_for
+
+__version__ = "0.1.0"
+
+
+def create_app(config: dict[str, Any] | type | None = None) -> Flask:
+    """Create and configure an instance of the application."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_for(os.environ.get("GUTH_ENV")))
+    if isinstance(config, dict):
+        app.config.from_mapping(config)
+    elif config is not None:
+        app.config.from_object(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from . import models  # noqa: F401  (register the tables)
+    from .extensions import babel, csrf, db, login_manager, migrate
+    from .i18n import select_locale
+
+    db.init_app(app)
+    with app.app_context():
+        from .extensions import init_sqlite_pragmas
+
+        init_sqlite_pragmas(db.engine)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+
+    from .auth import init_login
+
+    init_login(app, login_manager)
+
+    from . import admin, auth, core, orgs, planner, public, respond, tsi
+
+    for module in (core, auth, admin, respond, orgs, tsi, planner, public):
+        app.register_blueprint(module.bp)
+
+    from . import errors, security
+
+    errors.init_app(app)
+    security.init_app(app)
+
+    from . import cli
+
+    cli.init_app(app)
+
+    if app.config["JOBS_MODE"] == "celery":
+        from .celery_app import init_celery
+
+        init_celery(app)
+
+    from . import tasks  # noqa: F401  (register background jobs)
+
+    return app

@@ -1,0 +1,61 @@
+# Guth: `make demo` serves the fictional Glenbrae demo; `make test` runs every test.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := consult
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+.PHONY: demo test venv translations compile-translations system-deps node lint serve clean-demo
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q -c constraints.txt -e '.[test]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+compile-translations: venv
+	$(BIN)/pybabel compile -f -d translations --statistics 2>&1 | tail -n 4
+
+# Extract strings, update every catalogue, compile.
+translations: venv
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --project Guth \
+	  --copyright-holder "Guth contributors" -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(MAKE) compile-translations
+
+# The demo: SQLite in instance/, fictional data, analysis run, served by gunicorn.
+demo: venv compile-translations
+	GUTH_DEMO=1 $(BIN)/flask db upgrade
+	GUTH_DEMO=1 $(BIN)/flask demo
+	@echo "Guth demo: http://127.0.0.1:$(PORT)   (Ctrl-C to stop)"
+	GUTH_DEMO=1 $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 8 --access-logfile - \
+	  --access-logformat '%(m)s %(U)s %(s)s %(M)sms' 'consult:create_app()'
+
+clean-demo:
+	rm -f instance/guth.db instance/guth.db-wal instance/guth.db-shm
+
+# System packages the browser and database tests need (only when root and apt-get exist).
+system-deps:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  need=""; \
+	  command -v chromium >/dev/null || need="$$need chromium"; \
+	  dpkg -s fonts-noto-core >/dev/null 2>&1 || need="$$need fonts-noto-core fonts-dejavu-core"; \
+	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql"; \
+	  command -v redis-server >/dev/null || need="$$need redis-server"; \
+	  if [ -n "$$need" ]; then echo "Installing:$$need"; apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$need >/dev/null; fi; \
+	else echo "Not root: make sure chromium, postgresql and redis-server are installed"; fi
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-fund --no-audit --loglevel=error
+	touch $@
+
+node: node_modules/.installed
+
+test: system-deps venv node compile-translations
+	$(BIN)/python scripts/run_tests.py
+
+lint: venv
+	$(BIN)/ruff check .

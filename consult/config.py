@@ -1,0 +1,90 @@
+"""Configuration classes, chosen by the GUTH_ENV environment variable."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+def normalise_database_url(url: str) -> str:
+    """Return a SQLAlchemy URL that uses psycopg 3 for PostgreSQL."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'guth.db'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    WTF_CSRF_TIME_LIMIT = 6 * 3600
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+    LANGUAGES = ["en", "gd", "ar", "pl", "uk"]
+    RTL_LANGUAGES = ["ar"]
+    # Background jobs: "thread" runs in this process in the background, "sync" runs at once
+    # (tests), "celery" hands the job to workers through CELERY_BROKER_URL.
+    JOBS_MODE = "celery" if os.environ.get("CELERY_BROKER_URL") else os.environ.get("JOBS_MODE", "thread")
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL")
+    CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    DEMO = os.environ.get("GUTH_DEMO") == "1"
+    SUPPRESSION_THRESHOLD = 5
+    STAFF_IDLE_MINUTES = 30
+    STAFF_ABSOLUTE_HOURS = 12
+
+
+class DevelopmentConfig(Config):
+    """Local development and the demo: SQLite, jobs in a background thread."""
+
+    ENV_NAME = "development"
+
+
+class TestingConfig(Config):
+    """Tests: a throwaway database, jobs run at once."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
+    JOBS_MODE = "sync"
+    WTF_CSRF_ENABLED = True
+    SECRET_KEY = "testing-secret"
+
+
+class ProductionConfig(Config):
+    """Production: secrets and database must come from the environment."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(env_name: str | None) -> type[Config]:
+    """Return the config class for an environment name (default development)."""
+    name = (env_name or "development").lower()
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ValueError(f"Unknown GUTH_ENV {env_name!r}; choose one of {sorted(CONFIGS)}") from None

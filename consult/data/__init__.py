@@ -1,0 +1,1 @@
+"""The data layer: the only code that queries the database. Views call these functions."""

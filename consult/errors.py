@@ -1,0 +1,74 @@
+"""Clear, translated error pages with the right status: never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: (_l("Something was wrong with that request"), _l("Please go back and try again.")),
+    403: (_l("You cannot see this page"), _l("Your account does not have permission to see this page.")),
+    404: (_l("Page not found"), _l("If you typed the web address, check it is correct.")),
+    405: (_l("That did not work"), _l("Please go back and try again.")),
+    413: (_l("That file is too big"), _l("Please go back and choose a smaller file.")),
+    429: (
+        _l("Too many tries"),
+        _l("You have tried too many times in a short time. Please wait a minute and try again."),
+    ),
+    500: (_l("Sorry, something went wrong"), _l("We have not lost what you already saved. Please try again.")),
+    503: (
+        _l("Sorry, please try again"),
+        _l("Guth is busy or restarting. What you already saved is safe. Please try again in a minute."),
+    ),
+}
+
+
+def render_error(status: int, title=None, body=None):  # type: ignore[no-untyped-def]
+    """Render the error page for a status code."""
+    default_title, default_body = MESSAGES.get(status, MESSAGES[500])
+    return (
+        render_template("error.html", status=status, title=title or default_title, body=body or default_body),
+        status,
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Register the error handlers."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):  # type: ignore[no-untyped-def]
+        return render_error(
+            400,
+            _l("Your session timed out"),
+            _l("For your safety this page expired. Go back, reload the page and try again. Nothing you saved is lost."),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+        if exc.code is None or exc.code < 400:
+            return exc
+        return render_error(exc.code)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(exc: OperationalError):  # type: ignore[no-untyped-def]
+        db.session.rollback()
+        log.warning("database unavailable: %s", type(exc.orig).__name__)
+        return render_error(503)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+        log.exception("unhandled error")
+        try:
+            db.session.rollback()
+        except Exception:  # the database may be what failed
+            pass
+        return render_error(500)

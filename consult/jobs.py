@@ -1,0 +1,108 @@
+"""One interface for background work: in a thread, at once, or on Celery workers.
+
+Job functions are registered with @job("kind") and receive (params, progress), where
+progress(fraction, message) records how far they have got so a page can show it. Every job
+must be safe to run again on the same data.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app
+
+from .extensions import db
+from .models import Job
+from .models._base import utcnow
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[float, str], None]
+JobFunction = Callable[[dict[str, Any], Progress], dict[str, Any] | None]
+REGISTRY: dict[str, JobFunction] = {}
+
+
+def job(kind: str) -> Callable[[JobFunction], JobFunction]:
+    """Register a function as the runner for a kind of job."""
+
+    def register(fn: JobFunction) -> JobFunction:
+        REGISTRY[kind] = fn
+        return fn
+
+    return register
+
+
+def enqueue(kind: str, **params: Any) -> Job:
+    """Record a job, commit it, and start it the configured way; return the Job row."""
+    if kind not in REGISTRY:
+        raise KeyError(f"No job registered for {kind!r}")
+    row = Job(id=str(uuid.uuid4()), kind=kind, params=params, state="queued")
+    db.session.add(row)
+    db.session.commit()
+    mode = current_app.config["JOBS_MODE"]
+    if mode == "sync":
+        run_job(row.id)
+    elif mode == "celery":
+        from .celery_app import run_job_task
+
+        run_job_task.delay(row.id)
+    else:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        threading.Thread(target=_run_in_app, args=(app, row.id), daemon=True, name=f"job-{kind}").start()
+    return row
+
+
+def _run_in_app(app: Flask, job_id: str) -> None:
+    with app.app_context():
+        run_job(job_id)
+
+
+def get_job(job_id: str) -> Job | None:
+    """Return a job by id, or None."""
+    return db.session.get(Job, job_id)
+
+
+def run_job(job_id: str) -> None:
+    """Run a recorded job to the end, recording progress, result and failure."""
+    row = db.session.get(Job, job_id)
+    if row is None:
+        log.warning("job %s not found", job_id)
+        return
+    if row.state == "done":
+        return
+    row.state, row.started_at, row.progress, row.message = "running", utcnow(), 0.0, ""
+    db.session.commit()
+
+    def progress(fraction: float, message: str = "") -> None:
+        row.progress = max(0.0, min(1.0, float(fraction)))
+        row.message = message
+        db.session.commit()
+
+    try:
+        result = REGISTRY[row.kind](dict(row.params), progress) or {}
+    except Exception as exc:  # a failed job must be recorded, never lost
+        db.session.rollback()
+        row = db.session.get(Job, job_id)
+        assert row is not None
+        row.state, row.finished_at = "failed", utcnow()
+        row.message = type(exc).__name__
+        db.session.commit()
+        log.exception("job %s (%s) failed", job_id, row.kind)
+        if current_app.config.get("TESTING") and current_app.config["JOBS_MODE"] == "sync":
+            raise
+        return
+    row.state, row.progress, row.finished_at, row.result = "done", 1.0, utcnow(), result
+    db.session.commit()
+
+
+@job("noop")
+def _noop(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """Count to a number, reporting progress: used to check the job system end to end."""
+    steps = int(params.get("steps", 3))
+    for i in range(steps):
+        progress((i + 1) / steps, f"step {i + 1} of {steps}")
+    return {"steps": steps}

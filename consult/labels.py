@@ -1,0 +1,44 @@
+"""Translated labels for stored codes (statuses, audiences, channels)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "open": _l("Open"),
+    "closed": _l("Closed"),
+    "published": _l("Published"),
+}
+JOB_STATE_LABELS = {
+    "queued": _l("Waiting to start"),
+    "running": _l("Running"),
+    "done": _l("Done"),
+    "failed": _l("Failed"),
+}
+AUDIENCE_LABELS = {
+    "child_5_8": _l("Children aged 5 to 8"),
+    "child_8_11": _l("Children aged 8 to 11"),
+    "young_12_17": _l("Young people aged 12 to 17"),
+    "parent_carer": _l("Parents and carers"),
+    "organisation": _l("Organisations"),
+    "social_landlord": _l("Social landlords"),
+    "other_provider": _l("Other service providers"),
+}
+CHANNEL_LABELS = {
+    "online_form": _l("Online form"),
+    "online_chat": _l("Online chat"),
+    "paper": _l("Paper"),
+    "event": _l("Event"),
+    "group": _l("Group discussion"),
+}
+
+
+def status_label(code: str) -> str:
+    """Return the translated label for a consultation status."""
+    return str(STATUS_LABELS.get(code, code))
+
+
+def job_state_label(code: str) -> str:
+    """Return the translated label for a job state."""
+    return str(JOB_STATE_LABELS.get(code, code))

@@ -1,0 +1,28 @@
+"""Typed SQLAlchemy models, one module per aggregate."""
+
+from .consultation import AUDIENCES, CHILD_AUDIENCES, ORG_AUDIENCES, AudienceVariant, Consultation, Question
+from .job import Job
+from .organisation import (
+    ORG_TYPES,
+    Contact,
+    DraftEdit,
+    Invitation,
+    Organisation,
+    OutboxEmail,
+    Reminder,
+    SectorPoint,
+    SectorResponse,
+)
+from .partnership import Area, Partnership, PopulationCount
+from .plan import SHANARRI, Plan, PlanAction, Priority
+from .response import CHANNELS, Answer, Response, SafeguardingFlag
+from .theme import Action, Coding, Theme, ThemePriority
+from .user import ROLES, AuditEvent, StaffSession, User, UserRole
+
+__all__ = [
+    "AUDIENCES", "CHILD_AUDIENCES", "ORG_AUDIENCES", "CHANNELS", "ORG_TYPES", "ROLES", "SHANARRI",
+    "Action", "Answer", "Area", "AudienceVariant", "AuditEvent", "Coding", "Consultation", "Contact",
+    "DraftEdit", "Invitation", "Job", "Organisation", "OutboxEmail", "Partnership", "Plan", "PlanAction",
+    "PopulationCount", "Priority", "Question", "Reminder", "Response", "SafeguardingFlag", "SectorPoint",
+    "SectorResponse", "StaffSession", "Theme", "ThemePriority", "User", "UserRole",
+]

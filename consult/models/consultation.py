@@ -1,0 +1,80 @@
+"""Consultations, their audience variants and questions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._base import UTCDateTime, created_at_column
+
+STATUSES = ["draft", "open", "closed", "published"]
+AUDIENCES = [
+    "child_5_8",
+    "child_8_11",
+    "young_12_17",
+    "parent_carer",
+    "organisation",
+    "social_landlord",
+    "other_provider",
+]
+CHILD_AUDIENCES = ["child_5_8", "child_8_11", "young_12_17"]
+ORG_AUDIENCES = ["organisation", "social_landlord", "other_provider"]
+
+
+class Consultation(db.Model):
+    """One consultation on a plan, run with several audiences."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[dict[str, str]] = mapped_column(JSON)
+    purpose: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["en"])
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = created_at_column()
+
+    plan = relationship("Plan")
+    variants: Mapped[list[AudienceVariant]] = relationship(
+        back_populates="consultation", order_by="AudienceVariant.position", cascade="all, delete-orphan"
+    )
+
+
+class AudienceVariant(db.Model):
+    """The version of a consultation written for one audience."""
+
+    __table_args__ = (UniqueConstraint("consultation_id", "audience"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id"), index=True)
+    audience: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    intro: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+
+    consultation: Mapped[Consultation] = relationship(back_populates="variants")
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="variant", order_by="Question.position", cascade="all, delete-orphan"
+    )
+
+
+class Question(db.Model):
+    """A question in one audience variant; core_id makes answers comparable across variants."""
+
+    __table_args__ = (UniqueConstraint("variant_id", "core_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    variant_id: Mapped[int] = mapped_column(ForeignKey("audience_variant.id"), index=True)
+    core_id: Mapped[str] = mapped_column(String(80), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    type: Mapped[str] = mapped_column(String(40))
+    text: Mapped[dict[str, str]] = mapped_column(JSON)
+    # The full question definition (options, pictures, help, follow-up) as the forms package reads it.
+    spec: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    variant: Mapped[AudienceVariant] = relationship(back_populates="questions")

@@ -1,0 +1,56 @@
+"""Partnerships (a local authority with its health board), their areas and population counts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._base import created_at_column
+
+
+class Partnership(db.Model):
+    """A children's services planning partnership: one council and one health board."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    local_authority: Mapped[str] = mapped_column(String(200))
+    health_board: Mapped[str] = mapped_column(String(200))
+    safeguarding_contact: Mapped[str] = mapped_column(Text, default="")
+    suppression_threshold: Mapped[int] = mapped_column(Integer, default=5)
+    min_notice_days: Mapped[int] = mapped_column(Integer, default=14)
+    min_window_days: Mapped[int] = mapped_column(Integer, default=28)
+    retention_days: Mapped[int] = mapped_column(Integer, default=730)
+    keep_original_text: Mapped[bool] = mapped_column(default=True)
+    fictional: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = created_at_column()
+
+    areas: Mapped[list[Area]] = relationship(back_populates="partnership", order_by="Area.position")
+
+
+class Area(db.Model):
+    """A coarse area (ward or locality) respondents can choose; never finer than that."""
+
+    __table_args__ = (UniqueConstraint("partnership_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"), index=True)
+    code: Mapped[str] = mapped_column(String(60))
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    partnership: Mapped[Partnership] = relationship(back_populates="areas")
+
+
+class PopulationCount(db.Model):
+    """How many people of an audience live in an area, to measure reach against."""
+
+    __table_args__ = (UniqueConstraint("partnership_id", "area_id", "audience"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"), index=True)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
+    audience: Mapped[str] = mapped_column(String(40))
+    count: Mapped[int] = mapped_column(Integer)

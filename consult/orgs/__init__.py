@@ -1,0 +1,5 @@
+"""Organisations: invitation links, co-drafting, submission."""
+
+from .views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,5 @@
+"""Respondents: start, form mode, chat mode, receipt code, privacy, help."""
+
+from .views import bp
+
+__all__ = ["bp"]

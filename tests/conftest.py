@@ -1,0 +1,125 @@
+"""Fixtures shared by every test: the app on a migrated database, clients, staff users."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import contextvars
+
+import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+
+os.environ.setdefault("GUTH_ENV", "testing")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Return the test database URL: TEST_DATABASE_URL (PostgreSQL leg) or a SQLite file."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'guth-test.db'}"
+
+
+@pytest.fixture(scope="session")
+def _migrated(database_url: str) -> str:
+    """Bring the test database to the newest migration once per session."""
+    from flask_migrate import upgrade
+
+    from consult import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": _normal(database_url)})
+    with app.app_context():
+        upgrade()
+    return database_url
+
+
+def _normal(url: str) -> str:
+    from consult.config import normalise_database_url
+
+    return normalise_database_url(url)
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context, as on a real server.
+
+    Without this, requests reuse the test's app context and `g` (the CSRF token, the signed-in
+    user) leaks from one request to the next, hiding real bugs.
+    """
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def run():  # type: ignore[no-untyped-def]
+            _cv_app.set(None)  # type: ignore[arg-type]
+            return FlaskClient.open(self, *args, **kwargs)
+
+        return contextvars.copy_context().run(run)
+
+
+@pytest.fixture()
+def app(_migrated: str) -> Iterator:
+    """Yield an app on the migrated test database, emptied after each test."""
+    from consult import create_app
+    from consult.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": _normal(_migrated), "SERVER_NAME": "localhost"})
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables(db)
+
+
+def _empty_tables(db) -> None:  # type: ignore[no-untyped-def]
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture()
+def client(app):  # type: ignore[no-untyped-def]
+    """Return a test client."""
+    return app.test_client()
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    """Return the CSRF token in a rendered page."""
+    match = CSRF_RE.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1) or match.group(2)
+
+
+@pytest.fixture()
+def make_user(app):  # type: ignore[no-untyped-def]
+    """Return a function that creates a staff user with roles and returns it."""
+    from consult.data import users
+    from consult.extensions import db
+
+    def make(*roles: str, email: str | None = None, password: str = "correct horse battery") -> object:
+        user = users.create_user(email=email or f"{'-'.join(roles) or 'none'}@example.org", name="Test User",
+                                 password=password, roles=list(roles))
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture()
+def login(client):  # type: ignore[no-untyped-def]
+    """Return a function that signs a user in through the real login form."""
+
+    def do(email: str, password: str = "correct horse battery"):  # type: ignore[no-untyped-def]
+        page = client.get("/staff/login")
+        token = csrf_from(page.get_data(as_text=True))
+        return client.post("/staff/login", data={"email": email, "password": password, "csrf_token": token})
+
+    return do
+
+
+ROOT = Path(__file__).resolve().parent.parent
