@@ -17,7 +17,7 @@ from .base import (
     BuildContext,
     QuestionType,
 )
-from .fields import MultiCheckboxField, SafeRadioField
+from .fields import MultiCheckboxField, SafeRadioField, make_choices
 
 Choice = tuple[str, Any, tuple[str, str] | None]  # value, label, (picture src, alt) or None
 
@@ -63,7 +63,7 @@ class ChoiceType(QuestionType):
         return {
             "answer": field_cls(
                 label,
-                choices=[(v, lbl) for v, lbl, _ in items],
+                choices=make_choices((v, lbl) for v, lbl, _ in items),
                 pictures={v: pic for v, _, pic in items if pic},
                 description=ctx.text(question.help, "help") if question.help else "",
             )

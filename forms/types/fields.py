@@ -11,6 +11,25 @@ from wtforms.validators import StopValidation, ValidationError
 
 from ..text import bad_characters, normalise_text
 
+try:  # WTForms 3.3+ wants SelectChoice objects; older releases take (value, label) tuples.
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover - WTForms < 3.3
+    SelectChoice = None
+
+
+def make_choices(pairs: Iterable[tuple[str, Any]]) -> list[Any]:
+    """Return WTForms choices for ``(value, label)`` pairs, in the form this WTForms prefers."""
+    if SelectChoice is None:  # pragma: no cover
+        return [(str(v), label) for v, label in pairs]
+    return [SelectChoice(str(v), label) for v, label in pairs]
+
+
+def _value_label(choice: Any) -> tuple[str, Any]:
+    if isinstance(choice, tuple):
+        return str(choice[0]), choice[1]
+    return str(choice.value), choice.label
+
+
 MSG_NOT_OFFERED = _l("Choose one of the answers shown")
 MSG_ONLY_ONE = _l("Choose only one answer")
 MSG_BAD_CHARS = _l("Your answer has hidden characters we cannot accept. Please type it again.")
@@ -29,10 +48,19 @@ class ChoicePicturesMixin:
     """Carry per-choice pictures so templates can draw them beside each answer.
 
     ``field.pictures`` maps a choice value to ``(src, alt_text)``; ``src`` is a file name in
-    ``forms/pictures/``.
+    ``forms/pictures/``. ``field.options()`` lists ``(value, label)`` pairs.
     """
 
     pictures: dict[str, tuple[str, str]]
+    choices: Any
+
+    def options(self) -> list[tuple[str, Any]]:
+        """Return the offered answers as ``(value, label)`` pairs, in order."""
+        return [_value_label(c) for c in (self.choices or [])]
+
+    def allowed_values(self) -> set[str]:
+        """Return the values offered in this field."""
+        return {v for v, _ in self.options()}
 
     def _init_pictures(self, pictures: Mapping[str, tuple[str, str]] | None) -> None:
         self.pictures = dict(pictures or {})
@@ -68,10 +96,6 @@ class SafeRadioField(ChoicePicturesMixin, fields.RadioField):
         if str(self.data) not in self.allowed_values():
             raise StopValidation(MSG_NOT_OFFERED)
 
-    def allowed_values(self) -> set[str]:
-        """Return the values offered in this field."""
-        return {str(c[0]) for c in (self.choices or [])}
-
 
 class SafeSelectField(ChoicePicturesMixin, fields.SelectField):
     """A select list with an empty first entry; an unknown value is a validation error."""
@@ -82,7 +106,6 @@ class SafeSelectField(ChoicePicturesMixin, fields.SelectField):
         self._init_pictures(pictures)
 
     process_formdata = SafeRadioField.process_formdata
-    allowed_values = SafeRadioField.allowed_values
 
     def pre_validate(self, form):
         if self.process_errors:
@@ -117,7 +140,7 @@ class MultiCheckboxField(ChoicePicturesMixin, fields.SelectMultipleField):
     def pre_validate(self, form):
         if self.process_errors:
             raise StopValidation()
-        allowed = {str(c[0]) for c in (self.choices or [])}
+        allowed = self.allowed_values()
         if any(v not in allowed for v in (self.data or [])):
             raise StopValidation(MSG_NOT_OFFERED)
 

@@ -10,7 +10,7 @@ from wtforms import Form
 from ..model import QuestionDef
 from .base import PREFER_NOT_TO_SAY, AnswerData, BuildContext
 from .choice import ChoiceType
-from .fields import SafeSelectField, field_error
+from .fields import SafeSelectField, field_error, make_choices
 from .messages import MSG_RANK_AFTER_PREFER_NOT
 
 RANK_FIELDS = ("rank_1", "rank_2", "rank_3")
@@ -40,9 +40,9 @@ class RankTop3(ChoiceType):
         pictures = {v: pic for v, _, pic in items if pic}
         fields: dict[str, Any] = {}
         for i, name in enumerate(RANK_FIELDS):
-            choices = [("", NOT_CHOSEN)] + [
-                (v, lbl) for v, lbl, _ in items if i == 0 or v != PREFER_NOT_TO_SAY
-            ]
+            choices = make_choices(
+                [("", NOT_CHOSEN)] + [(v, lbl) for v, lbl, _ in items if i == 0 or v != PREFER_NOT_TO_SAY]
+            )
             fields[name] = SafeSelectField(RANK_LABELS[i], choices=choices, pictures=pictures)
         return fields
 
