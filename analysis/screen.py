@@ -167,7 +167,7 @@ def _normalise(text: str) -> str:
     return re.sub(r"[ \t]+", " ", t)
 
 
-def _set_aside_reason(sentence: str, start: int, end: int) -> str | None:
+def _set_aside_reason(sentence: str, start: int, end: int, category: str = "") -> str | None:
     """Return why a trigger in this sentence is not a disclosure, or None if it may be one."""
     if _ONGOING.search(sentence):
         return None
@@ -178,7 +178,8 @@ def _set_aside_reason(sentence: str, start: int, end: int) -> str | None:
     words = clause.split()[-5:]
     if words and _NEGATOR.search(" ".join(words)):
         return "negated"
-    if _HYPOTHETICAL.search(before):
+    # Thoughts of self-harm are never set aside as hypothetical ("if I feel like hurting myself").
+    if category != "self_harm" and _HYPOTHETICAL.search(before):
         window = before + sentence[start:end]
         if _GENERIC_SUBJECT.search(window) or not re.search(r"\b(?:he|she|my|mum|dad)\b", before):
             return "hypothetical"
@@ -210,7 +211,7 @@ def screen(text: str) -> Screening:
             if personal:
                 hits += [(m, False) for rx in _COMPILED_TOPIC.get(cat, ()) for m in rx.finditer(sentence)]
             for m, _strong in hits:
-                reason = _set_aside_reason(sentence, m.start(), m.end())
+                reason = _set_aside_reason(sentence, m.start(), m.end(), cat)
                 word = m.group(0).strip()
                 if reason is None:
                     cats.add(cat)
