@@ -31,7 +31,7 @@ def build_form(
     ``skip`` and ``continue_`` submit buttons. Class attributes for templates: ``question``,
     ``question_type``, ``lang``, ``text_direction`` (``"rtl"``/``"ltr"``), ``question_text``,
     ``help_text``, ``picture`` (``(src, alt)`` or None), ``answer_fields``, ``easy_read``,
-    ``fell_back`` (some wording is shown in English) and ``count_hint`` (text types).
+    ``fell_back`` (some wording is shown in English), ``untranslated`` (which parts) and ``count_hint`` (text types).
 
     ``validate()`` accepts a Skip press whatever was typed (other fields, such as a CSRF
     token from a Flask-WTF ``base``, are still checked) and applies cross-field rules
@@ -60,6 +60,7 @@ def build_form(
         answer_fields=qtype.answer_fields,
         easy_read=easy_read,
         fell_back=ctx.fell_back,
+        untranslated=tuple(ctx.missing),
         count_hint=count_hint,
         answer_data=_answer_data,
     )

