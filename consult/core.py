@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import format_date
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session
+from flask_babel import format_date
 from sqlalchemy import text
 
 from .extensions import db

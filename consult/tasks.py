@@ -1,5 +1,6 @@
-"""Background jobs the app runs (registered with the job interface)."""
+"""Background jobs the app runs (registered with the job interface on import)."""
 
 from __future__ import annotations
 
-from . import jobs  # noqa: F401  (the noop job lives there)
+from . import jobs  # noqa: F401  (the noop job)
+from .services import analysis_run  # noqa: F401  (analyse_consultation)

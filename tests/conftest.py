@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-
-import contextvars
 
 import pytest
 from flask.globals import _cv_app

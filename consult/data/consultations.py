@@ -7,8 +7,20 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from forms import ConsultationDefinition, load_definition
+
 from ..extensions import db
-from ..models import Consultation, Response
+from ..models import (
+    Area,
+    AudienceVariant,
+    Consultation,
+    Partnership,
+    Plan,
+    PlanAction,
+    Priority,
+    Question,
+    Response,
+)
 
 
 @dataclass(frozen=True)
@@ -59,3 +71,82 @@ def consultation_summaries() -> list[ConsultationSummary]:
     by = {(cid, status): n for cid, status, n in counts}
     return [ConsultationSummary(c, by.get((c.id, "submitted"), 0), by.get((c.id, "in_progress"), 0))
             for c in consultations]
+
+
+# ---- creating partnerships, plans and consultations -------------------------------------------
+
+def create_partnership(*, name: str, local_authority: str, health_board: str, areas: list[tuple[str, str]],
+                       **settings: object) -> Partnership:
+    """Create a partnership with its coarse areas [(code, name), ...] (not committed)."""
+    partnership = Partnership(name=name, local_authority=local_authority, health_board=health_board, **settings)
+    partnership.areas = [Area(code=code, name=area_name, position=i) for i, (code, area_name) in enumerate(areas)]
+    db.session.add(partnership)
+    db.session.flush()
+    return partnership
+
+
+def create_plan(partnership: Partnership, *, title: str, period_start: date, period_end: date, vision: str,
+                priorities: list[dict]) -> Plan:
+    """Create a plan with its priorities (each a dict of Priority fields plus optional 'actions')."""
+    if not 3 <= len(priorities) <= 5:
+        raise ValueError("A plan has 3 to 5 priorities")
+    plan = Plan(partnership_id=partnership.id, title=title, period_start=period_start, period_end=period_end,
+                vision=vision)
+    for i, spec in enumerate(priorities):
+        spec = dict(spec)
+        actions = spec.pop("actions", [])
+        priority = Priority(position=i, **spec)
+        priority.actions = [PlanAction(position=j, **a) for j, a in enumerate(actions)]
+        plan.priorities.append(priority)
+    db.session.add(plan)
+    db.session.flush()
+    return plan
+
+
+def create_consultation(plan: Plan, definition: ConsultationDefinition, *, opens_on: date, closes_on: date,
+                        status: str = "draft", slug: str | None = None) -> Consultation:
+    """Create a consultation, its audience variants and questions from a validated definition."""
+    consultation = Consultation(plan_id=plan.id, slug=slug or definition.id, title=definition.title,
+                                purpose=definition.purpose or {}, languages=definition.languages,
+                                opens_on=opens_on, closes_on=closes_on, status=status)
+    for i, audience in enumerate(definition.audiences):
+        variant = AudienceVariant(audience=audience.audience, position=i, title=audience.title,
+                                  intro=audience.intro or {})
+        variant.questions = [Question(core_id=q.core_id, position=j, type=q.type, text=q.text, spec=q.spec)
+                             for j, q in enumerate(audience.questions)]
+        consultation.variants.append(variant)
+    db.session.add(consultation)
+    db.session.flush()
+    return consultation
+
+
+def definition_of(consultation: Consultation) -> ConsultationDefinition:
+    """Return the consultation's definition as the forms package reads it, rebuilt from its rows."""
+    data = {
+        "id": consultation.slug,
+        "title": consultation.title,
+        "languages": consultation.languages,
+        "audiences": [
+            {"audience": v.audience, "title": v.title, **({"intro": v.intro} if v.intro else {}),
+             "questions": [q.spec for q in v.questions]}
+            for v in consultation.variants
+        ],
+    }
+    if consultation.purpose:
+        data["purpose"] = consultation.purpose
+    return load_definition(data)
+
+
+def variant_for(consultation: Consultation, audience: str) -> AudienceVariant | None:
+    """Return the consultation's variant for an audience, or None."""
+    return next((v for v in consultation.variants if v.audience == audience), None)
+
+
+def get_partnership(partnership_id: int) -> Partnership | None:
+    """Return a partnership by id."""
+    return db.session.get(Partnership, partnership_id)
+
+
+def first_partnership() -> Partnership | None:
+    """Return the (usually only) partnership on this server."""
+    return db.session.scalar(select(Partnership).order_by(Partnership.id).limit(1))

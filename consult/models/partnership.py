@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -23,7 +23,12 @@ class Partnership(db.Model):
     min_notice_days: Mapped[int] = mapped_column(Integer, default=14)
     min_window_days: Mapped[int] = mapped_column(Integer, default=28)
     retention_days: Mapped[int] = mapped_column(Integer, default=730)
-    keep_original_text: Mapped[bool] = mapped_column(default=True)
+    # What happens to free text as typed once a response is submitted: "flagged" keeps it only
+    # where the safeguarding screen flagged it (for the safeguarding lead), "none" never keeps it.
+    original_text_policy: Mapped[str] = mapped_column(String(20), default="flagged")
+    # Local names the redactor replaces with [PLACE] / [SCHOOL], besides the areas.
+    redact_places: Mapped[list[str]] = mapped_column(JSON, default=list)
+    redact_schools: Mapped[list[str]] = mapped_column(JSON, default=list)
     fictional: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = created_at_column()
 

@@ -24,6 +24,7 @@ class Plan(db.Model):
     vision: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = created_at_column()
 
+    partnership = relationship("Partnership")
     priorities: Mapped[list[Priority]] = relationship(
         back_populates="plan", order_by="Priority.position", cascade="all, delete-orphan"
     )

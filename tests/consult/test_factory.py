@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from consult import create_app
-from consult.config import DevelopmentConfig, ProductionConfig, TestingConfig, config_for, normalise_database_url
+from consult.config import (
+    DevelopmentConfig,
+    ProductionConfig,
+    TestingConfig,
+    config_for,
+    normalise_database_url,
+)
 
 
 def test_config_is_chosen_by_environment_name() -> None:

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 59a76f075810
+Revision ID: 5ffb67ac91be
 Revises: 
-Create Date: 2026-11-22 07:10:50.722624
+Create Date: 2026-11-22 07:16:42.603159
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '59a76f075810'
+revision = '5ffb67ac91be'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -54,7 +54,9 @@ def upgrade():
     sa.Column('min_notice_days', sa.Integer(), nullable=False),
     sa.Column('min_window_days', sa.Integer(), nullable=False),
     sa.Column('retention_days', sa.Integer(), nullable=False),
-    sa.Column('keep_original_text', sa.Boolean(), nullable=False),
+    sa.Column('original_text_policy', sa.String(length=20), nullable=False),
+    sa.Column('redact_places', sa.JSON(), nullable=False),
+    sa.Column('redact_schools', sa.JSON(), nullable=False),
     sa.Column('fictional', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_partnership')),

@@ -1,0 +1,1 @@
+"""Services that combine the data layer with the analysis library."""
