@@ -158,8 +158,10 @@ _GENERIC_SUBJECT = re.compile(
 )
 _ONGOING = re.compile(r"\b(?:again|still|any\s*more|no\s+longer|stopped|keeps?|every\s+(?:day|night|time|week)|always|used\s+to)\b")
 
-_COMPILED_STRONG = {c: [re.compile(p) for p in pats] for c, pats in _STRONG.items()}
-_COMPILED_TOPIC = {c: [re.compile(p) for p in pats] for c, pats in _TOPIC.items()}
+# One alternation per category (fewer regex passes), and one over everything as a cheap prefilter.
+_COMPILED_STRONG = {c: [re.compile("|".join(f"(?:{p})" for p in pats))] for c, pats in _STRONG.items()}
+_COMPILED_TOPIC = {c: [re.compile("|".join(f"(?:{p})" for p in pats))] for c, pats in _TOPIC.items()}
+_ANY = re.compile("|".join(f"(?:{p})" for pats in (*_STRONG.values(), *_TOPIC.values()) for p in pats))
 
 
 def _normalise(text: str) -> str:
@@ -199,6 +201,8 @@ def screen(text: str) -> Screening:
     if not text or not text.strip():
         return Screening(False)
     norm = _normalise(text)
+    if _ANY.search(norm) is None:
+        return Screening(False)
     cats: set[str] = set()
     triggers: list[str] = []
     aside: list[str] = []

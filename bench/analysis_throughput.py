@@ -1,0 +1,81 @@
+"""End-to-end throughput of the analysis library: redact + screen + theme + trace.
+
+Usage: python bench/analysis_throughput.py [N]   (default 100,000 generated answers)
+
+Prints answers/second/core and peak memory; asserts nothing. Runs on one process (one core).
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import sys
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from analysis import Priority, Themer, load_default_codebook, redact_many, screen_many, trace  # noqa: E402
+
+warnings.filterwarnings("ignore")
+
+OPENERS = ["I think", "We need", "It would be good to have", "My mum says", "Please", "I don't like that", "I love"]
+TOPICS = [
+    "more parks and places to play", "cheaper buses into town", "help with my mental health", "less bullying at school",
+    "a youth club that is open at weekends", "money for food and heating", "shorter waits for CAMHS",
+    "support for young carers like me", "safe places to go at night", "teachers who listen to us",
+    "better housing with no damp", "free activities in the holidays", "help for my brother who has autism",
+]
+TAILS = ["", " because there is nothing to do", ". Jack said the same", ", call me on 07700 900123", " in Glasgow",
+         ". My dad hits me sometimes", " and I feel safe at home", " at Oakwood Primary"]
+
+
+def generate(n: int, seed: int = 0) -> list[str]:
+    rng = random.Random(seed)
+    return [f"{rng.choice(OPENERS)} {rng.choice(TOPICS)}{rng.choice(TAILS)}{rng.choice(TAILS)}" for _ in range(n)]
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    texts = generate(n)
+    priorities = [
+        Priority("mh", "Improve mental health and wellbeing", "Earlier help and shorter waits"),
+        Priority("pov", "Reduce child poverty", "Help families with money, food and fuel"),
+        Priority("play", "More places to play and things to do", "Parks, youth clubs and activities"),
+        Priority("safe", "Keep children safe", "Protect children from harm, abuse and neglect"),
+    ]
+    themer = Themer(load_default_codebook())
+    warm = texts[:200]
+    trace(themer.predict([r.text for r in redact_many(warm)]) and warm, priorities)
+    timings = {}
+    t_all = time.perf_counter()
+    chunk = 10_000
+    flagged = 0
+    for start in range(0, n, chunk):
+        part = texts[start : start + chunk]
+        t = time.perf_counter()
+        red = [r.text for r in redact_many(part)]
+        timings["redact"] = timings.get("redact", 0) + time.perf_counter() - t
+        t = time.perf_counter()
+        flagged += sum(s.flag for s in screen_many(part))
+        timings["screen"] = timings.get("screen", 0) + time.perf_counter() - t
+        t = time.perf_counter()
+        themer.predict(red)
+        timings["theme"] = timings.get("theme", 0) + time.perf_counter() - t
+        t = time.perf_counter()
+        trace(red, priorities)
+        timings["trace"] = timings.get("trace", 0) + time.perf_counter() - t
+    total = time.perf_counter() - t_all
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"answers: {n}")
+    for k, v in timings.items():
+        print(f"{k}: {v:.1f}s ({n / v:,.0f}/s)")
+    print(f"total: {total:.1f}s")
+    print(f"answers_per_second_per_core: {n / total:,.0f}")
+    print(f"peak_memory_mb: {peak_mb:,.0f}")
+    print(f"flagged: {flagged}")
+
+
+if __name__ == "__main__":
+    main()
