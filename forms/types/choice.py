@@ -17,7 +17,7 @@ from .base import (
     BuildContext,
     QuestionType,
 )
-from .fields import MultiCheckboxField, SafeRadioField, make_choices
+from .fields import MultiCheckboxField, SafeRadioField, ensure_iterable, make_choices
 
 Choice = tuple[str, Any, tuple[str, str] | None]  # value, label, (picture src, alt) or None
 
@@ -83,7 +83,7 @@ class ChoiceType(QuestionType):
         if answer is None or answer.skipped or answer.value is None:
             return {}
         if self.multiple:
-            return {"answer": [str(v) for v in answer.value]}
+            return {"answer": [str(v) for v in ensure_iterable(answer.value)]}
         return {"answer": str(answer.value)}
 
     def _display(self, question: QuestionDef, answer: AnswerData, ctx: BuildContext) -> str:
