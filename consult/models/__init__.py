@@ -6,6 +6,7 @@ from .organisation import (
     ORG_TYPES,
     Contact,
     DraftEdit,
+    EvidenceFile,
     Invitation,
     Organisation,
     OutboxEmail,
@@ -22,7 +23,7 @@ from .user import ROLES, AuditEvent, StaffSession, User, UserRole
 __all__ = [
     "AUDIENCES", "CHILD_AUDIENCES", "ORG_AUDIENCES", "CHANNELS", "ORG_TYPES", "ROLES", "SHANARRI",
     "Action", "Answer", "Area", "AudienceVariant", "AuditEvent", "Coding", "Consultation", "Contact",
-    "DraftEdit", "Invitation", "Job", "Organisation", "OutboxEmail", "Partnership", "Plan", "PlanAction",
+    "DraftEdit", "EvidenceFile", "Invitation", "Job", "Organisation", "OutboxEmail", "Partnership", "Plan", "PlanAction",
     "PopulationCount", "Priority", "Question", "Reminder", "Response", "SafeguardingFlag", "SectorPoint",
     "SectorResponse", "StaffSession", "Theme", "ThemePriority", "User", "UserRole",
 ]

@@ -134,3 +134,17 @@ class OutboxEmail(db.Model):
     created_at: Mapped[datetime] = created_at_column()
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     error: Mapped[str] = mapped_column(Text, default="")
+
+
+class EvidenceFile(db.Model):
+    """A small file an organisation attached to its response, stored outside the web root."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id"), index=True)
+    # The name the organisation gave it (shown back to them), and the random name on disk.
+    filename: Mapped[str] = mapped_column(String(200))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by_contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"))
+    created_at: Mapped[datetime] = created_at_column()
