@@ -149,3 +149,28 @@ def questions_for(variant: AudienceVariant) -> list[Question]:
     """Return the variant's questions in order."""
     return list(db.session.scalars(select(Question).where(Question.variant_id == variant.id)
                                    .order_by(Question.position)))
+
+
+# ---- used by the respondent pages ------------------------------------------------------------
+
+def answers_as_data(response: Response) -> dict[str, AnswerData]:
+    """Return the response's answers as AnswerData keyed by core id (for pre-filling and display)."""
+    return {a.core_id: answer_data(a) for a in response.answers}  # type: ignore[misc]
+
+
+def set_area(response: Response, area_code: object) -> None:
+    """Record the coarse area a person chose (None for "I don't know" or "rather not say")."""
+    from ..models import Area
+
+    area = None
+    if isinstance(area_code, str):
+        area = db.session.scalar(select(Area).where(
+            Area.partnership_id == response.variant.consultation.plan.partnership_id, Area.code == area_code))
+    response.area_id = area.id if area else None
+
+
+def set_may_quote(response: Response, may_quote: bool) -> None:
+    """Record whether the person lets us quote their words (off unless they said yes)."""
+    if response.status == "withdrawn":
+        raise ResponseClosed
+    response.may_quote = bool(may_quote)

@@ -1,0 +1,59 @@
+"""Check your answers, send them (a double click stores one response), and the receipt code."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SubmitField
+
+from ..data import responses
+from ..extensions import db
+from . import flow
+from .form_mode import not_started
+from .views import bp
+
+
+class SendForm(FlaskForm):
+    """Send the answers; quoting is off unless the person ticks it."""
+
+    may_quote = BooleanField(_l("You may quote my words (without my name) in reports about this plan"))
+    send = SubmitField(_l("Send my answers"))
+
+
+@bp.route("/c/<slug>/check", methods=["GET", "POST"])
+def check(slug: str):  # type: ignore[no-untyped-def]
+    """Show every answer with a Change link; sending makes the response final."""
+    try:
+        expired = flow.expire_idle_kiosk()
+        f = flow.current_flow(slug)
+    except flow.Closed as exc:
+        return flow.closed_page(exc.consultation)
+    if f is None:
+        return not_started(slug) if not expired else redirect(url_for("respond.kiosk_cleared", slug=slug))
+    form = SendForm()
+    if form.validate_on_submit():
+        responses.set_may_quote(f.response, bool(form.may_quote.data))
+        responses.submit(f.response)  # idempotent: a second click changes nothing
+        db.session.commit()
+        return redirect(url_for("respond.done", slug=slug), code=303)
+    if not form.is_submitted():
+        form.may_quote.data = f.response.may_quote
+    answers = f.answers()
+    rows = [(q, f.qdef(q.core_id), f.display(q.core_id, answers.get(q.core_id))) for q in f.questions]
+    return render_template("respond/check.html", f=f, form=form, rows=rows, show_help=flow.pop_help())
+
+
+@bp.route("/c/<slug>/done")
+def done(slug: str):  # type: ignore[no-untyped-def]
+    """Thank the person and show their receipt code; a kiosk forgets them straight away."""
+    try:
+        f = flow.current_flow(slug)
+    except flow.Closed as exc:
+        return flow.closed_page(exc.consultation)
+    if f is None or f.response.status != "submitted":
+        return not_started(slug)
+    kiosk = flow.kiosk_slug() == slug
+    if kiosk:
+        flow.clear_state()
+    return render_template("respond/done.html", f=f, receipt_code=f.receipt_code, kiosk=kiosk)

@@ -1,0 +1,212 @@
+"""What every respondent page shares: the consultation, the person's in-progress response, forms.
+
+Answers in progress live in the database (a ``Response`` with status ``in_progress``); the Flask
+session holds only which response is this person's, its receipt code, and how they chose to answer.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import abort, current_app, render_template, session
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+
+from forms import CHILD_AUDIENCES, QUESTION_TYPES, AnswerData, AudienceDef, QuestionDef, build_form
+from forms.types.fields import field_error
+
+from ..data import consultations, responses
+from ..i18n import current_language
+from ..models import AudienceVariant, Consultation, Question, Response
+
+KEY = "respond"
+KIOSK_KEY = "kiosk"
+MODES = ("form", "chat")
+CHANNEL_FOR_MODE = {"form": "online_form", "chat": "online_chat"}
+
+
+class Closed(Exception):
+    """The consultation is not open for answers."""
+
+    def __init__(self, consultation: Consultation | None) -> None:
+        super().__init__("closed")
+        self.consultation = consultation
+
+
+def consultation_or_404(slug: str) -> Consultation:
+    """Return the consultation, or 404; raise Closed when it is not open."""
+    consultation = consultations.get_by_slug(slug)
+    if consultation is None or consultation.status == "draft":
+        abort(404)
+    if not consultations.is_open(consultation):
+        raise Closed(consultation)
+    return consultation
+
+
+def closed_page(consultation: Consultation | None):  # type: ignore[no-untyped-def]
+    """Render the clear "this consultation has closed" page (410 Gone)."""
+    return render_template("respond/closed.html", consultation=consultation), 410
+
+
+def state() -> dict[str, Any]:
+    """Return this person's respondent state from the session (may be empty)."""
+    return dict(session.get(KEY) or {})
+
+
+def save_state(**changes: Any) -> None:
+    """Update this person's respondent state in the session."""
+    data = state()
+    data.update(changes)
+    session[KEY] = data
+
+
+def clear_state() -> None:
+    """Forget which response is this person's (a shared tablet, or after deleting)."""
+    session.pop(KEY, None)
+
+
+def kiosk_slug() -> str | None:
+    """Return the consultation slug this device is a kiosk for, or None."""
+    return session.get(KIOSK_KEY)
+
+
+def kiosk_idle_seconds() -> int:
+    """Return how long a kiosk waits without a touch before clearing answers."""
+    return int(current_app.config.get("KIOSK_IDLE_SECONDS", 120))
+
+
+def expire_idle_kiosk() -> bool:
+    """Clear a kiosk's answers in progress when nobody has touched it for a while; return True if cleared."""
+    if not kiosk_slug():
+        return False
+    now = time.time()
+    data = state()
+    seen = data.get("seen")
+    if data.get("rid") and seen is not None and now - float(seen) > kiosk_idle_seconds():
+        clear_state()
+        return True
+    if data.get("rid"):
+        save_state(seen=now)
+    return False
+
+
+@dataclass
+class Flow:
+    """One person's way through one consultation variant."""
+
+    consultation: Consultation
+    variant: AudienceVariant
+    audience: AudienceDef
+    questions: list[Question]
+    response: Response
+    mode: str
+    easy_read: bool
+    receipt_code: str | None
+    lang: str = field(default_factory=current_language)
+
+    @property
+    def core_ids(self) -> list[str]:
+        return [q.core_id for q in self.questions]
+
+    @property
+    def is_child(self) -> bool:
+        return self.variant.audience in CHILD_AUDIENCES
+
+    def question(self, core_id: str) -> Question:
+        for q in self.questions:
+            if q.core_id == core_id:
+                return q
+        abort(404)
+
+    def qdef(self, core_id: str) -> QuestionDef:
+        return self.audience.question(core_id)
+
+    def index(self, core_id: str) -> int:
+        return self.core_ids.index(core_id)
+
+    def area_options(self) -> list[tuple[str, str]]:
+        return [(a.code, a.name) for a in self.consultation.plan.partnership.areas]
+
+    def answers(self) -> dict[str, AnswerData]:
+        return responses.answers_as_data(self.response)
+
+    def first_unanswered(self) -> str | None:
+        answered = self.answers()
+        return next((c for c in self.core_ids if c not in answered), None)
+
+    def form_class(self, core_id: str) -> type[FlaskForm]:
+        return build_form(self.qdef(core_id), self.lang, base=FlaskForm, area_options=self.area_options(),
+                          easy_read=self.easy_read)
+
+    def form(self, core_id: str, *, post: bool) -> FlaskForm:
+        """Return the question's form: the posted data, or pre-filled with the stored answer."""
+        cls = self.form_class(core_id)
+        if post:
+            return cls()
+        stored = self.answers().get(core_id)
+        return cls(formdata=None, data=QUESTION_TYPES[self.qdef(core_id).type].form_data(stored))
+
+    def display(self, core_id: str, answer: AnswerData | None) -> str:
+        qdef = self.qdef(core_id)
+        return QUESTION_TYPES[qdef.type].display(qdef, answer, self.lang, area_options=self.area_options())
+
+
+def current_flow(slug: str) -> Flow | None:
+    """Return this person's flow through the consultation, or None if they have not started."""
+    consultation = consultation_or_404(slug)
+    data = state()
+    if data.get("slug") != slug or not data.get("rid"):
+        return None
+    response = responses.get_response(int(data["rid"]))
+    if response is None or response.consultation_id != consultation.id or response.status == "withdrawn":
+        clear_state()
+        return None
+    definition = consultations.definition_of(consultation)
+    try:
+        audience = definition.audience(response.audience)
+    except KeyError:
+        return None
+    return Flow(consultation=consultation, variant=response.variant, audience=audience,
+                questions=responses.questions_for(response.variant), response=response,
+                mode=data.get("mode", "form"), easy_read=bool(data.get("easy")),
+                receipt_code=data.get("code"))
+
+
+def check_posted_question(form: FlaskForm, core_id: str, posted: str | None) -> bool:
+    """Refuse a post meant for another question (a tampered or out-of-date hidden field)."""
+    if posted == core_id:
+        return True
+    field_error(getattr(form, form.answer_fields[0]), _("This page was out of date. Check your answer and try again."))
+    return False
+
+
+def explain_csrf(form: FlaskForm) -> bool:
+    """Turn a missing or stale CSRF token into a plain message on the first answer field; return True if so."""
+    csrf = getattr(form, "csrf_token", None)
+    if csrf is None or not csrf.errors:
+        return False
+    csrf.errors = []
+    field_error(getattr(form, form.answer_fields[0]),
+                _("This page timed out. Your answer is still here. Please press the button again."))
+    return True
+
+
+def store_answer(flow: Flow, core_id: str, data: AnswerData) -> bool:
+    """Save one answer (redacted, screened); return True if the safeguarding screen flagged it."""
+    result = responses.save_answer(flow.response, flow.question(core_id), data)
+    if flow.qdef(core_id).type == "area":
+        responses.set_area(flow.response, None if data.skipped else data.value)
+    if result.flagged:
+        save_state(help=True)
+    return result.flagged
+
+
+def pop_help() -> bool:
+    """Return True once after an answer was flagged, so that page shows help at once."""
+    data = state()
+    if data.get("help"):
+        save_state(help=False)
+        return True
+    return False
