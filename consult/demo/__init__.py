@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from flask import current_app
 
 from forms import DONT_KNOW, PREFER_NOT_TO_SAY, AnswerData, load_template
 
@@ -123,7 +124,13 @@ def load_demo(*, responses: int = 2000, seed: int = 2026, analyse: bool = True,
     out = [f"Loaded the fictional Glenbrae demo: {responses} responses to '{consultation.title['en']}'.",
            f"Safeguarding flags: {generator.flagged} responses (visible only to the safeguarding lead)."]
     if analyse:
-        row = enqueue("analyse_consultation", consultation_id=consultation.id)
+        # Run it here and now: a background thread would die with the command that started it.
+        mode = current_app.config["JOBS_MODE"]
+        current_app.config["JOBS_MODE"] = "sync"
+        try:
+            row = enqueue("analyse_consultation", consultation_id=consultation.id)
+        finally:
+            current_app.config["JOBS_MODE"] = mode
         db.session.refresh(row)
         out.append(f"Analysis: {row.state} ({row.result.get('answers', 0)} answers themed).")
     return out + lines
@@ -200,16 +207,17 @@ class _Generator:
         values = [o["value"] for o in spec.get("options") or []]
         kind = question.type
         if kind == "face_scale":
-            return AnswerData(value=rng.choices(["1", "2", "3", "4", "5"], [6, 12, 25, 32, 25])[0])
+            return AnswerData(value=rng.choices([1, 2, 3, 4, 5], [6, 12, 25, 32, 25])[0])
         if kind == "yes_no":
             return AnswerData(value=rng.choices(["yes", "no", "not_sure"], [45, 25, 30])[0])
         if kind == "area":
             if rng.random() < 0.06:
                 return AnswerData(value=DONT_KNOW)
             return AnswerData(value=rng.choices([a.code for a in self.areas], AREA_WEIGHTS[: len(self.areas)])[0])
-        if kind in ("single_choice", "picture_choice") and values:
+        multiple = kind == "multiple_choice" or (kind == "picture_choice" and spec.get("multiple"))
+        if kind in ("single_choice", "picture_choice") and values and not multiple:
             return AnswerData(value=rng.choice(values))
-        if kind == "multiple_choice" and values:
+        if multiple and values:
             if question.core_id == "groups" and rng.random() < 0.6:
                 return AnswerData(value=[PREFER_NOT_TO_SAY]) if rng.random() < 0.2 else AnswerData(skipped=True)
             return AnswerData(value=sorted(rng.sample(values, k=rng.randint(1, min(3, len(values))))))
