@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from ..extensions import db
 from ..models import Answer, Coding, Consultation, Response, Theme, ThemePriority
@@ -81,23 +81,315 @@ def theme_counts(consultation: Consultation) -> Counter:
     return Counter(t for themes in effective.values() for t in themes)
 
 
-def effective_codings(consultation: Consultation) -> dict[int, set[int]]:
-    """Return {answer id: theme ids} where a person's code (present or removed) overrides the machine."""
-    answer_ids = [a.id for a, _ in analysable_answers(consultation)]
-    result: dict[int, set[int]] = {aid: set() for aid in answer_ids}
+def _analysable_filter(consultation: Consultation) -> tuple:
+    return (Response.consultation_id == consultation.id, Response.status == "submitted",
+            Response.safeguarding.is_(False), Answer.text.is_not(None), Answer.skipped.is_(False),
+            func.trim(Answer.text) != "")
+
+
+def analysable_ids(consultation: Consultation) -> list[tuple[int, str]]:
+    """Return (answer id, audience) for the analysable answers, in id order, without loading the text."""
+    return [(int(i), aud) for i, aud in db.session.execute(
+        select(Answer.id, Response.audience).join(Response, Answer.response_id == Response.id)
+        .where(*_analysable_filter(consultation)).order_by(Answer.id)).all()]
+
+
+def effective_codings(consultation: Consultation, answer_ids: list[int] | None = None) -> dict[int, set[int]]:
+    """Return {answer id: theme ids} where a person's code (present or removed) overrides the machine.
+
+    Only analysable answers (submitted, unflagged, with text) appear; one query over the codings.
+    """
+    if answer_ids is None:
+        result: dict[int, set[int]] = {aid: set() for aid, _aud in analysable_ids(consultation)}
+    else:
+        result = {aid: set() for aid in answer_ids}
+    q = (select(Coding.answer_id, Coding.theme_id, Coding.source, Coding.present)
+         .join(Answer, Coding.answer_id == Answer.id).join(Response, Answer.response_id == Response.id)
+         .where(*_analysable_filter(consultation)))
+    if answer_ids is not None:
+        q = q.where(Coding.answer_id.in_(answer_ids[:900]))
     human: dict[tuple[int, int], bool] = {}
     machine: list[tuple[int, int]] = []
-    for start in range(0, len(answer_ids), 900):
-        chunk = answer_ids[start : start + 900]
-        for c in db.session.scalars(select(Coding).where(Coding.answer_id.in_(chunk))):
-            if c.source == "human":
-                human[(c.answer_id, c.theme_id)] = c.present
-            else:
-                machine.append((c.answer_id, c.theme_id))
+    for a, t, source, present in db.session.execute(q):
+        if a not in result:
+            continue
+        if source == "human":
+            human[(a, t)] = bool(present)
+        else:
+            machine.append((a, t))
     for a, t in machine:
         if human.get((a, t), True):
             result[a].add(t)
     for (a, t), present in human.items():
         if present:
-            result.setdefault(a, set()).add(t)
+            result[a].add(t)
     return result
+
+
+# ---- reading themes for the planner's pages -----------------------------------------------------
+
+class ThemeError(ValueError):
+    """A change to the codebook that cannot be made; nothing was changed."""
+
+
+def get_theme(consultation: Consultation, theme_id: int) -> Theme | None:
+    """Return one of the consultation's themes, or None (someone else's id gives None)."""
+    theme = db.session.get(Theme, theme_id)
+    return theme if theme is not None and theme.consultation_id == consultation.id else None
+
+
+def audience_of(consultation: Consultation) -> dict[int, str]:
+    """Return {answer id: audience} for the analysable answers."""
+    return dict(analysable_ids(consultation))
+
+
+def theme_table(consultation: Consultation) -> list[tuple[Theme, int, Counter]]:
+    """Return (theme, answers coded, Counter of audiences) for active themes, most raised first."""
+    audiences = dict(analysable_ids(consultation))
+    effective = effective_codings(consultation)
+    per: dict[int, Counter] = defaultdict(Counter)
+    for aid, tids in effective.items():
+        for tid in tids:
+            per[tid][audiences.get(aid, "")] += 1
+    table = [(t, sum(per[t.id].values()), per[t.id]) for t in themes_for(consultation)]
+    table.sort(key=lambda r: (-r[1], r[0].name))
+    return table
+
+
+def answers_for_theme(consultation: Consultation, theme: Theme) -> list[tuple[Answer, str, list[int]]]:
+    """Return (answer, audience, effective theme ids) for every analysable answer coded with the theme."""
+    effective = effective_codings(consultation)
+    wanted = [aid for aid, tids in effective.items() if theme.id in tids]
+    rows: list[tuple[Answer, str]] = []
+    for start in range(0, len(wanted), 900):
+        rows += [(a, aud) for a, aud in db.session.execute(
+            select(Answer, Response.audience).join(Response, Answer.response_id == Response.id)
+            .where(Answer.id.in_(wanted[start:start + 900]))).all()]
+    rows.sort(key=lambda r: r[0].id)
+    return [(a, aud, sorted(effective.get(a.id, set()))) for a, aud in rows]
+
+
+def get_answer(consultation: Consultation, answer_id: int) -> tuple[Answer, str] | None:
+    """Return an analysable (submitted, unflagged) answer of this consultation with its audience, or None."""
+    row = db.session.execute(
+        select(Answer, Response.audience).join(Response, Answer.response_id == Response.id)
+        .where(Answer.id == answer_id, Response.consultation_id == consultation.id,
+               Response.status == "submitted", Response.safeguarding.is_(False), Answer.text.is_not(None))
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def answer_codes(answer_id: int) -> tuple[set[int], set[int], dict[int, bool]]:
+    """Return (machine theme ids, effective theme ids, {theme id: present} of human codes) for one answer."""
+    machine: set[int] = set()
+    human: dict[int, bool] = {}
+    for c in db.session.scalars(select(Coding).where(Coding.answer_id == answer_id)):
+        if c.source == "human":
+            human[c.theme_id] = c.present
+        else:
+            machine.add(c.theme_id)
+    effective = {t for t in machine if human.get(t, True)} | {t for t, p in human.items() if p}
+    return machine, effective, human
+
+
+def set_human_code(answer: Answer, theme: Theme, *, present: bool, coder_id: int | None) -> Coding:
+    """Record a person's decision that a theme does (or does not) apply to an answer."""
+    row = db.session.scalar(select(Coding).where(Coding.answer_id == answer.id, Coding.theme_id == theme.id,
+                                                 Coding.source == "human"))
+    if row is None:
+        row = Coding(answer_id=answer.id, theme_id=theme.id, source="human")
+        db.session.add(row)
+    row.present, row.coder_id, row.confidence = present, coder_id, 1.0
+    db.session.flush()
+    return row
+
+
+def reviewed_labels(consultation: Consultation) -> dict[int, list[str]]:
+    """Return {answer id: theme keys} for answers a person has reviewed.
+
+    A reviewed answer's labels are its effective codes: the person's additions, minus the codes they
+    removed, plus the machine's codes they left standing (which they saw and accepted).
+    """
+    active = {t.id: t for t in themes_for(consultation)}
+    ids = [aid for aid, _aud in analysable_ids(consultation)]
+    reviewed: set[int] = set()
+    for start in range(0, len(ids), 900):
+        reviewed |= set(db.session.scalars(select(Coding.answer_id).where(
+            Coding.source == "human", Coding.answer_id.in_(ids[start:start + 900]))))
+    if not reviewed:
+        return {}
+    effective = effective_codings(consultation)
+    return {aid: sorted(active[t].key for t in effective.get(aid, set()) if t in active) for aid in sorted(reviewed)}
+
+
+def agreement(consultation: Consultation):  # type: ignore[no-untyped-def]
+    """Return analysis.Evaluation of the machine's codes against people's, on reviewed answers (or None)."""
+    import analysis
+
+    gold = reviewed_labels(consultation)
+    if not gold:
+        return None
+    active = {t.id: t for t in themes_for(consultation)}
+    machine: dict[int, set[str]] = defaultdict(set)
+    ids = list(gold)
+    for start in range(0, len(ids), 900):
+        for c in db.session.scalars(select(Coding).where(Coding.source == "machine",
+                                                         Coding.answer_id.in_(ids[start:start + 900]))):
+            if c.theme_id in active:
+                machine[c.answer_id].add(active[c.theme_id].key)
+    keys = sorted(t.key for t in active.values())
+    return analysis.evaluate([gold[i] for i in ids], [sorted(machine[i]) for i in ids], keys, n_boot=200)
+
+
+def _key_for(consultation: Consultation, name: str) -> str:
+    base = "planner-" + ("-".join("".join(ch if ch.isalnum() else " " for ch in name.lower()).split()) or "theme")
+    base = base[:70]
+    taken = set(db.session.scalars(select(Theme.key).where(Theme.consultation_id == consultation.id)))
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    return key
+
+
+def _check_new_name(consultation: Consultation, name: str, *, except_id: int | None = None) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ThemeError("empty")
+    if len(name) > 200:
+        raise ThemeError("long")
+    for t in themes_for(consultation, statuses=("active", "proposed")):
+        if t.id != except_id and t.name.casefold() == name.casefold():
+            raise ThemeError("taken")
+    return name
+
+
+def rename_theme(consultation: Consultation, theme: Theme, name: str) -> Theme:
+    """Rename a theme; refuse an empty name or one another theme already has."""
+    theme.name = _check_new_name(consultation, name, except_id=theme.id)
+    db.session.flush()
+    return theme
+
+
+def merge_themes(consultation: Consultation, source: Theme, target: Theme) -> Theme:
+    """Merge source into target: its codes move across, it stops being a theme of its own."""
+    from ..models import Action
+
+    if source.id == target.id:
+        raise ThemeError("self")
+    if source.status != "active" or target.status != "active":
+        raise ThemeError("inactive")
+    existing = {(c.answer_id, c.source) for c in db.session.scalars(select(Coding).where(Coding.theme_id == target.id))}
+    for c in list(db.session.scalars(select(Coding).where(Coding.theme_id == source.id))):
+        if (c.answer_id, c.source) in existing:
+            db.session.delete(c)
+        else:
+            c.theme_id = target.id
+            existing.add((c.answer_id, c.source))
+    db.session.execute(delete(ThemePriority).where(ThemePriority.theme_id == source.id))
+    for action in db.session.scalars(select(Action).where(Action.theme_id == source.id)):
+        action.theme_id = target.id
+    target.examples = list(dict.fromkeys([*(target.examples or []), *(source.examples or [])]))[:20]
+    source.status, source.merged_into_id = "merged", target.id
+    db.session.flush()
+    return target
+
+
+def split_theme(consultation: Consultation, theme: Theme, name: str, answer_ids: list[int],
+                *, coder_id: int | None) -> Theme:
+    """Move the chosen answers from a theme to a new theme with this name (codes recorded as a person's)."""
+    name = _check_new_name(consultation, name)
+    coded = {a.id: a for a, _aud, _t in answers_for_theme(consultation, theme)}
+    chosen = [coded[i] for i in dict.fromkeys(answer_ids) if i in coded]
+    if not chosen:
+        raise ThemeError("none")
+    new = Theme(consultation_id=consultation.id, key=_key_for(consultation, name), name=name, source="planner",
+                status="active", description=theme.description, examples=[a.text or "" for a in chosen[:5]])
+    db.session.add(new)
+    db.session.flush()
+    for answer in chosen:
+        set_human_code(answer, new, present=True, coder_id=coder_id)
+        set_human_code(answer, theme, present=False, coder_id=coder_id)
+    return new
+
+
+def review_proposal(consultation: Consultation, theme: Theme, *, accept: bool) -> Theme:
+    """Accept an emergent theme into the codebook, or reject it so it is not proposed again."""
+    if theme.status != "proposed":
+        raise ThemeError("not_proposed")
+    if accept:
+        theme.name = _check_new_name(consultation, theme.name, except_id=theme.id)
+    theme.status = "active" if accept else "rejected"
+    db.session.flush()
+    return theme
+
+
+# ---- quotes ----------------------------------------------------------------------------------------
+
+def quotes_for_theme(consultation: Consultation, theme: Theme, *, limit: int = 3) -> list[tuple[Answer, str]]:
+    """Return publishable quotes for a theme: moderated (approved), from people who allowed quoting, unflagged."""
+    candidates = db.session.execute(
+        select(Answer, Response.audience).join(Response, Answer.response_id == Response.id)
+        .where(*_analysable_filter(consultation), Answer.quote_status == "approved", Response.may_quote.is_(True))
+        .order_by(Answer.id)).all()
+    if not candidates:
+        return []
+    effective = effective_codings(consultation, [a.id for a, _aud in candidates][:900])
+    return [(a, aud) for a, aud in candidates if theme.id in effective.get(a.id, ())][:limit]
+
+
+def propose_quote(consultation: Consultation, answer: Answer) -> bool:
+    """Put an answer in the moderator's queue; False if its author did not allow quoting."""
+    found = get_answer(consultation, answer.id)
+    if found is None or not answer.response.may_quote:
+        return False
+    if answer.quote_status in ("none", "rejected"):
+        answer.quote_status = "pending"
+    db.session.flush()
+    return True
+
+
+def moderation_queue(*, limit: int = 100) -> list[tuple[Answer, str, Consultation]]:
+    """Return quotes waiting for the moderator, oldest first (never from flagged responses)."""
+    rows = db.session.execute(
+        select(Answer, Response.audience, Consultation).join(Response, Answer.response_id == Response.id)
+        .join(Consultation, Response.consultation_id == Consultation.id)
+        .where(Answer.quote_status == "pending", Response.may_quote.is_(True), Response.safeguarding.is_(False),
+               Response.status == "submitted").order_by(Answer.id).limit(limit)).all()
+    return [(a, aud, c) for a, aud, c in rows]
+
+
+def moderate_quote(answer_id: int, *, approve: bool) -> Answer | None:
+    """Approve or reject a pending quote; None if it is not in the queue."""
+    found = db.session.execute(
+        select(Answer).join(Response, Answer.response_id == Response.id)
+        .where(Answer.id == answer_id, Answer.quote_status == "pending", Response.may_quote.is_(True),
+               Response.safeguarding.is_(False))).scalar()
+    if found is None:
+        return None
+    found.quote_status = "approved" if approve else "rejected"
+    db.session.flush()
+    return found
+
+
+# ---- analysis runs ----------------------------------------------------------------------------------
+
+def latest_analysis(consultation: Consultation):  # type: ignore[no-untyped-def]
+    """Return the newest analysis Job for the consultation, or None."""
+    from ..models import Job
+
+    for row in db.session.scalars(select(Job).where(Job.kind == "analyse_consultation")
+                                  .order_by(Job.created_at.desc()).limit(50)):
+        if int((row.params or {}).get("consultation_id", 0)) == consultation.id:
+            return row
+    return None
+
+
+def answers_by_ids(consultation: Consultation, ids: list[int]) -> list[tuple[Answer, str]]:
+    """Return analysable answers with these ids, in the order given."""
+    if not ids:
+        return []
+    rows = {a.id: (a, aud) for a, aud in db.session.execute(
+        select(Answer, Response.audience).join(Response, Answer.response_id == Response.id)
+        .where(Answer.id.in_(ids), Response.consultation_id == consultation.id, Response.status == "submitted",
+               Response.safeguarding.is_(False))).all()}
+    return [rows[i] for i in ids if i in rows]

@@ -1,5 +1,13 @@
 """Planners: dashboards, themes, traceability, safeguarding queue, "You said, we did"."""
+# ruff: noqa: I001  (one import line per feature module, so parallel work does not collide)
 
 from .views import bp
+
+from . import dashboard  # noqa: E402,F401  (dashboard and population counts)
+from . import themes  # noqa: E402,F401  (themes, re-coding, agreement)
+from . import trace  # noqa: E402,F401  (traceability and gaps)
+from . import safeguarding  # noqa: E402,F401  (safeguarding queue)
+from . import actions  # noqa: E402,F401  (you said, we did; publishing)
+from . import moderation  # noqa: E402,F401  (quote moderation)
 
 __all__ = ["bp"]

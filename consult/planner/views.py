@@ -1,14 +1,83 @@
-"""Planner views."""
+"""Planner views: the consultation list, job progress, and helpers the feature modules share."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template
+from flask import Blueprint, abort, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 
 from ..auth import roles_required
 from ..data import consultations
+from ..i18n import LANGUAGE_NAMES
 from ..jobs import get_job
+from ..labels import AUDIENCE_LABELS, CHANNEL_LABELS
+from ..models import Consultation
+from ..urls import safe_next
 
 bp = Blueprint("planner", __name__, url_prefix="/planner")
+
+GROUP_LABELS = {
+    "care_experienced": _l("Care experienced"),
+    "young_carer": _l("Young carers"),
+    "disabled": _l("Disabled, or a long-term health condition"),
+    "gaelic_home": _l("Gaelic speakers"),
+    "other_language": _l("Other languages at home"),
+}
+ACTION_STATUS_LABELS = {"done": _l("Done"), "will_do": _l("We will do this"), "cannot_do": _l("We cannot do this")}
+
+
+def audience_label(code: str) -> str:
+    """Return the translated name of an audience."""
+    return str(AUDIENCE_LABELS.get(code, code or _l("Not known")))
+
+
+def channel_label(code: str) -> str:
+    """Return the translated name of a channel."""
+    return str(CHANNEL_LABELS.get(code, code))
+
+
+def language_label(code: str) -> str:
+    """Return a language's own name."""
+    return LANGUAGE_NAMES.get(code, code)
+
+
+def group_label(code: str) -> str:
+    """Return the translated name of a tracked group."""
+    return str(GROUP_LABELS.get(code, code))
+
+
+def action_status_label(code: str) -> str:
+    """Return the translated name of an action's status."""
+    return str(ACTION_STATUS_LABELS.get(code, code))
+
+
+def area_label(name: str) -> str:
+    """Return an area's name, or say it was not given."""
+    return name or str(_l("Not given"))
+
+
+def action_text(action, register: str = "adult", lang: str | None = None) -> tuple[str, bool]:  # type: ignore[no-untyped-def]
+    """Return an action's text in a register ("adult" or "child") and language, and whether it fell back."""
+    from ..i18n import localised
+
+    return localised({k: v.get(register, "") for k, v in (action.texts or {}).items() if v.get(register)}, lang)
+
+
+LABELS = {"action_text": action_text, "area_label": area_label, "audience_label": audience_label, "channel_label": channel_label, "language_label": language_label,
+          "group_label": group_label, "action_status_label": action_status_label}
+
+
+@bp.context_processor
+def planner_context() -> dict:
+    """Give planner templates the label helpers."""
+    return LABELS
+
+
+def consultation_or_404(consultation_id: int) -> Consultation:
+    """Return the consultation or stop with 404."""
+    row = consultations.get(consultation_id)
+    if row is None:
+        abort(404)
+    return row
 
 
 @bp.route("/")
@@ -25,8 +94,6 @@ def job_status(job_id: str):  # type: ignore[no-untyped-def]
     row = get_job(job_id)
     if row is None:
         abort(404)
-    from flask import request
-
     if request.accept_mimetypes.best == "application/json":
         return jsonify(state=row.state, progress=row.progress, message=row.message)
-    return render_template("planner/job.html", job=row)
+    return render_template("planner/job.html", job=row, done_url=safe_next(request.args.get("next")))

@@ -36,13 +36,13 @@ def analyse_consultation(params: dict[str, Any], progress: Progress) -> dict[str
     db.session.commit()
     codebook = codebook_from(active)
     by_key = {t.key: t for t in active}
-    by_id = {t.id: t for t in active}
 
     rows = themes.analysable_answers(consultation)
     answers = [a for a, _ in rows]
     texts = [a.text or "" for a in answers]
     progress(0.08, "learning from people's codes")
-    labels = themes.human_labels([a.id for a in answers], by_id)
+    # People's reviews teach the model: what they added, minus what they removed, plus what they let stand.
+    labels = themes.reviewed_labels(consultation)
     themer = analysis.Themer(codebook, seed=0)
     trained_on = 0
     if labels:
@@ -99,5 +99,9 @@ def analyse_consultation(params: dict[str, Any], progress: Progress) -> dict[str
                                examples=[texts[j] for j in e.representatives[:3]]))
     themes.replace_proposed_emergent(consultation, proposals)
     db.session.commit()
+
+    progress(0.95, "choosing answers to code next")
+    unreviewed = [i for i, a in enumerate(answers) if a.id not in labels]
+    picks = themer.suggest_next([texts[i] for i in unreviewed], k=10) if unreviewed else []
     return {"answers": len(answers), "codings": len(codings), "trained_on": trained_on,
-            "emergent": len(proposals)}
+            "emergent": len(proposals), "suggest": [answers[unreviewed[j]].id for j in picks]}

@@ -1,0 +1,39 @@
+"""Traceability: themes × priorities, each priority's evidence, the gaps, and a CSV export."""
+
+from __future__ import annotations
+
+from flask import abort, render_template
+
+from ..auth import roles_required
+from ..data import trace as data
+from .pack import csv_response
+from .views import bp, consultation_or_404
+
+
+@bp.route("/c/<int:consultation_id>/trace")
+@roles_required("planner")
+def trace(consultation_id: int):  # type: ignore[no-untyped-def]
+    """Show the themes × priorities matrix and the gaps."""
+    consultation = consultation_or_404(consultation_id)
+    return render_template("planner/trace.html", consultation=consultation, matrix=data.matrix(consultation),
+                           gaps=data.gaps(consultation), min_count=data.GAP_MIN_COUNT, section="trace")
+
+
+@bp.route("/c/<int:consultation_id>/trace.csv")
+@roles_required("planner")
+def trace_csv(consultation_id: int):  # type: ignore[no-untyped-def]
+    """Download the matrix as CSV."""
+    consultation = consultation_or_404(consultation_id)
+    return csv_response(data.csv_rows(consultation), f"{consultation.slug}-traceability.csv")
+
+
+@bp.route("/c/<int:consultation_id>/priorities/<int:priority_id>")
+@roles_required("planner")
+def priority(consultation_id: int, priority_id: int):  # type: ignore[no-untyped-def]
+    """Show the themes and quotes that support one priority."""
+    consultation = consultation_or_404(consultation_id)
+    row = data.get_priority(consultation, priority_id)
+    if row is None:
+        abort(404)
+    return render_template("planner/priority.html", consultation=consultation, priority=row,
+                           rows=data.supporting(consultation, row), section="trace")
