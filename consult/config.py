@@ -47,6 +47,20 @@ class Config:
     SUPPRESSION_THRESHOLD = 5
     STAFF_IDLE_MINUTES = 30
     STAFF_ABSOLUTE_HOURS = 12
+    # Email (invitations, reminders, copies of organisation responses). With no MAIL_SERVER nothing
+    # leaves the server: messages are only recorded in the outbox table (the demo shows them).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_FROM = os.environ.get("MAIL_FROM", "guth@localhost")
+    MAIL_USE_STARTTLS = os.environ.get("MAIL_USE_STARTTLS") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_TIMEOUT = 10
+    # Where links in emails sent from background jobs point (requests use the address they came in on).
+    MAIL_BASE_URL = os.environ.get("MAIL_BASE_URL") or None
+    # Organisations' evidence files: stored outside the web root, at most this size.
+    UPLOAD_FOLDER = str(INSTANCE / "uploads")
+    UPLOAD_MAX_BYTES = 2 * 1024 * 1024
 
 
 class DevelopmentConfig(Config):
@@ -64,6 +78,7 @@ class TestingConfig(Config):
     JOBS_MODE = "sync"
     WTF_CSRF_ENABLED = True
     SECRET_KEY = "testing-secret"
+    MAIL_SERVER = None
 
 
 class ProductionConfig(Config):

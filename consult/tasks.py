@@ -4,3 +4,4 @@ from __future__ import annotations
 
 from . import jobs  # noqa: F401  (the noop job)
 from .services import analysis_run  # noqa: F401  (analyse_consultation)
+from .services import invitations  # noqa: F401,E402  (send_org_reminders)

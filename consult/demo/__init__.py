@@ -20,6 +20,7 @@ from ..data import consultations, responses, users
 from ..extensions import db
 from ..jobs import enqueue
 from ..models import Organisation, Response
+from ..orgs.demo import load_org_demo
 
 MATERIAL = Path(__file__).with_name("material.yaml")
 SLUG = "glenbrae-csp-2026"
@@ -133,6 +134,7 @@ def load_demo(*, responses: int = 2000, seed: int = 2026, analyse: bool = True,
             current_app.config["JOBS_MODE"] = mode
         db.session.refresh(row)
         out.append(f"Analysis: {row.state} ({row.result.get('answers', 0)} answers themed).")
+    out += load_org_demo(consultation, today, seed)  # contacts, invitations, drafts, the sector response
     return out + lines
 
 

@@ -9,5 +9,7 @@ from . import trace  # noqa: E402,F401  (traceability and gaps)
 from . import safeguarding  # noqa: E402,F401  (safeguarding queue)
 from . import actions  # noqa: E402,F401  (you said, we did; publishing)
 from . import moderation  # noqa: E402,F401  (quote moderation)
+from . import evidence  # noqa: E402,F401  (evidence of consultation)
+from . import organisations  # noqa: E402,F401  (the consultee register, invitations, outbox)
 
 __all__ = ["bp"]

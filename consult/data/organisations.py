@@ -1,0 +1,256 @@
+"""The consultee register: organisations, their contacts, CSV import and export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import ORG_TYPES, Contact, Organisation
+
+ORG_TYPE_LABELS = {
+    "represents": _l("Represents people who use services"),
+    "provides": _l("Provides a children's or related service"),
+    "social_landlord": _l("Social landlord"),
+    "other_provider": _l("Other service provider (s.7(1))"),
+    "community_group": _l("Community group"),
+    "private_provider": _l("Private provider"),
+}
+# Which template variant each kind of organisation answers.
+AUDIENCE_FOR_TYPE = {"social_landlord": "social_landlord", "other_provider": "other_provider"}
+CSV_COLUMNS = ["name", "type", "area", "themes", "tsi_member", "contact_name", "contact_email", "contact_role"]
+REQUIRED_COLUMNS = ["name", "type"]
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_IMPORT_ROWS = 5000
+YES = {"yes", "y", "true", "1", "x"}
+NO = {"no", "n", "false", "0", ""}
+
+
+def name_key(name: str) -> str:
+    """Return the key names are de-duplicated on: NFKC, lower-cased, spaces folded."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())[:300]
+
+
+def type_label(code: str) -> str:
+    """Return the translated label for an organisation type."""
+    return str(ORG_TYPE_LABELS.get(code, code))
+
+
+def audience_for(org: Organisation) -> str:
+    """Return the consultation audience (template variant) an organisation answers."""
+    return AUDIENCE_FOR_TYPE.get(org.org_type, "organisation")
+
+
+def list_organisations(partnership_id: int, *, tsi_only: bool = False) -> list[Organisation]:
+    """Return the partnership's organisations by name."""
+    q = select(Organisation).where(Organisation.partnership_id == partnership_id).order_by(Organisation.name_key)
+    if tsi_only:
+        q = q.where(Organisation.tsi_member.is_(True))
+    return list(db.session.scalars(q))
+
+
+def get_organisation(partnership_id: int, org_id: int) -> Organisation | None:
+    """Return one of the partnership's organisations, or None (another partnership's gives None)."""
+    org = db.session.get(Organisation, org_id)
+    return org if org is not None and org.partnership_id == partnership_id else None
+
+
+def find_by_name(partnership_id: int, name: str) -> Organisation | None:
+    """Return the organisation with this name (de-duplication key), or None."""
+    return db.session.scalar(select(Organisation).where(Organisation.partnership_id == partnership_id,
+                                                        Organisation.name_key == name_key(name)))
+
+
+def create_organisation(*, partnership_id: int, name: str, org_type: str, area: str = "",
+                        themes: list[str] | None = None, tsi_member: bool = False) -> Organisation:
+    """Add an organisation to the register."""
+    if org_type not in ORG_TYPES:
+        raise ValueError(f"unknown organisation type {org_type!r}")
+    org = Organisation(partnership_id=partnership_id, name=name.strip(), name_key=name_key(name),
+                       org_type=org_type, area=area.strip(), themes_of_interest=list(themes or []),
+                       tsi_member=tsi_member)
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def update_organisation(org: Organisation, *, name: str, org_type: str, area: str, themes: list[str],
+                        tsi_member: bool) -> None:
+    """Change an organisation's details."""
+    org.name, org.name_key, org.org_type = name.strip(), name_key(name), org_type
+    org.area, org.themes_of_interest, org.tsi_member = area.strip(), list(themes), tsi_member
+    db.session.flush()
+
+
+def add_contact(org: Organisation, *, name: str, email: str, role: str = "") -> Contact:
+    """Add a contact to an organisation."""
+    contact = Contact(organisation_id=org.id, name=name.strip(), email=email.strip().lower(), role=role.strip())
+    db.session.add(contact)
+    db.session.flush()
+    return contact
+
+
+def get_contact(org: Organisation, contact_id: int) -> Contact | None:
+    """Return one of the organisation's contacts, or None."""
+    contact = db.session.get(Contact, contact_id)
+    return contact if contact is not None and contact.organisation_id == org.id else None
+
+
+def split_themes(raw: str) -> list[str]:
+    """Return themes typed as a list separated by commas or semicolons."""
+    return [t.strip() for t in re.split(r"[;,]", raw or "") if t.strip()][:30]
+
+
+def email_taken(org: Organisation, email: str) -> bool:
+    """Return True if the organisation already has a contact with this email."""
+    return any(c.email == email.strip().lower() for c in org.contacts)
+
+
+# ---- CSV -------------------------------------------------------------------------------------
+
+@dataclass
+class ImportResult:
+    """What an import did, or why it did nothing."""
+
+    errors: list[str] = field(default_factory=list)
+    created: int = 0
+    matched: int = 0
+    contacts_added: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _type_code(raw: str) -> str | None:
+    value = raw.strip().casefold()
+    for code in ORG_TYPES:
+        if value in (code, code.replace("_", " "), str(ORG_TYPE_LABELS[code]).casefold()):
+            return code
+    return None
+
+
+def import_csv(partnership_id: int, data: bytes) -> ImportResult:
+    """Import organisations and contacts from CSV: all rows or none, de-duplicated on the name key.
+
+    A row naming an organisation already in the register adds only a new contact; two rows with
+    the same organisation and contact email are a mistake and are refused with both row numbers.
+    """
+    result = ImportResult()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        result.errors.append(str(_l("The file is not UTF-8 text (first problem on line %(line)s). In your "
+                                    "spreadsheet choose Save as, then 'CSV UTF-8', and upload it again.",
+                                    line=line)))
+        return result
+    if "\x00" in text:
+        result.errors.append(str(_l("The file is not a CSV text file. Upload a .csv file saved from a spreadsheet.")))
+        return result
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    headers = [h.strip().casefold() for h in (reader.fieldnames or [])]
+    if not headers:
+        result.errors.append(str(_l("The file is empty.")))
+        return result
+    reader.fieldnames = headers
+    missing = [c for c in REQUIRED_COLUMNS if c not in headers]
+    if missing:
+        result.errors.append(str(_l("The file is missing the column(s): %(cols)s. The first row must name the "
+                                    "columns, for example: %(example)s.", cols=", ".join(missing),
+                                    example=",".join(CSV_COLUMNS))))
+        return result
+
+    rows: list[tuple[int, dict[str, str]]] = []
+    seen: dict[tuple[str, str], int] = {}
+    try:
+        for i, raw in enumerate(reader, start=2):
+            if i - 1 > MAX_IMPORT_ROWS:
+                result.errors.append(str(_l("The file has more than %(n)s rows. Split it into smaller files.",
+                                            n=MAX_IMPORT_ROWS)))
+                return result
+            row = {k: (v or "").strip() if isinstance(v, str) else "" for k, v in raw.items() if k}
+            if not any(row.values()):
+                continue
+            problems = _row_problems(row)
+            key = (name_key(row.get("name", "")), row.get("contact_email", "").lower())
+            if key[0] and key in seen:
+                problems.append(str(_l("repeats row %(row)s (same organisation and contact)", row=seen[key])))
+            seen.setdefault(key, i)
+            for p in problems:
+                result.errors.append(str(_l("Row %(row)s: %(problem)s", row=i, problem=p)))
+            rows.append((i, row))
+    except csv.Error as exc:
+        result.errors.append(str(_l("Row %(row)s: the CSV is malformed (%(why)s).", row=reader.line_num,
+                                    why=str(exc))))
+    if not rows and not result.errors:
+        result.errors.append(str(_l("The file has column names but no rows of organisations.")))
+    if result.errors:
+        return result
+
+    for _i, row in rows:
+        org = find_by_name(partnership_id, row["name"])
+        if org is None:
+            org = create_organisation(partnership_id=partnership_id, name=row["name"],
+                                      org_type=_type_code(row["type"]) or "provides", area=row.get("area", ""),
+                                      themes=split_themes(row.get("themes", "")),
+                                      tsi_member=row.get("tsi_member", "").casefold() in YES)
+            result.created += 1
+        else:
+            result.matched += 1
+        email = row.get("contact_email", "")
+        if email and not email_taken(org, email):
+            add_contact(org, name=row.get("contact_name") or email, email=email, role=row.get("contact_role", ""))
+            db.session.refresh(org)
+            result.contacts_added += 1
+    return result
+
+
+def _row_problems(row: dict[str, str]) -> list[str]:
+    problems = []
+    if not row.get("name"):
+        problems.append(str(_l("the organisation name is empty")))
+    elif len(row["name"]) > 300:
+        problems.append(str(_l("the organisation name is longer than 300 characters")))
+    if _type_code(row.get("type", "")) is None:
+        problems.append(str(_l("the type %(value)s is not one of: %(allowed)s", value=repr(row.get("type", "")),
+                               allowed=", ".join(ORG_TYPES))))
+    if row.get("tsi_member", "").casefold() not in YES | NO:
+        problems.append(str(_l("tsi_member must be yes or no, not %(value)s", value=repr(row["tsi_member"]))))
+    email = row.get("contact_email", "")
+    if email and not EMAIL_RE.match(email):
+        problems.append(str(_l("the contact email %(value)s is not an email address", value=repr(email))))
+    for key, value in row.items():
+        if any(unicodedata.category(ch) == "Cc" for ch in value):
+            problems.append(str(_l("the %(col)s column holds hidden control characters", col=key)))
+    return problems
+
+
+def _cell(value: str) -> str:
+    """Stop a spreadsheet reading a cell as a formula (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def export_rows(partnership_id: int) -> list[list[str]]:
+    """Return the register as CSV rows (header first): one row per contact, or one per organisation without."""
+    out = [list(CSV_COLUMNS)]
+    for org in list_organisations(partnership_id):
+        base = [org.name, org.org_type, org.area, "; ".join(org.themes_of_interest or []),
+                "yes" if org.tsi_member else "no"]
+        contacts = org.contacts or [None]
+        for c in contacts:
+            out.append([_cell(v) for v in base + ([c.name, c.email, c.role] if c else ["", "", ""])])
+    return out
+
+
+def export_csv(partnership_id: int) -> str:
+    """Return the register as CSV text that import_csv reads back without change."""
+    buf = io.StringIO()
+    csv.writer(buf).writerows(export_rows(partnership_id))
+    return buf.getvalue()
