@@ -22,6 +22,10 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
         app.config.from_object(config)
     os.makedirs(app.instance_path, exist_ok=True)
 
+    from .logging_setup import configure_logging
+
+    configure_logging(app)
+
     from . import models  # noqa: F401  (register the tables)
     from .extensions import babel, csrf, db, login_manager, migrate
     from .i18n import select_locale

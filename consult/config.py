@@ -47,6 +47,31 @@ class Config:
     SUPPRESSION_THRESHOLD = 5
     STAFF_IDLE_MINUTES = 30
     STAFF_ABSOLUTE_HOURS = 12
+    # Rate limits (Flask-Limiter). Storage is Redis when RATELIMIT_STORAGE_URI or REDIS_URL is set, so
+    # every gunicorn worker shares one count; memory otherwise (one count per process).
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
+    RATELIMIT_SWALLOW_ERRORS = True  # Redis down: let people answer rather than fail them
+    RATELIMIT_KEY_PREFIX = "guth"
+    # A whole school shares one address, so per-address limits on answering are generous; the limits
+    # per browser session are the tight ones. Values use Flask-Limiter's "N per minute;M per hour".
+    RATELIMIT_ANONYMOUS_POST = os.environ.get("RATELIMIT_ANONYMOUS_POST", "3000 per minute")
+    RATELIMIT_SUBMIT_ADDRESS = os.environ.get("RATELIMIT_SUBMIT_ADDRESS", "1200 per minute")
+    RATELIMIT_SUBMIT_SESSION = os.environ.get("RATELIMIT_SUBMIT_SESSION", "60 per minute")
+    RATELIMIT_LOGIN_ADDRESS = os.environ.get("RATELIMIT_LOGIN_ADDRESS", "20 per minute;200 per hour")
+    RATELIMIT_LOGIN_ACCOUNT = os.environ.get("RATELIMIT_LOGIN_ACCOUNT", "5 per minute;30 per hour")
+    # How many reverse proxies in front of Guth set X-Forwarded-For / -Proto (0: none, trust nothing).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # Logging: JSON lines on stderr (LOG_FORMAT=text for a person reading a terminal).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    LOG_REQUESTS = os.environ.get("LOG_REQUESTS", "1") != "0"
+    # Signed export links live this long (seconds).
+    EXPORT_LINK_MAX_AGE = int(os.environ.get("EXPORT_LINK_MAX_AGE", "300"))
+    # Retention: the job runs daily under Celery beat at this hour (UTC).
+    RETENTION_HOUR_UTC = int(os.environ.get("RETENTION_HOUR_UTC", "2"))
     # Email (invitations, reminders, copies of organisation responses). With no MAIL_SERVER nothing
     # leaves the server: messages are only recorded in the outbox table (the demo shows them).
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
@@ -78,6 +103,9 @@ class TestingConfig(Config):
     JOBS_MODE = "sync"
     WTF_CSRF_ENABLED = True
     SECRET_KEY = "testing-secret"
+    RATELIMIT_ENABLED = False  # a test that checks the limits turns them on
+    RATELIMIT_STORAGE_URI = "memory://"
+    LOG_REQUESTS = True
     MAIL_SERVER = None
 
 
@@ -87,6 +115,8 @@ class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # The __Host- prefix makes browsers refuse the cookie unless it is Secure, for this host only, path /.
+    SESSION_COOKIE_NAME = "__Host-guth"
 
 
 CONFIGS = {

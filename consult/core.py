@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, jsonify, redirect, render_templ
 from flask_babel import format_date
 from sqlalchemy import text
 
+from .auth.decorators import public_route
 from .extensions import db
 from .i18n import LANGUAGE_NAMES, current_language, localised, text_direction
 from .labels import job_state_label, status_label
@@ -33,6 +34,7 @@ def layout_context() -> dict:
 
 
 @bp.route("/lang", methods=["POST"])
+@public_route
 def set_language():  # type: ignore[no-untyped-def]
     """Switch language, keep everything in the session, and go back to the same page."""
     code = request.form.get("lang", "")
@@ -43,12 +45,14 @@ def set_language():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/help")
+@public_route
 def help_page():  # type: ignore[no-untyped-def]
     """Show where to get help now, for children and for adults."""
     return render_template("help.html")
 
 
 @bp.route("/healthz")
+@public_route
 def healthz():  # type: ignore[no-untyped-def]
     """Report whether the app can reach its database."""
     db.session.execute(text("SELECT 1"))

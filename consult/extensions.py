@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import Babel
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -30,6 +31,38 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def client_key() -> str:
+    """Return the rate-limit key for the client's address, hashed so the store never holds raw IPs."""
+    import hashlib
+
+    from flask import current_app, request
+
+    raw = f"{current_app.config['SECRET_KEY']}|{request.remote_addr or '-'}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
+def _anonymous_post_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["RATELIMIT_ANONYMOUS_POST"]
+
+
+def _not_anonymous_post() -> bool:
+    """Exempt everything but POSTs from people not signed in from the site-wide limit."""
+    from flask import request
+    from flask_login import current_user
+
+    if request.method != "POST":
+        return True
+    return bool(getattr(current_user, "is_authenticated", False))
+
+
+# Configured from RATELIMIT_* settings in init_app (consult.security.init_limiter). The application
+# limit is a safety net over every anonymous POST, so a new public form is never unlimited.
+limiter = Limiter(key_func=client_key, application_limits=[_anonymous_post_limit],
+                  application_limits_exempt_when=_not_anonymous_post)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

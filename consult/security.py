@@ -1,19 +1,45 @@
-"""Security headers on every response."""
+"""Security on every response: headers, cookies, rate limits, the honeypot field.
+
+For other blueprints:
+
+- ``@submission_limit`` on an anonymous endpoint that stores something (start a response, save an
+  answer, submit, an organisation's draft): limits POSTs per address (generous: a whole school
+  shares one) and per browser session (tight). Past the limit: 429 and the "Too many tries" page.
+- ``@login_limit`` on a sign-in endpoint: limits POSTs per address and per account.
+- Every anonymous POST also counts towards RATELIMIT_ANONYMOUS_POST per address, whatever the route.
+- The honeypot: add ``HoneypotMixin`` to a FlaskForm and render ``{{ form.website }}`` inside the
+  <form>; or, without WTForms, put ``{{ honeypot_field() }}`` inside the <form>. In the view, when
+  ``honeypot_tripped()`` is true, store nothing and show the normal confirmation.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, request
+import hashlib
+import logging
+from collections.abc import Callable
+
+from flask import Flask, current_app, request, session
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
+from wtforms import StringField
+
+from .extensions import limiter
+
+log = logging.getLogger(__name__)
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'"
 )
+DEV_SECRET = "dev-only-not-secret"
 
 
 def init_app(app: Flask) -> None:
-    """Add the security headers to every response."""
+    """Add the security headers to every response, refuse unsafe production settings, set up limits."""
+    if app.config.get("ENV_NAME") == "production" and app.config.get("SECRET_KEY") in (None, "", DEV_SECRET):
+        raise RuntimeError("Set SECRET_KEY in the environment before running Guth in production")
 
     @app.after_request
     def headers(response: Response) -> Response:
@@ -25,6 +51,111 @@ def init_app(app: Flask) -> None:
         h["Permissions-Policy"] = "geolocation=(), camera=(), microphone=(), interest-cohort=()"
         h["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         h["Server"] = "Guth"
+        h.pop("X-Powered-By", None)
         if not request.path.startswith("/static/"):
             h["Cache-Control"] = "no-store"
         return response
+
+    app.jinja_env.globals["honeypot_field"] = honeypot_field
+    init_limiter(app)
+
+
+# ---- rate limits --------------------------------------------------------------------------------
+
+def init_limiter(app: Flask) -> None:
+    """Bind the limiter (settings from RATELIMIT_*), behind TRUSTED_PROXIES proxies if any."""
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+    limiter.init_app(app)
+
+
+def _setting(name: str) -> Callable[[], str]:
+    return lambda: current_app.config[name]
+
+
+def _hashed(value: str) -> str:
+    return hashlib.sha256(f"{current_app.config['SECRET_KEY']}|{value}".encode()).hexdigest()[:24]
+
+
+def session_key() -> str:
+    """Return the rate-limit key for this browser session (its CSRF secret), else for the address."""
+    from .extensions import client_key
+
+    secret = session.get("csrf_token")
+    return "s:" + _hashed(str(secret)) if secret else "a:" + client_key()
+
+
+def account_key() -> str:
+    """Return the rate-limit key for the account a sign-in names (hashed; never the email itself)."""
+    email = (request.form.get("email") or "").strip().lower()[:320]
+    return "u:" + _hashed(email)
+
+
+def submission_limit(view: Callable) -> Callable:
+    """Limit POSTs to an anonymous endpoint that stores something, per address and per session."""
+    view = limiter.limit(_setting("RATELIMIT_SUBMIT_SESSION"), key_func=session_key, methods=["POST"],
+                         scope="submit-session")(view)
+    return limiter.limit(_setting("RATELIMIT_SUBMIT_ADDRESS"), methods=["POST"], scope="submit-address")(view)
+
+
+def login_limit(view: Callable) -> Callable:
+    """Limit sign-in attempts per address and per account."""
+    view = limiter.limit(_setting("RATELIMIT_LOGIN_ACCOUNT"), key_func=account_key, methods=["POST"],
+                         scope="login-account")(view)
+    return limiter.limit(_setting("RATELIMIT_LOGIN_ADDRESS"), methods=["POST"], scope="login-address")(view)
+
+
+# ---- the honeypot -------------------------------------------------------------------------------
+
+HONEYPOT_NAME = "website"
+HONEYPOT_LABEL = _l("Leave this empty")
+
+
+def _honeypot_markup(value: str = "", name: str = HONEYPOT_NAME) -> Markup:
+    return Markup(
+        '<div class="visually-hidden">'
+        '<label for="{name}">{label}</label>'
+        '<input type="text" id="{name}" name="{name}" value="{value}" tabindex="-1" autocomplete="off">'
+        "</div>"
+    ).format(name=name, label=str(HONEYPOT_LABEL), value=escape(value))
+
+
+def honeypot_field() -> Markup:
+    """Return the honeypot input for a template without WTForms: ``{{ honeypot_field() }}``."""
+    return _honeypot_markup()
+
+
+def honeypot_tripped(form_data=None) -> bool:  # type: ignore[no-untyped-def]
+    """Return True if the honeypot field came back filled in (a robot): store nothing, say nothing."""
+    data = request.form if form_data is None else form_data
+    tripped = bool((data.get(HONEYPOT_NAME) or "").strip())
+    if tripped:
+        log.info("honeypot tripped", extra={"endpoint": request.endpoint})
+    return tripped
+
+
+class _HoneypotWidget:
+    def __call__(self, field, **kwargs):  # type: ignore[no-untyped-def]
+        return _honeypot_markup(field.data or "", field.name)
+
+
+class HoneypotField(StringField):
+    """A text field people never see or reach with the keyboard; screen readers hear "Leave this empty"."""
+
+    widget = _HoneypotWidget()
+
+    def __init__(self, label=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(label or HONEYPOT_LABEL, **kwargs)
+
+
+class HoneypotMixin:
+    """Add to a FlaskForm: ``class MyForm(HoneypotMixin, FlaskForm)``; render ``{{ form.website }}``."""
+
+    website = HoneypotField()
+
+    def honeypot_filled(self) -> bool:
+        """Return True if a robot filled the honeypot."""
+        return bool((self.website.data or "").strip())  # type: ignore[attr-defined]

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from .decorators import roles_required, safeguarding_required
+from .decorators import (
+    invitation_route,
+    public_route,
+    respondent_route,
+    roles_required,
+    safeguarding_required,
+    staff_route,
+)
 from .views import bp, init_login
 
-__all__ = ["bp", "init_login", "roles_required", "safeguarding_required"]
+__all__ = ["bp", "init_login", "invitation_route", "public_route", "respondent_route", "roles_required",
+           "safeguarding_required", "staff_route"]

@@ -7,8 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from ..security import HoneypotMixin
 
-class LoginForm(FlaskForm):
+
+class LoginForm(HoneypotMixin, FlaskForm):
     """Email and password; paste and password managers allowed."""
 
     email = EmailField(

@@ -8,7 +8,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, login_required, login_user, logout_user
 
 from ..data import users
+from ..security import login_limit
 from ..urls import safe_next
+from .decorators import public_route, staff_route
 from .forms import LoginForm
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
@@ -31,11 +33,14 @@ def init_login(app: Flask, manager: LoginManager) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public_route
+@login_limit
 def login():  # type: ignore[no-untyped-def]
     """Sign a member of staff in."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = users.authenticate(form.email.data or "", form.password.data or "")
+        # A filled honeypot is a robot: answer exactly as for a wrong password, check nothing.
+        user = None if form.honeypot_filled() else users.authenticate(form.email.data or "", form.password.data or "")
         if user is None:
             form.email.errors = [*form.email.errors, _("Email address or password is not right")]
         else:
@@ -49,6 +54,7 @@ def login():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/logout", methods=["POST"])
+@staff_route
 @login_required
 def logout():  # type: ignore[no-untyped-def]
     """Sign out and end the server-side session."""

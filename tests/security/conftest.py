@@ -1,0 +1,161 @@
+"""Two partnerships' worth of data, staff of every role, and quick ways to act as each of them."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from tests.conftest import IsolatedClient, _empty_tables, _normal, csrf_from
+
+STAFF_ROLES = ["admin", "planner", "tsi", "moderator", "safeguarding"]
+ROLES = ["anonymous", "respondent", "org_contact", *STAFF_ROLES]
+CANARY_ANSWER = "zq-canary-answer-7731"
+
+
+@dataclass
+class Side:
+    """One partnership's objects, and the values the URL map's parameters take for it."""
+
+    key: str
+    partnership: int = 0
+    consultation: int = 0
+    users: dict[str, int] = field(default_factory=dict)
+    target_user: int = 0
+    params: dict[str, object] = field(default_factory=dict)
+    invitation_token: str = ""
+    receipt_code: str = ""
+
+
+@dataclass
+class World:
+    a: Side
+    b: Side
+
+
+def build_side(key: str) -> Side:
+    """Make one partnership with a plan, an open consultation, an organisation, staff and a response."""
+    from consult.data import consultations, responses, users
+    from consult.data.users import hash_token
+    from consult.extensions import db
+    from consult.models import Contact, Invitation, Job, Organisation
+    from forms import AnswerData, list_pictures, load_template
+
+    today = date.today()
+    side = Side(key)
+    p = consultations.create_partnership(name=f"Partnership {key}", local_authority=f"Council {key}",
+                                         health_board=f"Board {key}", areas=[(f"area-{key}", f"Area {key}")])
+    plan = consultations.create_plan(
+        p, title=f"Plan {key}", period_start=date(2026, 4, 1), period_end=date(2029, 3, 31), vision="v",
+        priorities=[{"key": f"k{i}", "title": f"Priority {i}"} for i in range(3)])
+    c = consultations.create_consultation(plan, load_template("childrens-services-plan"), slug=f"csp-{key}",
+                                          opens_on=today - timedelta(days=5), closes_on=today + timedelta(days=30),
+                                          status="open")
+    org = Organisation(partnership_id=p.id, name=f"Org {key}", name_key=f"org {key}", org_type="provides")
+    contact = Contact(name=f"Contact {key}", email=f"contact-{key}@example.org")
+    org.contacts.append(contact)
+    db.session.add(org)
+    db.session.flush()
+    token = secrets.token_urlsafe(24)
+    inv = Invitation(consultation_id=c.id, organisation_id=org.id, contact_id=contact.id,
+                     token_hash=hash_token(token), expires_at=datetime.now(UTC) + timedelta(days=30),
+                     notice_days=28)
+    db.session.add(inv)
+    for role in STAFF_ROLES:
+        side.users[role] = users.create_user(email=f"{role}-{key}@example.org", name=f"{role} {key}",
+                                             password="correct horse battery", roles=[role],
+                                             partnership_id=p.id)
+    side.target_user = users.create_user(email=f"target-{key}@example.org", name="Target",
+                                         password="correct horse battery", roles=["planner"],
+                                         partnership_id=p.id)
+    variant = consultations.variant_for(c, "young_12_17") or c.variants[0]
+    response, code = responses.start_response(c, variant, language="en", channel="online_form")
+    free = next(q for q in responses.questions_for(variant) if q.type == "long_text")
+    responses.save_answer(response, free, AnswerData(value=None, text=f"{CANARY_ANSWER} {key}"))
+    responses.submit(response)
+    job = Job(id=f"job-{key}-{secrets.token_hex(4)}", kind="noop", params={"consultation_id": c.id}, state="done")
+    db.session.add(job)
+    db.session.commit()
+    side.partnership, side.consultation = p.id, c.id
+    side.users = {role: u.id for role, u in side.users.items()}
+    side.target_user = side.target_user.id
+    side.invitation_token, side.receipt_code = token, code
+    side_params = {
+        "slug": c.slug, "consultation_id": c.id, "cid": c.id, "core_id": free.core_id,
+        "question_id": free.id, "variant_id": variant.id, "audience": variant.audience,
+        "name": list_pictures()[0] if list_pictures() else "safe", "user_id": side.target_user,
+        "job_id": job.id, "token": token, "org_id": org.id, "organisation_id": org.id,
+        "contact_id": contact.id, "invitation_id": inv.id, "response_id": response.id, "rid": response.id,
+        "partnership_id": p.id, "plan_id": plan.id, "code": code, "receipt": code,
+        "answer_id": response.answers[0].id, "filename": "guth.css", "lang": "en",
+    }
+    side.params = side_params
+    return side
+
+
+@pytest.fixture(scope="module")
+def world_app(_migrated: str) -> Iterator:
+    """An app with two partnerships' data, kept for the whole module (building it is slow)."""
+    from consult import create_app
+    from consult.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": _normal(_migrated), "SERVER_NAME": "localhost"})
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        _empty_tables(db)
+        app.guth_world = World(build_side("a"), build_side("b"))  # type: ignore[attr-defined]
+        db.session.remove()
+        yield app
+        db.session.remove()
+        _empty_tables(db)
+
+
+@pytest.fixture(scope="module")
+def world(world_app) -> World:  # type: ignore[no-untyped-def]
+    return world_app.guth_world
+
+
+def sign_in(client, user_id: int) -> None:  # type: ignore[no-untyped-def]
+    """Sign a user in the way the login view does, without paying for a password hash each time."""
+    from flask_login.utils import _create_identifier
+
+    from consult.data import users
+
+    user = users.get_user(user_id)
+    token = users.start_session(user)
+    with client.application.test_request_context(environ_base=dict(client.environ_base)):
+        ident = _create_identifier()
+    with client.session_transaction() as sess:
+        sess["staff_token"] = token
+        sess["_user_id"] = str(user.id)
+        sess["_fresh"] = True
+        sess["_id"] = ident
+
+
+def act_as(app, side: Side, role: str):  # type: ignore[no-untyped-def]
+    """Return a fresh client acting as a role in a side's partnership."""
+    from consult.data import consultations, responses
+
+    client = app.test_client()
+    if role in STAFF_ROLES:
+        sign_in(client, side.users[role])
+    elif role == "respondent":
+        c = consultations.get(side.consultation)
+        variant = consultations.variant_for(c, "young_12_17") or c.variants[0]
+        response, code = responses.start_response(c, variant, language="en", channel="online_form")
+        from consult.extensions import db
+
+        db.session.commit()
+        with client.session_transaction() as sess:
+            sess["respond"] = {"slug": c.slug, "rid": response.id, "code": code, "mode": "form"}
+    elif role == "org_contact":
+        client.guth_token = side.invitation_token  # the contact holds their link; nothing else
+    return client
+
+
+def csrf_token_for(client) -> str:  # type: ignore[no-untyped-def]
+    """Return a CSRF token valid for this client's session (taken from the sign-in page)."""
+    return csrf_from(client.get("/staff/login").get_data(as_text=True))
