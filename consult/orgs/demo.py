@@ -37,28 +37,6 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-REASONS = {
-    "agree": ["This matches what families tell us every week.", "We see this need in our own work."],
-    "partly": ["Right aim, but the plan needs to say how rural families will reach the help.",
-               "Yes, if the funding follows and the third sector is part of delivering it."],
-    "disagree": ["This will not work without more staff; the waits are getting longer."],
-}
-
-
-def _made_up_response(consultation: Consultation, org: Organisation, rng: random.Random) -> Response:
-    """Answer the priority questions and the gaps question for an organisation, and submit."""
-    response = org_responses.get_or_start(consultation, org, audience_for(org))
-    for question in responses.questions_for(response.variant):
-        if question.type == "agree_priority":
-            choice = rng.choices(["agree", "partly", "disagree"], [5, 3, 1])[0]
-            responses.save_answer(response, question, AnswerData(value=choice, text=rng.choice(REASONS[choice])))
-        elif question.core_id == "org_gaps":
-            responses.save_answer(response, question, AnswerData(
-                text="Transport to services for families in the villages and on the islands."))
-    responses.submit(response)
-    return response
-
-
 def load_org_demo(consultation: Consultation, today: date, seed: int = 2026) -> list[str]:
     """Add contacts, invitations (some late, some never), reminders, two drafts and a TSI sector response."""
     rng = random.Random(seed + 4)
@@ -78,16 +56,21 @@ def load_org_demo(consultation: Consultation, today: date, seed: int = 2026) -> 
     if "Glenbrae Sports Trust" in by_name:
         by_name["Glenbrae Sports Trust"].contacts[0].opted_out = True
 
-    # The generator tied made-up organisation answers to random organisations. Keep one submitted
-    # response for the organisations that respond in the story; the rest stay as unattributed answers.
+    # The generator tied made-up organisation answers to random organisations. Give one of them (of
+    # the right audience) to each organisation that responds in the story; the rest stay unattributed.
     kept: dict[int, Response] = {}
-    for r in db.session.scalars(select(Response).where(Response.consultation_id == consultation.id,
-                                                       Response.organisation_id.is_not(None)).order_by(Response.id)):
-        org = next((o for o in orgs if o.id == r.organisation_id), None)
-        if org is not None and org.name in SUBMITTED and org.id not in kept and r.audience == audience_for(org):
-            kept[org.id] = r
-        else:
-            r.organisation_id = None
+    pool = list(db.session.scalars(select(Response).where(
+        Response.consultation_id == consultation.id, Response.status == "submitted",
+        Response.audience.in_(["organisation", "social_landlord", "other_provider"])).order_by(Response.id)))
+    for r in pool:
+        r.organisation_id = None
+    for name in SUBMITTED:
+        org = by_name.get(name)
+        match = next((r for r in pool if org is not None and r.audience == audience_for(org)
+                      and r.organisation_id is None), None)
+        if match is not None and org is not None:
+            match.organisation_id = org.id
+            kept[org.id] = match
     db.session.flush()
 
     sent = 0
@@ -105,15 +88,10 @@ def load_org_demo(consultation: Consultation, today: date, seed: int = 2026) -> 
                 invitations.record_reminder(invitation, sent_at=_at(today - timedelta(days=14), 9))
 
     # Submitted responses: named contacts, submitted after the invitation was opened.
-    for org in orgs:
-        response = kept.get(org.id)
-        if org.name not in SUBMITTED:
-            continue
-        if response is None:
-            response = _made_up_response(consultation, org, rng)
+    for org_id, response in kept.items():
+        org = next(o for o in orgs if o.id == org_id)
         response.submitted_by_contact_id = org.contacts[0].id
-        when = _at(today - timedelta(days=rng.randint(2, 20)), 15)
-        response.submitted_at = response.created_at = when
+        response.submitted_at = response.created_at = _at(today - timedelta(days=rng.randint(2, 20)), 15)
 
     # Two drafts in progress, written by two colleagues.
     drafts = 0
@@ -134,6 +112,8 @@ def load_org_demo(consultation: Consultation, today: date, seed: int = 2026) -> 
                                     AnswerData(text="The plan says little about transport to services for "
                                                "young people in the villages."),
                                     contact=writers[-1], expected_version=0)
+        for answer in response.answers:
+            answer.text_original = None  # made-up text with nothing to redact: keep only one copy
         drafts += 1
 
     # The TSI has drawn the sector response from members' submitted responses and not yet submitted it.
@@ -146,5 +126,5 @@ def load_org_demo(consultation: Consultation, today: date, seed: int = 2026) -> 
                      "support, help with the cost of the school day and transport for rural families.")
     db.session.commit()
     return [f"Organisations: {sent} invitations ({len(INVITED_LATE)} organisations invited late, "
-            f"{len(NEVER_INVITED)} never), {len(SUBMITTED)} submitted responses, {drafts} drafts, "
+            f"{len(NEVER_INVITED)} never), {len(kept)} submitted responses, {drafts} drafts, "
             f"a draft sector response with {len(draft.points)} points."]
