@@ -159,7 +159,7 @@ def pack_pdf(consultation_id: int):  # type: ignore[no-untyped-def]
         table.append(r)
     flush()
     out = io.BytesIO()
-    SimpleDocTemplate(out, pagesize=A4, title=_("Evidence pack: %(title)s", title=title), author="Guth").build(story)
+    SimpleDocTemplate(out, pagesize=A4, pageCompression=0, title=_("Evidence pack: %(title)s", title=title), author="Guth").build(story)
     return Response(out.getvalue(), mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{consultation.slug}-evidence.pdf"'})
 

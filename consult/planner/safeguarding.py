@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, Length
 
 from ..auth import safeguarding_required
 from ..data import audit
@@ -20,8 +20,9 @@ from .views import bp
 class ReviewForm(FlaskForm):
     """What the safeguarding lead did about a flag."""
 
-    outcome = TextAreaField(_l("What was done"), validators=[
-        InputRequired(message=_l("Say what was done, for example who was contacted")), Length(max=5000)])
+    outcome = TextAreaField(_l("What was done"), filters=[lambda s: s.strip() if isinstance(s, str) else s],
+                            validators=[DataRequired(message=_l("Say what was done, for example who was contacted")),
+                                        Length(max=5000)])
 
 
 @bp.route("/safeguarding")

@@ -212,10 +212,11 @@ def code_answer(consultation_id: int, answer_id: int):  # type: ignore[no-untype
             abort(400)
         chosen = {int(v) for v in request.form.getlist("theme") if v.isdigit()}
         _machine, effective, human = data.answer_codes(answer.id)
+        # Saving confirms the ticked themes (even unchanged ones: the answer now counts as reviewed)
+        # and records a removal for each theme the answer had that is no longer ticked.
         for t in active:
-            want = t.id in chosen
-            if want != (t.id in effective) or t.id in human:
-                data.set_human_code(answer, t, present=want, coder_id=current_user.id)
+            if t.id in chosen or t.id in effective or t.id in human:
+                data.set_human_code(answer, t, present=t.id in chosen, coder_id=current_user.id)
         if request.form.get("quote") == "propose":
             data.propose_quote(consultation, answer)
         db.session.commit()

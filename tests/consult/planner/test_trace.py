@@ -1,0 +1,48 @@
+"""Traceability: the matrix, each priority's evidence, the gaps, the CSV export."""
+
+from __future__ import annotations
+
+from tests.conftest import csrf_from  # noqa: F401
+
+
+def test_matrix_shows_evidence_and_audiences_per_cell(world, as_role) -> None:
+    client = as_role("planner")
+    html = client.get(f"/planner/c/{world.consultation.id}/trace").get_data(as_text=True)
+    assert "Themes against the plan&#39;s priorities" in html or "Themes against the plan's priorities" in html
+    row = html[html.index(">Places to play</a>"):]
+    row = row[:row.index("</tr>")]
+    assert '<td class="cell-linked"><strong>12</strong>' in row
+    assert "Children aged 8 to 11: 6" in row and "Young people aged 12 to 17: 6" in row
+    assert row.count('class="cell-empty"') == 2
+
+
+def test_gaps_list_themes_no_priority_covers(world, as_role) -> None:
+    html = as_role("planner").get(f"/planner/c/{world.consultation.id}/trace").get_data(as_text=True)
+    gaps = html[html.index('id="gaps"'):]
+    assert "Buses and transport</a> – 11 answers" in gaps
+    assert "Places to play" not in gaps  # covered
+    assert "Worries" not in gaps  # covered, and too few anyway
+
+
+def test_priority_page_lists_supporting_themes_and_publishable_quotes(world, as_role) -> None:
+    client = as_role("planner")
+    safe = next(p for p in world.consultation.plan.priorities if p.key == "safe_places")
+    html = client.get(f"/planner/c/{world.consultation.id}/priorities/{safe.id}").get_data(as_text=True)
+    assert "<h1>Safe places to play</h1>" in html
+    assert "Places to play" in html and "number 0" in html
+    assert "Buses" not in html
+    assert "LEAKMARKER" not in html and "NOCONSENT" not in html
+    assert "Refurbish play parks" in html
+
+
+def test_priority_of_another_plan_is_not_found(world, as_role) -> None:
+    assert as_role("planner").get(f"/planner/c/{world.consultation.id}/priorities/99999").status_code == 404
+
+
+def test_csv_export_of_the_matrix(world, as_role) -> None:
+    r = as_role("planner").get(f"/planner/c/{world.consultation.id}/trace.csv")
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    text = r.get_data(as_text=True)
+    assert text.splitlines()[0] == "theme,answers,priority,linked,score,evidence,audiences"
+    assert "Places to play,12,Safe places to play,yes,0.80,12,child_8_11=6; young_12_17=6" in text
+    assert "LEAKMARKER" not in text
