@@ -16,6 +16,19 @@ ROLES = ["anonymous", "respondent", "org_contact", *STAFF_ROLES]
 CANARY_ANSWER = "zq-canary-answer-7731"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashes() -> Iterator[None]:
+    """Hash test passwords with argon2's smallest costs: these tests make many users, not guesses."""
+    from argon2 import PasswordHasher
+
+    from consult.data import users
+
+    real = users._hasher
+    users._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    users._hasher = real
+
+
 @dataclass
 class Side:
     """One partnership's objects, and the values the URL map's parameters take for it."""
