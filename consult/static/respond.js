@@ -12,7 +12,10 @@
       var max = parseInt(box.dataset.maxlength, 10);
       var update = function () {
         var left = max - box.value.length;
-        note.textContent = (left >= 0 ? note.dataset.left : note.dataset.over).replace("%N%", String(Math.abs(left)));
+        var n = Math.abs(left);
+        var template = left >= 0 ? (n === 1 ? note.dataset.leftOne : note.dataset.left)
+                                 : (n === 1 ? note.dataset.overOne : note.dataset.over);
+        note.textContent = template.replace("%N%", String(n));
         note.classList.toggle("over", left < 0);
       };
       box.addEventListener("input", update);

@@ -1,0 +1,168 @@
+"""axe-core on every respondent page, error states included, in en, gd and ar at 320 and 1280 px;
+children's pages have 44 × 44 px targets. Also the JavaScript niceties: read aloud, character count.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .test_respond_flow import SLUG, TARGETS_JS
+
+COMBOS = [(lang, width) for lang in ("en", "gd", "ar") for width in (320, 1280)]
+
+
+@pytest.mark.parametrize(("lang", "width"), COMBOS, ids=[f"{lang}-{w}" for lang, w in COMBOS])
+def test_every_respondent_page_passes_axe(live_server, new_page, check_axe, shot, lang, width) -> None:
+    page = new_page(width=width)
+    base = f"{live_server}/c/{SLUG}"
+    seen: list[str] = []
+
+    def check(name: str, *, child: bool = True) -> None:
+        check_axe(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"sideways scrolling: {name}"
+        if child:
+            assert page.evaluate(TARGETS_JS) == [], f"small targets: {name}"
+        seen.append(name)
+
+    page.goto(f"{live_server}/")
+    if lang != "en":
+        page.click(f"button[lang={lang}]")
+    page.goto(f"{base}/")
+    page.click("button[name=continue_]")  # nothing chosen
+    assert page.title().startswith("Error:")
+    check("audience error", child=False)
+    page.check("input[value=child_5_8]")
+    page.click("button[name=continue_]")
+    page.wait_for_url(re.compile(r"/how\?"))
+    assert page.locator(".adult-help").count() == 1
+    check("how (under 8)")
+    page.goto(f"{live_server}/privacy/child_5_8")
+    check("privacy 5-8")
+    page.goto(f"{live_server}/privacy/parent_carer")
+    check("privacy adults", child=False)
+    # A young person (agree_priority questions), form mode.
+    page.goto(f"{base}/")
+    page.check("input[value=young_12_17]")
+    page.click("button[name=continue_]")
+    page.check("input[name=mode][value=form]")
+    page.click("button[name=start]")
+    page.wait_for_url(re.compile(r"/q/"))
+    check("first question 12-17")
+    page.goto(f"{base}/q/priority_mental_health")
+    page.check("input[name=answer][value=partly]")
+    page.fill("#why", "w" * 1001)
+    page.click("button[name=continue_]")
+    assert page.title().startswith("Error:")
+    check("agree priority error")
+    # A child 8-11: rank error, check answers, save for later, delete page.
+    page.goto(f"{base}/")
+    page.check("input[value=child_8_11]")
+    page.click("button[name=continue_]")
+    page.check("input[name=mode][value=form]")
+    page.click("button[name=start]")
+    page.wait_for_url(re.compile(r"/q/feel_safe"))
+    page.click("button[name=continue_]")
+    page.goto(f"{base}/q/top_three")
+    page.select_option("#rank_1", "clubs")
+    page.select_option("#rank_2", "clubs")
+    page.click("button[name=continue_]")
+    assert page.title().startswith("Error:")
+    check("rank error")
+    page.goto(f"{base}/q/area")
+    check("area question")
+    page.goto(f"{base}/q/groups")
+    check("multiple choice")
+    page.goto(f"{base}/check")
+    check("check answers")
+    page.goto(f"{base}/save")
+    check("save for later")
+    page.goto(f"{base}/delete")
+    check("delete")
+    # Chat mode, with an error state.
+    page.goto(f"{base}/")
+    page.check("input[value=child_8_11]")
+    page.click("button[name=continue_]")
+    page.check("input[name=mode][value=chat]")
+    page.click("button[name=start]")
+    page.wait_for_url(re.compile(r"/chat$"))
+    check("chat start")
+    page.click("button.quick-reply[value='3']")
+    page.wait_for_selector(".msg-me")
+    page.click("button.quick-reply[value='3']")
+    page.wait_for_selector("textarea#answer")
+    page.fill("#answer", "c" * 801)
+    page.click("button[name=continue_]")
+    page.wait_for_selector("#chat-notices .error-summary")
+    check("chat error")
+    page.goto(f"{live_server}/receipt")
+    page.fill("#code", "NOPE-NOPE-NOPE")
+    page.click("button[name=find]")
+    assert page.title().startswith("Error:")
+    check("receipt error", child=False)
+    page.goto(f"{base}/kiosk")
+    check("kiosk", child=False)
+    page.goto(f"{base}/kiosk/cleared")
+    check("kiosk cleared", child=False)
+    if (lang, width) == ("gd", 1280):
+        shot(page, "respond-kiosk-gd-1280")
+    assert len(seen) == 17
+
+
+def test_read_aloud_speaks_in_the_page_language(live_server, new_page) -> None:
+    page = new_page(width=1280)
+    page.goto(f"{live_server}/")
+    page.click("button[lang=gd]")
+    page.goto(f"{live_server}/c/{SLUG}/")
+    page.check("input[value=child_8_11]")
+    page.click("button[name=continue_]")
+    page.check("input[name=mode][value=form]")
+    page.click("button[name=start]")
+    page.wait_for_url(re.compile(r"/q/feel_safe"))
+    page.evaluate("""() => { window.__spoken = [];
+      window.speechSynthesis.speak = (u) => window.__spoken.push([u.lang, u.text]); }""")
+    button = page.locator("button.read-aloud")
+    assert button.is_visible()
+    button.click()
+    spoken = page.evaluate("window.__spoken")
+    assert spoken[0][0] == "gd"
+    assert "A bheil thu sàbhailte far a bheil thu a' fuireach?" in spoken[0][1]
+    assert "Sàbhailte" in spoken[0][1]
+    # The character count on a free-text question.
+    page.goto(f"{live_server}/c/{SLUG}/q/good_things")
+    page.fill("#answer", "Abc")
+    assert "797" in page.locator(".char-count").inner_text()
+
+
+def test_read_aloud_button_is_hidden_without_javascript(live_server, new_page) -> None:
+    page = new_page(width=320, javascript=False)
+    page.goto(f"{live_server}/c/{SLUG}/")
+    page.check("input[value=child_8_11]")
+    page.click("button[name=continue_]")
+    page.check("input[name=mode][value=form]")
+    page.click("button[name=start]")
+    page.wait_for_url(re.compile(r"/q/feel_safe"))
+    assert not page.locator("button.read-aloud").is_visible()
+
+
+def test_kiosk_clears_after_inactivity_in_the_browser(live_server, live_app, new_page) -> None:
+    page = new_page(width=1280)
+    live_app.config["KIOSK_IDLE_SECONDS"] = 2
+    try:
+        page.goto(f"{live_server}/c/{SLUG}/kiosk")
+        page.click("button[name=start]")
+        page.wait_for_url(re.compile(rf"/c/{SLUG}/$"))
+        page.check("input[value=child_8_11]")
+        page.click("button[name=continue_]")
+        page.check("input[name=mode][value=form]")
+        page.click("button[name=start]")
+        page.wait_for_url(re.compile(r"/q/feel_safe"))
+        page.check("input[name=answer][value='4']")
+        page.click("button[name=continue_]")
+        page.wait_for_url(re.compile(r"/q/wellbeing"))
+        page.wait_for_url(re.compile(r"/kiosk/cleared$"), timeout=8000)  # nobody touched it
+        page.goto(f"{live_server}/c/{SLUG}/q/wellbeing")
+        assert page.url.endswith(f"/c/{SLUG}/")  # the answers in progress are gone from this device
+    finally:
+        live_app.config["KIOSK_IDLE_SECONDS"] = 120
