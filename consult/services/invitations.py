@@ -131,10 +131,13 @@ def send_reminders_job(params: dict[str, Any], progress: Progress) -> dict[str, 
     if consultation is None:
         return {"sent": 0}
     due = inv_data.due_for_reminder(consultation, gap_days=int(params.get("gap_days", inv_data.REMINDER_GAP_DAYS)))
-    for i, invitation in enumerate(due):
-        remind(invitation, params.get("base_url"))
-        db.session.commit()
-        progress((i + 1) / len(due), f"{i + 1} of {len(due)}")
+    base = _base_url(params.get("base_url"))
+    # Emails are written in a request-like context so translations and links work in a worker too.
+    with current_app.test_request_context("/", base_url=base):
+        for i, invitation in enumerate(due):
+            remind(invitation, base)
+            db.session.commit()
+            progress((i + 1) / len(due), f"{i + 1} of {len(due)}")
     return {"sent": len(due)}
 
 
