@@ -7,21 +7,16 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+import forms
+
 from ..extensions import db
 from ._base import UTCDateTime, created_at_column
 
 STATUSES = ["draft", "open", "closed", "published"]
-AUDIENCES = [
-    "child_5_8",
-    "child_8_11",
-    "young_12_17",
-    "parent_carer",
-    "organisation",
-    "social_landlord",
-    "other_provider",
-]
-CHILD_AUDIENCES = ["child_5_8", "child_8_11", "young_12_17"]
-ORG_AUDIENCES = ["organisation", "social_landlord", "other_provider"]
+# The audience codes belong to the consultation definitions; the app uses the same lists.
+AUDIENCES = list(forms.AUDIENCES)
+CHILD_AUDIENCES = [a for a in AUDIENCES if a in forms.CHILD_AUDIENCES]
+ORG_AUDIENCES = [a for a in AUDIENCES if a in forms.ORGANISATION_AUDIENCES]
 
 
 class Consultation(db.Model):
