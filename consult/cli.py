@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(create_user)
     app.cli.add_command(demo)
+    app.cli.add_command(retention)
 
 
 @click.command("create-user")
@@ -42,3 +43,16 @@ def demo(responses: int, seed: int, analyse: bool) -> None:
     summary = load_demo(responses=responses, seed=seed, analyse=analyse)
     for line in summary:
         click.echo(line)
+
+
+@click.command("retention")
+@click.option("--dry-run", is_flag=True, help="Count what would be erased; change nothing.")
+def retention(dry_run: bool) -> None:
+    """Erase free text past each partnership's retention period (run daily; safe to run twice)."""
+    from .services.retention import apply_retention_everywhere
+
+    for r in apply_retention_everywhere(dry_run=dry_run):
+        verb = "would erase" if dry_run else "erased"
+        click.echo(f"partnership {r.partnership_id}: {verb} text of {r.answers_erased} answer(s) and "
+                   f"{r.draft_edits_erased} draft edit(s) last changed before {r.cutoff}; "
+                   f"{r.held_for_safeguarding} held for safeguarding review")

@@ -19,6 +19,7 @@ MESSAGES = {
     403: (_l("You cannot see this page"), _l("Your account does not have permission to see this page.")),
     404: (_l("Page not found"), _l("If you typed the web address, check it is correct.")),
     405: (_l("That did not work"), _l("Please go back and try again.")),
+    410: (_l("This page has gone"), _l("What it showed is no longer here. Go back and try again.")),
     413: (_l("That file is too big"), _l("Please go back and choose a smaller file.")),
     429: (
         _l("Too many tries"),

@@ -59,6 +59,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["honeypot_field"] = honeypot_field
     init_limiter(app)
 
+    from .services import signed_links
+
+    signed_links.init_app(app)
+
 
 # ---- rate limits --------------------------------------------------------------------------------
 

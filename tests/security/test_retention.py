@@ -1,0 +1,252 @@
+"""Retention (free text erased after the partnership's period), erasure by receipt code, signed export links."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from forms import AnswerData, load_template
+
+
+def _consultation(retention_days: int = 30):  # type: ignore[no-untyped-def]
+    from consult.data import consultations
+
+    p = consultations.create_partnership(name="Ret", local_authority="C", health_board="B", areas=[("a", "Area")],
+                                         retention_days=retention_days)
+    plan = consultations.create_plan(p, title="Plan", period_start=date(2026, 4, 1), period_end=date(2029, 3, 31),
+                                     vision="v", priorities=[{"key": f"k{i}", "title": f"P{i}"} for i in range(3)])
+    today = date.today()
+    c = consultations.create_consultation(plan, load_template("childrens-services-plan"), slug="ret",
+                                          opens_on=today - timedelta(days=5), closes_on=today + timedelta(days=5),
+                                          status="open")
+    return p, c
+
+
+def _answered(c, text: str, *, submit: bool = True):  # type: ignore[no-untyped-def]
+    from consult.data import consultations, responses
+
+    variant = consultations.variant_for(c, "young_12_17")
+    response, code = responses.start_response(c, variant, language="en", channel="online_form")
+    qs = responses.questions_for(variant)
+    free = [q for q in qs if q.type == "long_text"][0]
+    scale = [q for q in qs if q.type == "face_scale"][0]
+    responses.save_answer(response, free, AnswerData(value=None, text=text))
+    responses.save_answer(response, scale, AnswerData(value=4))
+    if submit:
+        responses.submit(response)
+    return response, code
+
+
+def _age(response, days: int) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+
+    then = datetime.now(UTC) - timedelta(days=days)
+    response.submitted_at = then if response.submitted_at else None
+    response.updated_at = then
+    db.session.flush()
+    db.session.execute(
+        __import__("sqlalchemy").update(type(response)).where(type(response).id == response.id)
+        .values(updated_at=then, submitted_at=response.submitted_at))
+
+
+def test_retention_erases_free_text_after_the_period_and_keeps_choices(app) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.models import Answer, AuditEvent
+    from consult.services.retention import apply_retention_everywhere
+
+    p, c = _consultation(retention_days=30)
+    old, _ = _answered(c, "We need a youth club near the park.")
+    old_draft, _ = _answered(c, "An answer left unfinished long ago.", submit=False)
+    new, _ = _answered(c, "Buses that run after school please.")
+    _age(old, 31)
+    _age(old_draft, 40)
+    db.session.commit()
+
+    dry = apply_retention_everywhere(dry_run=True)
+    assert dry[0].answers_erased == 2
+    assert db.session.scalar(select(Answer.text).where(Answer.response_id == old.id, Answer.text.is_not(None)))
+
+    results = apply_retention_everywhere()
+    assert results[0].answers_erased == 2
+    db.session.expire_all()
+    for response in (old, old_draft):
+        answers = db.session.scalars(select(Answer).where(Answer.response_id == response.id)).all()
+        assert all(a.text is None and a.text_original is None for a in answers)
+        assert any(a.value == 4 for a in answers), "choices and scales stay"
+    kept = db.session.scalars(select(Answer).where(Answer.response_id == new.id, Answer.text.is_not(None))).all()
+    assert kept, "answers inside the period keep their (redacted) text"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "retention"))
+    assert event is not None and event.detail["answers"] == 2
+    assert apply_retention_everywhere()[0].answers_erased == 0, "running twice changes nothing more"
+
+
+def test_retention_holds_unreviewed_safeguarding_answers(app) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.models import Answer, SafeguardingFlag
+    from consult.services.retention import apply_retention_everywhere
+
+    _p, c = _consultation(retention_days=10)
+    flagged, _ = _answered(c, "My dad hits me when he is drunk and I am scared to go home.")
+    _age(flagged, 11)
+    db.session.commit()
+    flags = db.session.scalars(select(SafeguardingFlag).where(SafeguardingFlag.response_id == flagged.id)).all()
+    assert flags, "the screen flags a disclosure"
+    result = apply_retention_everywhere()[0]
+    assert result.held_for_safeguarding == 1
+    answer = db.session.get(Answer, flags[0].answer_id)
+    assert answer.text_original, "held for the safeguarding lead until reviewed"
+    for flag in flags:
+        flag.reviewed_at = datetime.now(UTC)
+    db.session.commit()
+    assert apply_retention_everywhere()[0].answers_erased >= 1
+    db.session.expire_all()
+    assert db.session.get(Answer, flags[0].answer_id).text_original is None
+
+
+def test_retention_job_and_cli(app) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.jobs import REGISTRY, enqueue
+
+    _p, c = _consultation(retention_days=1)
+    old, _ = _answered(c, "Somewhere to go on a Friday night.")
+    _age(old, 2)
+    db.session.commit()
+    assert "retention" in REGISTRY
+    row = enqueue("retention")
+    assert row.state == "done" and row.result["partnerships"][0]["answers_erased"] == 1
+    out = app.test_cli_runner().invoke(args=["retention", "--dry-run"])
+    assert out.exit_code == 0 and "would erase text of 0 answer(s)" in out.output
+
+
+def test_celery_beat_runs_retention_daily() -> None:
+    from consult.celery_app import celery
+    from consult.services import retention
+
+    entry = celery.conf.beat_schedule[retention.BEAT_ENTRY]
+    assert entry["task"] == "guth.retention"
+    assert "guth.retention" in celery.tasks
+
+
+def test_erasure_by_receipt_code(app) -> None:  # type: ignore[no-untyped-def]
+    from consult.data import responses
+    from consult.extensions import db
+    from consult.models import Answer
+
+    _p, c = _consultation()
+    response, code = _answered(c, "Please keep the library open on Saturdays.")
+    db.session.commit()
+    found = responses.find_by_receipt(code.lower().replace("-", " "))
+    assert found is not None and found.id == response.id
+    responses.withdraw(found)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.scalars(select(Answer).where(Answer.response_id == response.id)).all() == []
+    again = responses.find_by_receipt(code)
+    assert again.status == "withdrawn" and again.area_id is None and not again.may_quote
+    assert responses.find_by_receipt("AAAA-BBBB-CCCC") is None
+
+
+def test_erasure_by_receipt_code_through_the_pages(app, client) -> None:  # type: ignore[no-untyped-def]
+    """The respondent's own "delete my answers" page, reached with the receipt code, erases them."""
+    import random
+
+    from consult.extensions import db
+    from consult.models import Answer, Response
+    from tests.load.formbot import TestClientBrowser, answer_consultation, fill, main_form, parse_forms
+
+    _p, c = _consultation()
+    db.session.commit()
+    journey = answer_consultation(TestClientBrowser(client), "/c/ret/", rng=random.Random(0))
+    assert journey.completed and journey.receipt_code
+    rid = db.session.scalar(select(Response.id).where(Response.status == "submitted"))
+    other = client.application.test_client()
+    page = other.get("/receipt")
+    assert page.status_code == 200
+    form = main_form(parse_forms(page.get_data(as_text=True)))
+    data = [(k, journey.receipt_code if k not in ("csrf_token",) and v != "" or k == "code" else v)
+            for k, v in fill(form, random.Random(0), lambda f: journey.receipt_code)]
+    after = other.post("/receipt", data=dict(data), follow_redirects=True)
+    assert after.status_code == 200
+    delete_page = other.get("/c/ret/delete")
+    assert delete_page.status_code == 200
+    form = main_form(parse_forms(delete_page.get_data(as_text=True)))
+    done = other.post("/c/ret/delete", data=dict(fill(form, random.Random(0), lambda f: "")), follow_redirects=True)
+    assert done.status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Response, rid).status == "withdrawn"
+    assert db.session.scalars(select(Answer).where(Answer.response_id == rid)).all() == []
+
+
+# ---- signed export links -------------------------------------------------------------------------
+
+@pytest.fixture()
+def export_app(app):  # type: ignore[no-untyped-def]
+    from flask import Blueprint
+
+    from consult.auth import roles_required
+    from consult.services.signed_links import signed_link_required, signed_url
+
+    bp = Blueprint("exp_test", __name__)
+
+    @bp.route("/__export/<int:cid>.csv")
+    @roles_required("planner")
+    @signed_link_required
+    def export(cid: int):  # type: ignore[no-untyped-def]
+        return f"id,{cid}\n"
+
+    @bp.route("/__link/<int:cid>")
+    @roles_required("planner")
+    def link(cid: int):  # type: ignore[no-untyped-def]
+        return signed_url("exp_test.export", cid=cid)
+
+    app.register_blueprint(bp)
+    return app
+
+
+def _signed_in(app, email: str):  # type: ignore[no-untyped-def]
+    from consult.data import users
+    from consult.extensions import db
+    from tests.security.conftest import sign_in
+
+    user = users.create_user(email=email, name="x", password="correct horse battery", roles=["planner"])
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, user.id)
+    return client
+
+
+def test_signed_export_links(export_app) -> None:  # type: ignore[no-untyped-def]
+    alice = _signed_in(export_app, "alice@example.org")
+    bob = _signed_in(export_app, "bob@example.org")
+    url = alice.get("/__link/7").get_data(as_text=True)
+    assert "sig=" in url
+    assert alice.get(url).status_code == 200
+    assert alice.get(url).get_data(as_text=True) == "id,7\n"
+    assert bob.get(url).status_code == 404, "a link is only for the person it was made for"
+    assert export_app.test_client().get(url).status_code in (302, 404), "never for someone signed out"
+    assert alice.get("/__export/7.csv").status_code == 404, "no signature, no file"
+    assert alice.get(url.replace("/7.csv", "/8.csv")).status_code == 404, "not for another object"
+    assert alice.get(url[:-3] + "abc").status_code == 404, "tampered"
+
+
+def test_signed_export_links_expire(export_app) -> None:  # type: ignore[no-untyped-def]
+    alice = _signed_in(export_app, "alice@example.org")
+    export_app.config["EXPORT_LINK_MAX_AGE"] = 1
+    url = alice.get("/__link/3").get_data(as_text=True)
+    time.sleep(2.1)
+    expired = alice.get(url)
+    assert expired.status_code == 410
+    assert "This download link has expired" in expired.get_data(as_text=True)
+
+
+EXPORT_SUFFIXES = (".csv", ".xlsx", ".pdf", ".zip", ".json")
+
+
+@pytest.mark.xfail(reason="the planner's export routes do not use signed links yet (see report)", strict=False)
+def test_every_export_route_needs_a_signed_link(app) -> None:  # type: ignore[no-untyped-def]
+    exports = [r for r in app.url_map.iter_rules() if r.rule.endswith(EXPORT_SUFFIXES) and r.endpoint != "static"]
+    unsigned = [r.endpoint for r in exports if not getattr(app.view_functions[r.endpoint], "guth_signed", False)]
+    assert not unsigned, f"export routes without @signed_link_required: {unsigned}"
