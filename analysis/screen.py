@@ -50,14 +50,18 @@ _STRONG: dict[str, list[str]] = {
         r"\bsuicid\w*",
         r"\bun-?aliv\w*",
         r"\bkms\b",
-        r"\b(?:want|wanna|wanted|going|gonna|try|tried|trying|thinking\s+about|think\s+about|thought\s+about)\s+(?:to\s+)?(?:die|dying|end\s+it|end\s+my\s+life|take\s+my\s+(?:own\s+)?life|not\s+(?:be\s+)?(?:here|alive|exist))\b",
+        r"\b(?:want|wanna|wanted|going|gonna|try|tried|trying|thinking\s+about|think\s+about|thought\s+about|thinking\s+of|thought\s+of)\s+(?:to\s+)?(?:die|dying|end\s+it|ending\s+it|end\s+my\s+life|ending\s+my\s+life|ending\s+things|take\s+my\s+(?:own\s+)?life|taking\s+my\s+(?:own\s+)?life|not\s+(?:be\s+)?(?:here|alive|exist)|not\s+being\s+(?:here|alive|around))\b",
+        r"\b(?:don'?t|do\s+not|dont|can'?t|cannot|cant)\s+(?:really\s+|even\s+)?see\s+(?:the|any|a)\s+point\s+(?:in|of|to)\s+(?:being\s+(?:here|alive|around)|living|life|going\s+on|carrying\s+on|anything|it\s+all|waking\s+up)\b",
+        r"\bno\s+point\s+(?:in\s+)?(?:being\s+(?:here|alive|around)|carrying\s+on|waking\s+up|me\s+being\s+here)\b",
         r"\b(?:don'?t|do\s+not|dont|didn'?t)\s+want\s+to\s+(?:be\s+(?:here|alive)|live|exist|wake\s+up|be\s+around)\b",
         r"\b(?:end|ending)\s+(?:it\s+all|my\s+life|things)\b",
         r"\b(?:better\s+off\s+(?:dead|without\s+me)|no\s+(?:point|reason)\s+(?:in\s+)?(?:living|being\s+alive|going\s+on|to\s+live))\b",
         r"\b(?:overdos\w*|took\s+(?:loads\s+of|all\s+(?:my|the))\s+(?:pills|tablets))\b",
         r"\bwish\s+i\s+(?:was|were)(?:n'?t|\s+not)\s+(?:alive|here|born)\b",
         r"\bwish\s+i\s+(?:was|were)\s+dead\b",
-        r"\bcan'?t\s+(?:go\s+on|cope\s+any\s*more|take\s+it\s+any\s*more)\b",
+        # "I can't go on" / "can't go on like this", but not "can't go on the trip".
+        r"\bcan'?t\s+go\s+on(?=\s*(?:$|[.,!?;:)\n]|\s+(?:like\s+this|any\s*more|living|much\s+longer|with\s+(?:life|this|it\s+all|everything)|and\b|but\b)))",
+        r"\bcan'?t\s+(?:cope\s+any\s*more|take\s+it\s+any\s*more)\b",
     ],
     "physical_abuse": [
         rf"\b{_HIT}\s+{_ME}\b",
@@ -81,7 +85,7 @@ _STRONG: dict[str, list[str]] = {
         r"\bwish(?:es|ed)?\s+i\s+(?:was|were|had)\s*(?:n'?t|never|not)\s+(?:been\s+)?born\b",
         r"\b(?:scream|screams|screamed|shouts?|shouted|yells?|yelled)\s+at\s+me\s+(?:all\s+the\s+time|every\s+day|constantly|always)\b",
         r"\b(?:threaten|threatens|threatened)\s+(?:me|to\s+(?:hurt|kill|kick\s+me\s+out|send\s+me\s+away))\b",
-        rf"\b(?:scared|afraid|frightened|terrified|feart)\s+(?:of|to\s+go\s+home|at\s+home|when\s+{_CARER})\b(?:\s+{_CARER})?",
+        rf"\b(?:scared|afraid|frightened|terrified|feart)\s+(?:of\s+(?:{_CARER}|him|her|them|going\s+home|being\s+at\s+home|what\s+(?:he|she|they)(?:'ll|\s+will|\s+might)?)|to\s+go\s+home|at\s+home|when\s+{_CARER})\b",
         r"\b(?:don'?t|do\s+not|dont|never)\s+feel\s+safe\b|\b(?:not|unsafe)\s+safe\b|\bfeel\s+unsafe\b|\bi'?m\s+not\s+safe\b|\bnot\s+safe\s+at\s+home\b",
         r"\b(?:nobody|no\s+one|noone|no-one)\s+(?:loves|cares\s+about|wants|likes)\s+me\b",
         r"\bemotional(?:ly)?\s+abus\w*",
@@ -94,7 +98,8 @@ _STRONG: dict[str, list[str]] = {
         r"\b(?:nobody|no\s+one|noone)\s+(?:looks?\s+after|takes?\s+care\s+of|feeds|washes|picks\s+me\s+up)\b|\bhave\s+to\s+look\s+after\s+myself\b",
         r"\b(?:no|dirty)\s+(?:clean\s+)?clothes\b|\bsame\s+clothes\s+every\s+day\b|\bno\s+(?:heating|electricity|bed|hot\s+water)\b|\bsleep\s+on\s+the\s+floor\b",
         rf"\b{_CARER}\s+(?:is|are|gets?|was|were)\s+(?:always\s+|usually\s+|often\s+)?(?:drunk|wasted|high|out\s+of\s+it|on\s+drugs|passed\s+out)\b",
-        r"\bneglect(?:ed|s|ing)?\b",
+        r"\bneglect(?:s|ed|ing)?\s+(?:me|us)\b|\b(?:i'?m|i\s+am|im|i\s+was|i\s+feel|i\s+felt|i'?ve\s+been|we\s+are|we'?re|we\s+were)\s+(?:being\s+|so\s+|really\s+)?neglected\b",
+        r"\b(?:we'?re|we\s+are|i'?m|i\s+am|im)\s+(?:always|often|usually)\s+(?:hungry|starving)\b",
     ],
     "domestic_abuse": [
         rf"\b{_CARER}\s+{_HIT}\s+(?:my\s+)?(?:mum|mam|mom|mother|dad|father|her|him|each\s+other)\b",
@@ -102,9 +107,21 @@ _STRONG: dict[str, list[str]] = {
         r"\bpolice\s+(?:come|came|come\s+round|were\s+called|was\s+called)\s+(?:to|round\s+to)?\s*(?:our|my)\s+(?:house|home|flat)\b",
         r"\bdomestic\s+(?:abuse|violence)\s+(?:at|in)\s+(?:home|my|our)\b",
         r"\b(?:smash|smashes|smashed)\s+(?:things|the\s+house|stuff)\b",
+        rf"\b{_CARER}\s+(?:shouts?|shouted|shouting|screams?|screamed|screaming|yells?|yelled|yelling|swears?|swore)\s+at\s+(?:my\s+)?(?:mum|mam|mom|mother|dad|father|her|him|each\s+other)\b",
+        r"\b(?:throws?|threw|throwing|chucks?|chucked)\s+(?:things|stuff|plates|cups|chairs|stuff)\b",
+        r"\b(?:scared|afraid|frightened|terrified|worried|feart)\s+(?:that\s+)?(?:he|she|they|he'?ll|she'?ll|they'?ll)\s*(?:will|is\s+going\s+to|are\s+going\s+to|might|could|'ll)?\s*(?:hurt|hit|kill|batter|beat)\s+(?:my\s+)?(?:mum|mam|mom|mother|dad|her|him)\b",
+        r"\bhid(?:e|es|ing)?\s+(?:in\s+my\s+room|in\s+the\s+\w+|under\s+(?:my|the)\s+\w+|upstairs)\b[^.!?]{0,40}\bwhen\b[^.!?]{0,40}\b(?:shout\w*|scream\w*|yell\w*|fight\w*|argu\w*|drunk|angry|hit\w*)",
+        r"\b(?:abuse|violence|fighting)\s+(?:at|in)\s+(?:home|my\s+(?:house|home|flat)|our\s+(?:house|home|flat))\b",
     ],
     "exploitation": [
-        r"\bcounty\s+lines\b|\btraffick\w*\b|\bgroom(?:ed|ing|s)?\b",
+        r"\bcounty\s+lines\b|\btraffick\w*\b|\bgroom(?:ed|ing|s)?\b(?!\s+(?:the|my|our|his|her|their)\s+(?:dog|horse|pony|hair)|\s+dogs?)",
+        r"\b(?:asks?|asking|asked|keeps\s+asking|kept\s+asking|wants?|wanted|tells?|told|makes?|made|pressur\w*|begging|begs?)\s+(?:me\s+)?(?:to\s+)?(?:send|sending)\s+(?:him\s+|her\s+|them\s+)?(?:pictures|pics|photos|videos|vids|images|selfies|snaps)\b",
+        r"\b(?:someone|somebody|a\s+(?:man|guy|boy|girl|woman|lady|person|grown\s*up|stranger)|an\s+(?:adult|older\s+\w+)|people|he|she)(?:\s+older)?\s+(?:i|that\s+i|who\s+i)\s+(?:met|know|talk\s+to|chat\s+to|speak\s+to|play\s+with)\s+(?:online|on\s+line|on\s+(?:a|the|an)\s+(?:game|app|website|chat|server)|on\s+(?:snap\w*|insta\w*|tiktok|discord|roblox|fortnite|minecraft|xbox|ps\d?|playstation|whatsapp|facebook|the\s+internet))\b",
+        r"\b(?:gives?|gave|giving|pays?|paid|paying|offers?|offered)\s+(?:me|us)\s+(?:money|cash|£\s?\d+|vapes?|drugs|weed|gifts|presents|alcohol|drink|stuff|phones?|trainers)\s+(?:to|for|if)\b",
+        r"\b(?:take|taking|took|carry|carrying|carried|deliver|delivering|delivered|drop|dropping|dropped)\s+(?:packages?|parcels?|bags?|stuff|things)\s+(?:to|for|round\s+to)\s+(?:people|them|him|her|someone|somebody)\b",
+        r"\b(?:scared|afraid|frightened|too\s+scared|feart)\s+to\s+say\s+no\b",
+        r"\b(?:says?|said|threatens?|threatened)\s+(?:he|she|they|he'?ll|she'?ll|they'?ll)\s*(?:will|would|is\s+going\s+to|are\s+going\s+to|'ll|'d)?\s*(?:tell|show|send|post|share)\s+(?:my\s+(?:parents|mum|mam|dad|family|friends|school)|everyone|people|the\s+(?:pictures|pics|photos)|my\s+(?:pictures|pics|photos))\b",
+        r"\bolder\s+(?:guy|man|men|boy|boys|lad|lads|bloke|person)'?s?\s+(?:flat|house|place|car)\b",
         r"\b(?:made|makes|make|asked|asks|told|tells|pay|pays|paid)\s+(?:me|us)\s+(?:to\s+)?(?:sell|carry|deliver|hold|move|drop\s+off)\s+(?:drugs|stuff|packages?|bags?|weed|things)\b",
         r"\b(?:sell|selling|sold|deliver|delivering|carry|carrying)\s+(?:drugs|weed|packages?\s+for)\b",
         r"\bolder\s+(?:boys?|men|man|guys?|lads?|girls?|people|friends?)\s+(?:give|gives|gave|buy|buys|bought|pay|pays|paid|take|took|pick\s+me\s+up|picked\s+me\s+up)\b",
@@ -115,18 +132,24 @@ _STRONG: dict[str, list[str]] = {
     "bullying_risk": [
         r"\b(?:i'?m|i\s+am|im|i\s+get|i\s+got|i\s+keep\s+getting|getting|being|i\s+was|i'?ve\s+been|i\s+have\s+been)\s+(?:getting\s+|being\s+)?(?:bullied|picked\s+on|jumped|battered|cyber-?bullied)\b",
         r"\b(?:they|people|kids|everyone|some\s+(?:boys|girls|people)|boys|girls|bullies)\s+(?:bully|bullies|bullying|pick\s+on|picks\s+on|hit|hits|beat|batter|kick|punch|jump|threaten|laugh\s+at|spit\s+on)\s+me\b",
-        r"\bbull(?:y|ies|ied|ying)\b[^.!?]{0,60}\b(?:every\s+day|all\s+the\s+time|scared|knife|kill|stab|hurt|want\s+to\s+die|threat\w*|beat|hit)\b",
+        r"\bbull(?:y|ies|ied|ying)\b[^.!?]{0,100}\b(?:every\s+day|all\s+the\s+time|scared|knife|kill|stab|hurt\w*|harm\w*|want\s+to\s+die|threat\w*|beat|hit|so\s+bad|stopped\s+eating|(?:don'?t|dont)\s+(?:want|have)\s+to\s+go\s+to\s+school|can'?t\s+(?:go\s+to|face)\s+school)\b",
         r"\b(?:scared|afraid|frightened|feart)\s+(?:to|of)\s+(?:go(?:ing)?\s+(?:to\s+)?|)school\b",
         r"\b(?:going\s+to|gonna|will|said\s+they'?d|threaten(?:ed|s)?\s+to)\s+(?:kill|stab|batter|jump|beat\s+up|hurt)\s+me\b",
         r"\b(?:told|tell|tells)\s+me\s+to\s+kill\s+myself\b|\bkys\b",
-        r"\b(?:post|posted|share|shared|spread|sends?|sent)\s+(?:pictures|photos|videos|vids|pics|lies|rumours)\s+(?:of|about)\s+me\b",
-        r"\b(?:knife|knives|blade)\b",
+        r"\b(?:post|posts|posted|posting|share|shares|shared|sharing|spread|spreads|spreading|sends?|sent|sending)\s+(?:pictures|photos|videos|vids|pics|lies|rumours)\s+(?:of|about)\s+me\b",
+        r"\b(?:knife|knives|blade)\b(?!\s+crime)",
+        r"\b(?:my\s+)?(?:son|daughter|child|kid|boy|girl|brother|sister|friend|wee\s+one)\s+(?:is|keeps|gets|has\s+been|'s)\s+(?:getting\s+|being\s+)?bullied\b",
         r"\beveryone\s+hates\s+me\b",
     ],
     "missing": [
         r"\b(?:ran|run|running|runs)\s+away\b|\b(?:go|goes|went|gone|going)\s+missing\b|\bbeen\s+missing\b",
         r"\b(?:stay|stayed|stays|staying)\s+out\s+all\s+night\b|\bsleep(?:ing)?\s+(?:rough|on\s+the\s+streets?|in\s+(?:a\s+)?(?:park|stair|close))\b",
-        r"\bnowhere\s+(?:to\s+(?:sleep|stay|live|go))\b|\b(?:kicked|thrown|chucked|put)\s+out\s+(?:of\s+(?:the|my)\s+(?:house|home))?\b",
+        r"\bnowhere\s+(?:else\s+)?to\s+(?:sleep|stay|live)\b|\b(?:kicked|thrown|chucked|put)\s+out\s+(?:of\s+(?:the|my)\s+(?:house|home))?\b",
+        r"\b(?:i|we)(?:'ve|'d|\s+have|\s+had|\s+got|\s+have\s+got|\s+'ve\s+got|'ve\s+got)?\s+(?:literally\s+|just\s+|got\s+)?nowhere\s+(?:else\s+)?to\s+go\b",
+        r"\b(?:can'?t|cannot|cant|not\s+allowed\s+to|scared\s+to|afraid\s+to|feart\s+to)\s+(?:go|going)\s+(?:back\s+)?home\b|\bnot\s+allowed\s+(?:back\s+)?home\b",
+        r"\b(?:don'?t|do\s+not|didn'?t|doesn'?t|dont|didnt|never)\s+know\s+where\s+i\s+(?:was|am|go|went|stay|stayed|sleep|slept|am\s+staying)\b",
+        r"\b(?:stay|stayed|staying|slept|sleeping|sleep)\s+(?:at|in|round|over\s+at)\s+(?:an?\s+|some\s+|this\s+)?(?:older\s+)?(?:guy|man|men|boy|boys|lad|lads|stranger|someone|somebody|person|people)'?s?\b",
+        r"\b(?:sleeping|sleep|slept|staying|stay|stayed)\s+(?:at|on)\s+(?:a\s+)?(?:friend|mate|pal)'?s\b[^.!?]{0,40}\b(?:because|cos|as|since)\b",
         r"\b(?:don'?t|do\s+not|dont)\s+want\s+to\s+go\s+(?:back\s+)?home\b|\bsofa\s*surf\w*\b",
     ],
 }
@@ -137,13 +160,54 @@ _TOPIC: dict[str, list[str]] = {
     "physical_abuse": [r"\babus(?:e|ed|ive|ing)\b", r"\bviolen(?:t|ce)\b"],
     "sexual_abuse": [r"\b(?:inappropriate|touchy|creepy)\b"],
     "domestic_abuse": [r"\bdomestic\s+(?:abuse|violence)\b", r"\b(?:fighting|arguing)\s+at\s+home\b"],
-    "neglect": [r"\b(?:hungry|starving)\b"],
+    "neglect": [r"\b(?:hungry|starving)\b", r"\bneglect(?:s|ed|ing)?\b"],
     "exploitation": [r"\b(?:stranger|strangers)\s+(?:online|message|messages|messaged|add|added)\b"],
-    "bullying_risk": [r"\bbull(?:y|ies|ied|ying)\b"],
     "missing": [r"\bmissing\b"],
 }
+# Who a topic word is about: the speaker or someone close ("we", "our" and "us" are as often an organisation).
 _PERSONAL = re.compile(
-    r"\b(?:i|i'm|im|i've|me|my|myself|we|our|us|mum|mam|mom|dad|stepdad|brother|sister|friend|pal|home)\b"
+    r"\b(?:i|i'm|im|i've|ive|i'd|me|my|myself|ma|mum|mam|mom|dad|stepdad|brother|sister|friend|pal)\b"
+)
+# The speaker, or a carer named as theirs: when none of these is anywhere in the text, a trigger in a
+# sentence about people in general ("young people who go missing", "a focus on county lines") is a
+# topic, not a disclosure.
+_FIRST = re.compile(
+    r"\b(?:i|i'm|im|i've|ive|i'd|i'll|me|my|myself|mine|ma|mum|mam|mom|mummy|dad|da|daddy|stepdad|stepmum|gran|granny|nana|papa)\b"
+)
+_IN_TRIGGER = re.compile(r"\b(?:me|us|my|myself|i|we)\b")
+_GENERAL = re.compile(
+    r"\b(?:children|child's|young\s+people|young\s+person|kids|families|family|parents|pupils|people|victims|survivors|"
+    r"those|anyone|anybody|girls|boys|teenagers|adults|carers|women|men|students|residents|tenants|some|many|staff|"
+    r"services?|professionals|agenc\w+|support|referrals?|focus|approach|tackl\w*|address\w*|awareness|prevent\w*|"
+    r"training|strateg\w*|polic(?:y|ies)|rates?|cases|issues?|problems?|causes?|impact|risks?|affected|including|"
+    r"include|plan|priorit(?:y|ies)|crime|education|lessons|workshops?|campaigns?|protection|partnership|recovery|"
+    r"response|pathways?|we\s+see)\b"
+)
+_AT_HOME = re.compile(r"\b(?:at\s+home|(?:this|our|my|the)\s+(?:house|flat|home))\b")
+# "I don't feel safe" about the streets, the dark or the town centre is community safety, not abuse.
+_UNSAFE = re.compile(r"feel\s+safe|unsafe|not\s+safe")
+_COMMUNITY = re.compile(
+    r"\b(?:walk\w*|outside|out\s+(?:at|after|late)|go(?:ing)?\s+out|at\s+night|in\s+the\s+dark|dark|streets?|town|"
+    r"city|cent(?:re|er)|park|area|estate|village|neighbourhood|community|bus|buses|train|path|paths|pavement|road|"
+    r"roads|crossing|lights?|lighting|gangs?|traffic|cars?|motorbikes?|shops?|underpass|around\s+here|round\s+here)\b"
+)
+_CLOSE_HARM = re.compile(
+    r"\b(?:at\s+home|in\s+(?:my|our|the)\s+(?:house|home|flat|room)|with\s+(?:my|him|her|them)|around\s+(?:him|her|my)|"
+    r"when\s+(?:he|she|they|my)|because\s+of\s+(?:him|her|my)|mum|mam|dad|step\w*|boyfriend|girlfriend|partner|carer)\b"
+)
+# "nowhere to go" about somewhere to spend time, not somewhere to sleep.
+_LEISURE = re.compile(
+    r"\b(?:club|clubs|park|parks|play|hang(?:ing)?\s+out|boring|bored|youth|things\s+to\s+do|activit\w+|weekends?|"
+    r"holidays?|summer|rain\w*|fun|teenagers|young\s+people|kids|children|shops?|cinema|after\s+school|evenings?|"
+    r"chippy|bus\s+shelter|in\s+(?:the|this)\s+(?:town|village|area))\b"
+)
+_NOWHERE_TO_GO = re.compile(r"nowhere\s+(?:else\s+)?to\s+go\b")
+_PET = re.compile(r"\b(?:dog|dogs|cat|cats|puppy|kitten|hamster|rabbit|bunny|pet|budgie|tortoise|guinea\s+pig|horse|pony|ferret|parrot)\b(?:\s+(?:went|has|had|was|is|just|got|keeps|been|ran))*\W*$")
+_HUNGER = re.compile(r"hungry|starving")
+# Hunger as a complaint about school food or an exaggeration, not going without.
+_FOOD_COMPLAINT = re.compile(
+    r"\b(?:won'?t|doesn'?t|wouldn'?t|didn'?t|don'?t|dont|wont|doesnt)\s+(?:eat|like)\s+(?:it|the|them|school|that|what)\b|"
+    r"\b(?:fussy|picky|disgusting|horrible|minging|rank|yuck|gross)\b|\bafter\s+(?:pe|football|training|swimming|sport|gym)\b"
 )
 _SENT_SPLIT = re.compile(r"(?<=[.!?\n])\s*|\s+but\s+")
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|because|cos|so|although|though)\b")
@@ -169,8 +233,29 @@ def _normalise(text: str) -> str:
     return re.sub(r"[ \t]+", " ", t)
 
 
-def _set_aside_reason(sentence: str, start: int, end: int, category: str = "") -> str | None:
+def _set_aside_reason(
+    sentence: str, start: int, end: int, category: str = "", *, first_person: bool = True, strong: bool = True
+) -> str | None:
     """Return why a trigger in this sentence is not a disclosure, or None if it may be one."""
+    word = sentence[start:end]
+    if category == "emotional_abuse" and _UNSAFE.search(word):
+        if _COMMUNITY.search(sentence) and not _CLOSE_HARM.search(sentence):
+            return "community safety"
+    if category == "missing" and _NOWHERE_TO_GO.search(word) and _LEISURE.search(sentence):
+        return "place to go"
+    if category == "missing" and _PET.search(sentence[max(0, start - 30) : start]):
+        return "an animal"
+    if category == "neglect" and not strong and _HUNGER.search(word) and _FOOD_COMPLAINT.search(sentence):
+        return "food complaint"
+    # About people in general: nobody in the text is the speaker or theirs, and the sentence talks about
+    # groups, services or policy. Never when harm is placed at home.
+    if (
+        not first_person
+        and not _IN_TRIGGER.search(word)
+        and _GENERAL.search(sentence)
+        and not _AT_HOME.search(sentence)
+    ):
+        return "general"
     if _ONGOING.search(sentence):
         return None
     before = sentence[:start]
@@ -206,6 +291,7 @@ def screen(text: str) -> Screening:
     cats: set[str] = set()
     triggers: list[str] = []
     aside: list[str] = []
+    first_person = _FIRST.search(norm) is not None
     for sentence in _SENT_SPLIT.split(norm):
         if not sentence or not sentence.strip():
             continue
@@ -214,8 +300,10 @@ def screen(text: str) -> Screening:
             hits = [(m, True) for rx in _COMPILED_STRONG.get(cat, ()) for m in rx.finditer(sentence)]
             if personal:
                 hits += [(m, False) for rx in _COMPILED_TOPIC.get(cat, ()) for m in rx.finditer(sentence)]
-            for m, _strong in hits:
-                reason = _set_aside_reason(sentence, m.start(), m.end(), cat)
+            for m, strong in hits:
+                reason = _set_aside_reason(
+                    sentence, m.start(), m.end(), cat, first_person=first_person, strong=strong
+                )
                 word = m.group(0).strip()
                 if reason is None:
                     cats.add(cat)
