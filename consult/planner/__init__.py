@@ -11,5 +11,6 @@ from . import actions  # noqa: E402,F401  (you said, we did; publishing)
 from . import moderation  # noqa: E402,F401  (quote moderation)
 from . import evidence  # noqa: E402,F401  (evidence of consultation)
 from . import organisations  # noqa: E402,F401  (the consultee register, invitations, outbox)
+from . import paper  # noqa: E402,F401  (paper and event responses: entry and import)
 
 __all__ = ["bp"]
