@@ -12,5 +12,6 @@ from . import moderation  # noqa: E402,F401  (quote moderation)
 from . import evidence  # noqa: E402,F401  (evidence of consultation)
 from . import organisations  # noqa: E402,F401  (the consultee register, invitations, outbox)
 from . import paper  # noqa: E402,F401  (paper and event responses: entry and import)
+from . import definitions  # noqa: E402,F401  (edit a consultation's questions, with readability)
 
 __all__ = ["bp"]
