@@ -210,6 +210,7 @@ class HttpBrowser:
         self.cookies: dict[str, str] = {}
         self.conn: http.client.HTTPConnection | None = None
         self.requests = 0
+        self.timings: list[tuple[str, int, float]] = []  # (method, status, seconds) per HTTP request
 
     def close(self) -> None:
         if self.conn is not None:
@@ -222,6 +223,7 @@ class HttpBrowser:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        started = time.perf_counter()
         for attempt in (1, 2):
             if self.conn is None:
                 self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
@@ -236,6 +238,7 @@ class HttpBrowser:
                 if attempt == 2 or method != "GET":
                     raise
         self.requests += 1
+        self.timings.append((method, response.status, time.perf_counter() - started))
         for raw in response.msg.get_all("Set-Cookie") or []:
             pair = raw.split(";", 1)[0]
             name, _, value = pair.partition("=")
@@ -279,6 +282,7 @@ class Journey:
     errors: list[str] = field(default_factory=list)
     receipt_code: str | None = None
     posts: int = 0
+    retries: int = 0
 
     @property
     def timings(self) -> list[float]:
@@ -288,21 +292,27 @@ class Journey:
 def answer_consultation(browser, start_url: str, *, rng: random.Random | None = None,  # type: ignore[no-untyped-def]
                         text: Callable[[Field], str] | None = None, max_steps: int = 80,
                         prefer: Callable[[Form], Form] | None = None, on_page: Callable[[Page], None] | None = None,
-                        fill_honeypot: bool = False) -> Journey:
+                        fill_honeypot: bool = False, retries: int = 0, retry_pause: float = 0.5) -> Journey:
     """Answer the consultation at start_url as a person would, page by page, until the confirmation."""
     import re
 
     rng = rng or random.Random()
     text = text or (lambda f: "More places to play and someone to talk to at school.")
     journey = Journey()
-    page = browser.get(start_url)
-    journey.pages.append(page)
+    page = _reload(browser, start_url, journey)
     errors_in_a_row = 0
+    retries_left = retries
     for _ in range(max_steps):
         if on_page:
             on_page(page)
         if page.status >= 500:
             journey.errors.append(f"{page.status} at {page.url}")
+            if page.status in (503, 599) and retries_left > 0:  # "please try again": wait, reload
+                retries_left -= 1
+                journey.retries += 1
+                time.sleep(retry_pause)
+                page = _reload(browser, page.url, journey)
+                continue
             return journey
         if urlsplit(page.url).path.rstrip("/").endswith(TERMINAL_PATHS):
             journey.completed = True
@@ -319,8 +329,31 @@ def answer_consultation(browser, start_url: str, *, rng: random.Random | None = 
             return journey
         data = fill(form, rng, text, fill_honeypot=fill_honeypot)
         target = urljoin(page.url, form.action) if form.action else page.url
-        page = browser.post(target, data)
+        try:
+            page = browser.post(target, data)
+        except (ConnectionError, http.client.HTTPException, OSError) as exc:
+            # The server went away mid-request (a worker killed): like a person, reload and go on.
+            journey.errors.append(f"{type(exc).__name__} posting {urlsplit(target).path}")
+            if retries_left <= 0:
+                return journey
+            retries_left -= 1
+            journey.retries += 1
+            time.sleep(retry_pause)
+            page = _reload(browser, page.url, journey)
+            continue
         journey.posts += 1
         journey.pages.append(page)
     journey.errors.append("too many steps")
     return journey
+
+
+def _reload(browser, url: str, journey: Journey) -> Page:  # type: ignore[no-untyped-def]
+    """GET a page again, as a person pressing reload; a failure shows as a 599 page."""
+    for _ in range(3):
+        try:
+            page = browser.get(url)
+            journey.pages.append(page)
+            return page
+        except (ConnectionError, http.client.HTTPException, OSError):
+            time.sleep(0.3)
+    return Page(599, url, "")
