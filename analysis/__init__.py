@@ -4,6 +4,7 @@ Pure Python on a blank spaCy English pipeline (lookup lemmatizer): plain text in
 no web framework or database, nothing downloaded at run time.
 """
 
+from .batch import Analysis, analyse_many
 from .codebook import Codebook, CodebookError, Theme, load_default_codebook
 from .emergent import EmergentTheme, propose_emergent
 from .evaluate import Evaluation, ThemeScore, evaluate
@@ -15,6 +16,7 @@ from .themer import ThemeAssignment, Themer
 from .trace import Priority, find_gaps, load_priorities, trace, trace_themes
 
 __all__ = [
+    "Analysis",
     "CATEGORIES",
     "Codebook",
     "CodebookError",
@@ -28,6 +30,7 @@ __all__ = [
     "ThemeAssignment",
     "ThemeScore",
     "Themer",
+    "analyse_many",
     "evaluate",
     "find_gaps",
     "get_nlp",

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import spacy
+from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -131,9 +132,64 @@ def get_tokenizer_nlp() -> Language:
     return nlp
 
 
+class _Lemmas:
+    """Lowercase lookup lemmas by token ORTH id, cached: the lookup lemmatizer's answer without its per-token cost.
+
+    Equivalent to running the ``lemmatizer`` component (lookup mode) and taking ``token.lemma_.lower()``
+    for every token that is neither punctuation nor whitespace. Works on any Doc from a blank English
+    tokenizer, so one tokenisation can serve redaction, theming and tracing.
+    """
+
+    def __init__(self) -> None:
+        nlp = get_tokenizer_nlp()
+        self.table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        self.cache: dict[int, str] = {}
+
+    def _miss(self, orth: int, punct: int, space: int, strings) -> str:
+        if punct or space:
+            lemma = ""
+        else:
+            text = strings[orth]
+            lemma = self.table.get(text, text).lower()
+        if len(self.cache) < 2_000_000:
+            self.cache[orth] = lemma
+        return lemma
+
+    def doc_string(self, doc: Doc) -> str:
+        """Return the doc as a space-joined string of lowercase lemmas (punctuation dropped)."""
+        if not len(doc):
+            return ""
+        cache = self.cache
+        strings = doc.vocab.strings
+        words = []
+        for orth, punct, space in doc.to_array(_LEMMA_ATTRS).tolist():
+            w = cache.get(orth)
+            if w is None:
+                w = self._miss(orth, punct, space, strings)
+            if w:
+                words.append(w)
+        return " ".join(words)
+
+
+_LEMMA_ATTRS = [ORTH, IS_PUNCT, IS_SPACE]
+
+
+@lru_cache(maxsize=1)
+def _lemmas() -> _Lemmas:
+    return _Lemmas()
+
+
+def doc_lemma_string(doc: Doc) -> str:
+    """Return one Doc (from any blank English pipeline here) as a space-joined string of lowercase lemmas."""
+    return _lemmas().doc_string(doc)
+
+
+def tokenize(texts: Iterable[str], batch_size: int = BATCH_SIZE) -> Iterator[Doc]:
+    """Tokenise texts with the shared blank English tokenizer only (no components)."""
+    return get_tokenizer_nlp().tokenizer.pipe(texts, batch_size=batch_size)
+
+
 def lemma_strings(texts: Iterable[str], batch_size: int = BATCH_SIZE) -> list[str]:
     """Return each text as a space-joined string of lowercase lemmas (punctuation dropped)."""
-    out = []
-    for doc in get_tokenizer_nlp().pipe(texts, batch_size=batch_size):
-        out.append(" ".join(t.lemma_.lower() for t in doc if not (t.is_punct or t.is_space)))
-    return out
+    lem = _lemmas()
+    return [lem.doc_string(doc) for doc in tokenize(texts, batch_size)]

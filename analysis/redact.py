@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+
+from spacy.tokens import Doc
 
 from . import _lexicon
 from .pipeline import BATCH_SIZE, get_nlp
@@ -210,13 +212,25 @@ def redact_many(
         One Redaction per text, in order.
     """
     texts = [t if isinstance(t, str) else "" for t in texts]
-    local = _local_patterns(tuple(places), tuple(schools))
-    out: list[Redaction] = []
-    for text, doc in zip(texts, get_nlp().pipe(texts, batch_size=batch_size), strict=True):
-        spans = _regex_spans(text, local)
-        spans.extend((sp.start_char, sp.end_char, "NAME") for sp in doc.spans.get("guth_names", []))
-        out.append(_build(text, _merge(spans), keep_originals))
-    return out
+    local = local_patterns(places, schools)
+    return [redact_doc(text, doc, local, keep_originals) for text, doc in zip(texts, name_docs(texts, batch_size), strict=True)]
+
+
+def name_docs(texts: list[str], batch_size: int = BATCH_SIZE) -> Iterator[Doc]:
+    """Tokenise and tag names (the lemmatizer is not needed for redaction and is skipped)."""
+    return get_nlp().pipe(texts, batch_size=batch_size, disable=["lemmatizer"])
+
+
+def local_patterns(places: Iterable[str] = (), schools: Iterable[str] = ()) -> list[tuple[str, re.Pattern[str]]]:
+    """Return the compiled local place and school lists (cached per list)."""
+    return _local_patterns(tuple(places), tuple(schools))
+
+
+def redact_doc(text: str, doc: Doc, local: list[tuple[str, re.Pattern[str]]], keep_originals: bool = False) -> Redaction:
+    """Redact one text given its Doc from ``name_docs`` (shared with other steps by ``analyse_many``)."""
+    spans = _regex_spans(text, local)
+    spans.extend((sp.start_char, sp.end_char, "NAME") for sp in doc.spans.get("guth_names", []))
+    return _build(text, _merge(spans), keep_originals)
 
 
 def redact(

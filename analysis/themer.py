@@ -79,9 +79,12 @@ class _Features:
 
     def transform(self, texts: list[str], lem: list[str]) -> tuple[sp.csr_matrix, np.ndarray]:
         prior = self.index.raw(texts, lem)
+        return self.transform_with_prior(texts, lem, prior), prior
+
+    def transform_with_prior(self, texts: list[str], lem: list[str], prior: np.ndarray) -> sp.csr_matrix:
         xw = self.word.transform(lem)
         xc = self.char.transform([t.lower() for t in texts])
-        return self._stack(xw, xc, prior), prior
+        return self._stack(xw, xc, prior)
 
     @staticmethod
     def _stack(xw: sp.spmatrix, xc: sp.spmatrix, prior: np.ndarray) -> sp.csr_matrix:
@@ -210,24 +213,39 @@ class Themer:
                 best, best_f = float(t), f
         return best
 
-    def scores(self, texts: list[str]) -> np.ndarray:
-        """Return an (n_texts, n_themes) array of 0..1 scores, 0.5 being each theme's cut."""
+    def scores(
+        self, texts: list[str], *, lemmas: list[str] | None = None, raw: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Return an (n_texts, n_themes) array of 0..1 scores, 0.5 being each theme's cut.
+
+        ``lemmas`` (``pipeline.lemma_strings`` of the texts) and ``raw`` (``self.index.raw``) may be
+        passed when already computed, so one tokenisation serves several steps.
+        """
         if not texts:
             return np.zeros((0, len(self.codebook.themes)))
-        lem = lemma_strings(texts)
+        lem = lemmas if lemmas is not None else lemma_strings(texts)
+        if raw is None:
+            raw = self.index.raw(texts, lem)
         if self._features is None:
-            return _untrained(self.index.raw(texts, lem))
-        x, prior = self._features.transform(texts, lem)
-        return _rescale(self._probs(self._models, x, prior), self._thresholds)
+            return _untrained(raw)
+        x = self._features.transform_with_prior(texts, lem, raw)
+        return _rescale(self._probs(self._models, x, raw), self._thresholds)
 
     def predict(
-        self, texts: list[str], progress: Callable[[float], None] | None = None
+        self,
+        texts: list[str],
+        progress: Callable[[float], None] | None = None,
+        *,
+        lemmas: list[str] | None = None,
+        raw: np.ndarray | None = None,
     ) -> list[ThemeAssignment]:
         """Assign themes to texts.
 
         Args:
             texts: answers to theme (ideally already redacted).
             progress: called with the fraction done (0..1) after each chunk.
+            lemmas: the texts' lemma strings, if already computed.
+            raw: ``self.index.raw`` of the texts, if already computed.
 
         Returns:
             One ThemeAssignment per text, with a score for every codebook theme.
@@ -238,15 +256,19 @@ class Themer:
         n = len(texts)
         for start in range(0, n, CHUNK):
             chunk = texts[start : start + CHUNK]
-            s = self.scores(chunk)
+            s = self.scores(
+                chunk,
+                lemmas=None if lemmas is None else lemmas[start : start + CHUNK],
+                raw=None if raw is None else raw[start : start + CHUNK],
+            )
             pred = _decode(s, self._at_least_one and self.trained)
             blank = np.array([not t.strip() for t in chunk])
             pred[blank] = False
-            for i in range(len(chunk)):
+            for row, flags in zip(s.tolist(), pred.tolist(), strict=True):
                 out.append(
                     ThemeAssignment(
-                        themes=[ids[k] for k in np.flatnonzero(pred[i])],
-                        scores={ids[k]: round(float(s[i, k]), 4) for k in range(len(ids))},
+                        themes=[i for i, f in zip(ids, flags, strict=True) if f],
+                        scores=dict(zip(ids, [round(v, 4) for v in row], strict=True)),
                     )
                 )
             if progress is not None:

@@ -60,35 +60,65 @@ def _bridge(codebook: Codebook | None) -> CodebookIndex:
     return _bridge_for(_key(codebook if codebook is not None else load_default_codebook()))
 
 
-def _concept(index: CodebookIndex, texts: list[str], lem: list[str]) -> np.ndarray:
+def _concept(index: CodebookIndex, texts: list[str], lem: list[str], raw: np.ndarray | None = None) -> np.ndarray:
     """Represent texts by their similarity to each codebook theme, keeping only real matches."""
-    raw = index.raw(texts, lem)
+    raw = index.raw(texts, lem) if raw is None else raw
     raw = np.where(raw >= 0.15, raw, 0.0)
     norms = np.linalg.norm(raw, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return raw / norms
 
 
-def _score(texts: list[str], targets: list[str], codebook: Codebook | None) -> np.ndarray:
+@lru_cache(maxsize=32)
+def _targets(targets: tuple[str, ...], key: tuple) -> tuple[list[str], np.ndarray]:
+    """Content-word lemmas and codebook concepts of the priorities (the same for every batch of answers)."""
+    lem_p = lemma_strings(list(targets))
+    return content_words(lem_p), _concept(_bridge_for(key), list(targets), lem_p)
+
+
+def _score(
+    texts: list[str],
+    targets: list[str],
+    codebook: Codebook | None,
+    *,
+    lemmas: list[str] | None = None,
+    raw: np.ndarray | None = None,
+) -> np.ndarray:
     if not texts or not targets:
         return np.zeros((len(texts), len(targets)))
-    lem_t = lemma_strings(texts)
-    lem_p = lemma_strings(targets)
+    key = codebook_key(codebook)
+    lem_t = lemmas if lemmas is not None else lemma_strings(texts)
+    words_p, concept_p = _targets(tuple(targets), key)
+    words_t = content_words(lem_t)
     vec = word_vectorizer(ngram_range=(1, 1), min_df=1)
-    vec.fit(content_words(lem_p) + content_words(lem_t))
-    xt = _l2(vec.transform(content_words(lem_t)))
-    xp = _l2(vec.transform(content_words(lem_p)))
+    x = vec.fit_transform(words_p + words_t)
+    xp = _l2(x[: len(words_p)])
+    xt = _l2(x[len(words_p) :])
     lexical = np.asarray((xt @ xp.T).todense())
-    index = _bridge(codebook)
-    concept = _concept(index, texts, lem_t) @ _concept(index, targets, lem_p).T
+    concept = _concept(_bridge_for(key), texts, lem_t, raw) @ concept_p.T
     # Either shared words or a shared theme in the codebook can link an answer to a priority.
     lex = np.clip(lexical * 2.5, 0.0, 1.0)
     score = 1.0 - (1.0 - lex) * (1.0 - 0.9 * np.clip(concept, 0.0, 1.0))
     return np.clip(score, 0.0, 1.0)
 
 
+@lru_cache(maxsize=1)
+def _default_key() -> tuple:
+    return _key(load_default_codebook())
+
+
+def codebook_key(codebook: Codebook | None) -> tuple:
+    """Return a hashable key for a codebook (None means the default one)."""
+    return _default_key() if codebook is None else _key(codebook)
+
+
 def trace(
-    texts: list[str], priorities: list[Priority], *, codebook: Codebook | None = None
+    texts: list[str],
+    priorities: list[Priority],
+    *,
+    codebook: Codebook | None = None,
+    lemmas: list[str] | None = None,
+    raw: np.ndarray | None = None,
 ) -> list[dict[str, float]]:
     """Score how strongly each text bears on each priority.
 
@@ -97,13 +127,17 @@ def trace(
         priorities: the plan's priorities.
         codebook: themes used as a bridge between everyday words and plan language
             (default: the shipped children's-services codebook).
+        lemmas: the texts' lemma strings, if already computed (``pipeline.lemma_strings``).
+        raw: the texts' raw similarity to that codebook's themes, if already computed
+            (``CodebookIndex.raw``), e.g. by a Themer with the same codebook.
 
     Returns:
         For each text, ``{priority id: score in 0..1}`` for every priority.
     """
     texts = [t if isinstance(t, str) else "" for t in texts]
-    s = _score(texts, [p.document() for p in priorities], codebook)
-    return [{p.id: round(float(s[i, j]), 4) for j, p in enumerate(priorities)} for i in range(len(texts))]
+    s = _score(texts, [p.document() for p in priorities], codebook, lemmas=lemmas, raw=raw)
+    ids = [p.id for p in priorities]
+    return [dict(zip(ids, [round(v, 4) for v in row], strict=True)) for row in s.tolist()]
 
 
 def _theme_text(t: Theme) -> str:
