@@ -139,3 +139,55 @@ def gunicorn(env: dict[str, str], *, workers: int = 2, threads: int = 4, app: st
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(timeout=10)
+
+
+class OwnPostgres:
+    """A PostgreSQL server of our own (initdb in a temp dir, a free loopback port) we may stop and start.
+
+    Never the shared server: the fault tests restart this one mid-run.
+    """
+
+    def __init__(self) -> None:
+        import tempfile
+
+        self.initdb, self.pg_ctl = services._pg_bin("initdb"), services._pg_bin("pg_ctl")
+        if not self.initdb or not self.pg_ctl:
+            raise RuntimeError("PostgreSQL server binaries not found")
+        self.tmp = tempfile.mkdtemp(prefix="guth-own-pg-")
+        os.chmod(self.tmp, 0o777)
+        self.data = os.path.join(self.tmp, "data")
+        self.port = services.free_port()
+        self.prefix = services._as_postgres_user()
+        self.user = "postgres" if self.prefix else os.environ.get("USER", "postgres")
+        subprocess.run([*self.prefix, self.initdb, "-D", self.data, "-U", self.user, "--auth=trust", "-E", "UTF8",
+                        "--no-sync"], check=True, stdout=subprocess.DEVNULL, timeout=120)
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://{self.user}@127.0.0.1:{self.port}/postgres"
+
+    def start(self) -> None:
+        subprocess.run([*self.prefix, self.pg_ctl, "-D", self.data, "-l", os.path.join(self.tmp, "log"), "-w",
+                        "-t", "60", "-o", f"-p {self.port} -k {self.tmp} -c listen_addresses=127.0.0.1 -c fsync=off",
+                        "start"], check=True, stdout=subprocess.DEVNULL, timeout=90)
+
+    def stop(self, mode: str = "fast") -> None:
+        subprocess.run([*self.prefix, self.pg_ctl, "-D", self.data, "-m", mode, "-w", "-t", "60", "stop"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=90)
+
+    def cleanup(self) -> None:
+        import shutil
+
+        self.stop("immediate")
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+@contextmanager
+def own_postgres() -> Iterator[OwnPostgres]:
+    """Yield a started OwnPostgres; stop and delete it afterwards."""
+    pg = OwnPostgres()
+    try:
+        pg.start()
+        yield pg
+    finally:
+        pg.cleanup()
