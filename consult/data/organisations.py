@@ -57,7 +57,7 @@ def list_organisations(partnership_id: int, *, tsi_only: bool = False) -> list[O
 
 def get_organisation(partnership_id: int, org_id: int) -> Organisation | None:
     """Return one of the partnership's organisations, or None (another partnership's gives None)."""
-    org = db.session.get(Organisation, org_id)
+    org = db.session.get(Organisation, org_id) if 0 < org_id < 2**31 else None
     return org if org is not None and org.partnership_id == partnership_id else None
 
 

@@ -30,6 +30,7 @@ from ..services import org_response
 
 bp = Blueprint("orgs", __name__, url_prefix="/org")
 SESSION_KEY = "org_invitation_id"
+MAX_ID = 2**31  # ids in URLs beyond what the database holds are simply not found
 LINK_STATUS = {"unknown": 404, "expired": 410, "revoked": 410, "opted_out": 410}
 
 
@@ -102,7 +103,8 @@ def _current() -> tuple[Invitation, Response]:
     """Return the signed-in contact's invitation and the response in the URL, or 404."""
     invitation_id = session.get(SESSION_KEY)
     invitation = invitations.get_invitation(invitation_id) if isinstance(invitation_id, int) else None
-    response = get_response(request.view_args.get("response_id", 0)) if request.view_args else None
+    response_id = (request.view_args or {}).get("response_id", 0)
+    response = get_response(response_id) if 0 < response_id < MAX_ID else None
     if invitation is None or response is None or response.organisation_id != invitation.organisation_id \
             or response.consultation_id != invitation.consultation_id or response.status == "withdrawn":
         abort(404)
@@ -227,7 +229,7 @@ def evidence(response_id: int):  # type: ignore[no-untyped-def]
 def evidence_file(response_id: int, file_id: int):  # type: ignore[no-untyped-def]
     """Download an attached file (only people from the same organisation)."""
     _invitation, response = _current()
-    row = org_responses.get_evidence_file(response, file_id)
+    row = org_responses.get_evidence_file(response, file_id) if file_id < MAX_ID else None
     if row is None:
         abort(404)
     path = org_response.upload_dir() / row.stored_name
@@ -242,7 +244,7 @@ def remove_evidence(response_id: int, file_id: int):  # type: ignore[no-untyped-
     _invitation, response = _current()
     if (gone := _editable(response)) is not None:
         return gone
-    row = org_responses.get_evidence_file(response, file_id)
+    row = org_responses.get_evidence_file(response, file_id) if file_id < MAX_ID else None
     if row is None or not FlaskForm().validate_on_submit():
         abort(404)
     stored, name = row.stored_name, row.filename

@@ -61,7 +61,7 @@ def _partnership() -> Partnership:
 
 
 def _consultation(consultation_id: int) -> Consultation:
-    consultation = consultations.get(consultation_id)
+    consultation = consultations.get(consultation_id) if consultation_id < 2**31 else None
     if consultation is None or consultation.plan.partnership_id != _partnership().id:
         abort(404)
     return consultation
