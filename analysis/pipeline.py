@@ -30,6 +30,10 @@ _NEXT_VERBS = frozenset(
 )
 
 
+_LOWER_CUES = _NAME_CUES | _RELATION_CUES | {"is"}
+_APOS_WORD = re.compile(r"[A-Za-z]+['’-][A-Za-z]+")
+
+
 def _is_title(text: str) -> bool:
     return len(text) > 1 and text[0].isupper() and not text.isupper()
 
@@ -57,25 +61,28 @@ class NameTagger:
         self.first = _lexicon.first_names()
         self.known = _lexicon.known_proper()
 
-    def _is_name(self, doc: Doc, i: int) -> bool:
-        tok = doc[i]
-        text = tok.text
-        if not (tok.is_alpha or re.fullmatch(r"[A-Za-z]+['’-][A-Za-z]+", text)):
+    def _is_name(self, words: list[str], lows: list[str], i: int) -> bool:
+        text = words[i]
+        low = lows[i]
+        # Fast exit (same answer as the full rules): a word not starting with a capital can only be a
+        # name if it is a given name or follows a cue word.
+        if not text[:1].isupper() and low not in self.first and (i == 0 or lows[i - 1] not in _LOWER_CUES):
             return False
-        low = tok.lower_
+        if not (text.isalpha() or _APOS_WORD.fullmatch(text)):
+            return False
         if low in self.known or len(text) < 2 or (text.isupper() and len(text) > 1):
             return False
         title = _is_title(text)
         is_first = low in self.first
         is_common = low in self.common
-        prev = doc[i - 1] if i > 0 else None
-        sent_start = prev is None or prev.text in _SENT_END or "\n" in prev.text_with_ws
+        prev = words[i - 1] if i > 0 else None
+        sent_start = prev is None or prev in _SENT_END or "\n" in prev
         if prev is not None:
-            pl = prev.lower_
+            pl = lows[i - 1]
             cue = pl in _NAME_CUES or (pl in _RELATION_CUES and (title or not is_common))
-            if pl == "is" and i >= 2 and doc[i - 2].lower_ == "name":
+            if pl == "is" and i >= 2 and lows[i - 2] == "name":
                 cue = True
-            if pl == "im" or (pl in {"'m", "am"} and i >= 2 and doc[i - 2].lower_ == "i"):
+            if pl == "im" or (pl in {"'m", "am"} and i >= 2 and lows[i - 2] == "i"):
                 cue = cue or (title and not is_common)
             if cue and low not in _lexicon.STOPWORDS and (title or is_first or not is_common):
                 return True
@@ -84,21 +91,23 @@ class NameTagger:
                 return is_first or not is_common
             if is_first and not is_common:
                 return True
-            if not is_common and i + 1 < len(doc):
-                nxt = doc[i + 1]
-                return nxt.lower_ in _NEXT_VERBS or (_is_title(nxt.text) and nxt.lower_ not in self.common)
+            if not is_common and i + 1 < len(words):
+                nxt, nxt_low = words[i + 1], lows[i + 1]
+                return nxt_low in _NEXT_VERBS or (_is_title(nxt) and nxt_low not in self.common)
             return False
         return is_first and not is_common
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
+        words = [t.text for t in doc]
+        lows = [w.lower() for w in words]
         i = 0
-        n = len(doc)
+        n = len(words)
         while i < n:
-            if self._is_name(doc, i):
+            if self._is_name(words, lows, i):
                 j = i + 1
                 # Surnames and double-barrelled names: following capitalised words.
-                while j < n and _is_title(doc[j].text) and doc[j].lower_ not in self.known and doc[j].is_alpha:
+                while j < n and _is_title(words[j]) and lows[j] not in self.known and words[j].isalpha():
                     j += 1
                 spans.append(Span(doc, i, j, label="NAME"))
                 i = j

@@ -97,6 +97,16 @@ _PATTERNS: list[tuple[str, str, int]] = [
     ("SCHOOL", rf"\b(?:St\.?|Saint)\s+[A-Z][A-Za-z'’-]+(?:'s|’s|s)?\b(?:\s+(?i:{_SCHOOL_WORDS}))?", 0),
 ]
 _COMPILED = [(k, re.compile(p, f)) for k, p, f in _PATTERNS]
+# What each pattern cannot match without (a cheap check that skips most patterns for most answers).
+_NEEDS = (
+    "@", "url", ".", "@", "digit_",
+    "digit", "digit", "digit", "digit", "digit",
+    "digit", "digit", "digit",
+    "digit", "upper", "digit",
+    "upper", "school", "upper",
+)
+_DIGIT = re.compile(r"\d")
+_SCHOOL_WORD = re.compile(r"primary|high|academy")
 _PRIORITY = {k: i for i, k in enumerate(("EMAIL", "URL", "HANDLE", "DOB", "PHONE", "POSTCODE", "SCHOOL", "ADDRESS", "PLACE", "NAME"))}
 _SCHOOL_SUFFIX = re.compile(rf"(?i:{_SCHOOL_WORDS})\s*$")
 
@@ -137,17 +147,36 @@ def _local_patterns(places: tuple[str, ...], schools: tuple[str, ...]) -> list[t
     pp = _list_pattern(places, ignore_case=True)
     if pp is not None:
         out.append(("PLACE", pp))
-    dp = _list_pattern(_lexicon.default_places(), ignore_case=False)
+    dp = _default_places()
     if dp is not None:
         out.append(("PLACE", dp))
     return out
 
 
+@lru_cache(maxsize=1)
+def _default_places() -> re.Pattern[str] | None:
+    return _list_pattern(_lexicon.default_places(), ignore_case=False)
+
+
 def _regex_spans(text: str, local: list[tuple[str, re.Pattern[str]]]) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     for kind, rx in local:
+        if kind == "PLACE" and rx is _default_places() and text == text.lower():
+            continue  # every default place name is capitalised and that list is case-sensitive
         spans.extend((m.start(), m.end(), kind) for m in rx.finditer(text))
-    for kind, rx in _COMPILED:
+    digit = _DIGIT.search(text) is not None
+    have = {
+        "@": "@" in text,
+        "url": "." in text or ":" in text,
+        ".": "." in text,
+        "digit": digit,
+        "digit_": digit or "_" in text,
+        "upper": text != text.lower(),
+        "school": _SCHOOL_WORD.search(text) is not None,
+    }
+    for (kind, rx), need in zip(_COMPILED, _NEEDS, strict=True):
+        if not have[need]:
+            continue
         for m in rx.finditer(text):
             s, e = m.start(), m.end()
             if kind == "SCHOOL":
