@@ -1,0 +1,190 @@
+"""Organisations, social landlords and the TSI, played through in the browser, with axe on every page.
+
+A planner adds three organisations (one a social landlord) and invites them; two colleagues at one
+organisation co-draft its response and resolve an edit conflict; one of them submits; the TSI nudges
+a quiet member and assembles and submits the sector response; the evidence of consultation report
+shows each step with the right dates and counts.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from babel.dates import format_date
+
+
+def login_as(page, base: str, email: str, password: str = "guth-demo-2026") -> None:  # type: ignore[no-untyped-def]
+    """Sign in with the form's own button (the shared helper's first submit button is a language switch)."""
+    page.goto(f"{base}/staff/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.locator("main").locator("button[type=submit], input[type=submit]").click()
+    page.wait_for_load_state()
+    assert "/staff/login" not in page.url, "sign-in failed"
+
+PLANNER, TSI = "planner@glenbrae.example", "tsi@glenbrae.example"
+ORGS = [("Journey Youth Forum", "represents", True, [("Ann Forum", "ann@journey-forum.example"),
+                                                      ("Bob Forum", "bob@journey-forum.example")]),
+        ("Journey Family Project", "provides", True, [("Cat Project", "cat@journey-project.example")]),
+        ("Journey Homes", "social_landlord", False, [("Dan Homes", "dan@journey-homes.example")])]
+TODAY = format_date(date.today(), locale="en")
+
+
+def _fact(page, name: str) -> str:  # type: ignore[no-untyped-def]
+    return page.locator(f"#fact-{name}").inner_text().strip()
+
+
+def _evidence_row(page, org: str) -> list[str]:  # type: ignore[no-untyped-def]
+    row = page.locator("#evidence-orgs tbody tr", has=page.locator(f"th:text-is('{org}')"))
+    return [c.strip() for c in row.locator("th, td").all_inner_texts()]
+
+
+def test_organisations_journey(live_server, new_page, check_axe, shot) -> None:  # noqa: PLR0915
+    base = live_server
+    planner = new_page()
+    login_as(planner, base, PLANNER)
+    planner.goto(f"{base}/planner/organisations")
+    check_axe(planner)
+    href = planner.locator("a", has_text="Evidence of consultation").first.get_attribute("href")
+    consultation_id = int(re.search(r"/consultations/(\d+)/", href).group(1))
+    planner.goto(f"{base}{href}")
+    before = {k: int(re.match(r"\d+", _fact(planner, k)).group(0)) for k in ("invited", "responded", "reminders")}
+
+    # 1. The planner adds three organisations with their contacts.
+    for name, kind, tsi, contacts in ORGS:
+        planner.goto(f"{base}/planner/organisations/new")
+        planner.fill("#name", name)
+        planner.select_option("#org_type", kind)
+        planner.select_option("#area", "Kilmorie")
+        if tsi:
+            planner.check("#tsi_member")
+        planner.get_by_role("button", name="Add organisation").click()
+        assert f"Added {name}" in planner.content()
+        for person, email in contacts:
+            planner.fill("#contact_name", person)
+            planner.fill("#email", email)
+            planner.get_by_role("button", name="Add contact").click()
+            assert f"Added {person}" in planner.content()
+    check_axe(planner)
+
+    # 2. ...and invites them; the consultation is already open, so Guth warns about the notice.
+    planner.goto(f"{base}/planner/consultations/{consultation_id}/invite")
+    assert "minimum notice is 14 days" in planner.content()
+    check_axe(planner)
+    for name, *_ in ORGS:
+        planner.get_by_label(name, exact=True).check()
+    planner.get_by_role("button", name="Send invitations").click()
+    assert "Sent 4 invitations." in planner.content()
+    planner.goto(f"{base}/planner/outbox")
+    check_axe(planner)
+    links = {}
+    for article in planner.locator(".outbox-email").all():
+        text = article.inner_text()
+        found = re.search(r"/org/i/[A-Za-z0-9_\-]+", text)
+        to = re.search(r"To (\S+),", text)
+        if found and to and to.group(1) not in links:
+            links[to.group(1)] = found.group(0)
+    assert {"ann@journey-forum.example", "bob@journey-forum.example", "dan@journey-homes.example"} <= set(links)
+
+    # 3. Ann and Bob (Journey Youth Forum) co-draft.
+    ann, bob = new_page(), new_page(width=320)
+    ann.goto(base + links["ann@journey-forum.example"])
+    assert "You are responding as Ann Forum for Journey Youth Forum" in ann.content()
+    check_axe(ann)
+    ann.get_by_role("button", name="Continue to the draft").click()
+    draft_url = ann.url
+    check_axe(ann)
+    ann.get_by_role("link", name=re.compile("^Answer Children and young people get support for their mental")).click()
+    check_axe(ann)
+    ann.get_by_label("I partly agree").check()
+    ann.fill("#why", "Waits are long; youth workers should sit alongside school counsellors.")
+    ann.get_by_role("button", name="Save this answer").click()
+    assert "Last changed by Ann Forum" in ann.content()
+
+    bob.goto(base + links["bob@journey-forum.example"])
+    bob.get_by_role("button", name="Continue to the draft").click()
+    assert bob.url == draft_url
+    # Both open the same part...
+    gaps = f"{draft_url}/part/org_gaps"
+    ann.goto(gaps)
+    bob.goto(gaps)
+    ann.fill("#answer", "Buses to services from the villages.")
+    bob.fill("#answer", "Help for young carers at school.")
+    ann.get_by_role("button", name="Save this answer").click()
+    bob.get_by_role("button", name="Save this answer").click()
+    # ...so Bob sees a conflict with both texts, and nothing was overwritten.
+    assert "Someone else changed this answer while you were writing" in bob.content()
+    assert bob.locator("#conflict-theirs").inner_text() == "Buses to services from the villages."
+    assert bob.locator("#conflict-yours").inner_text() == "Help for young carers at school."
+    assert bob.title().startswith("Error:")
+    check_axe(bob)
+    bob.fill("#answer", "Buses to services from the villages, and help for young carers at school.")
+    bob.get_by_role("button", name="Save this answer").click()
+    assert "Saved." in bob.content() and "and help for young carers at school." in bob.content()
+    check_axe(bob)
+    bob.goto(f"{draft_url}/evidence")
+    check_axe(bob)
+    bob.goto(draft_url)
+    bob.get_by_role("link", name="Check and submit").click()
+    check_axe(bob)
+    bob.get_by_role("button", name="Submit the response").click()
+    assert "Response submitted" in bob.content() and "Submitted by Bob Forum" in bob.content()
+    check_axe(bob)
+
+    # The social landlord sees its own questions.
+    dan = new_page(javascript=False)  # every page works without JavaScript
+    dan.goto(base + links["dan@journey-homes.example"])
+    dan.get_by_role("button", name="Continue to the draft").click()
+    assert "What housing issues affect children and families in your homes?" in dan.content()
+
+    # 4. The TSI follows its members, nudges the quiet one, assembles and submits the sector response.
+    tsi = new_page()
+    login_as(tsi, base, TSI)
+    tsi.goto(f"{base}/tsi/")
+    check_axe(tsi)
+    tsi.goto(f"{base}/tsi/c/{consultation_id}")
+    check_axe(tsi)
+    forum = tsi.locator("tr", has=tsi.locator("th:text-is('Journey Youth Forum')"))
+    assert "Submitted" in forum.inner_text()
+    project = tsi.locator("tr", has=tsi.locator("th:text-is('Journey Family Project')"))
+    assert "Invited" in project.inner_text()
+    project.get_by_role("button", name=re.compile("^Nudge")).click()
+    assert "Sent a reminder to 1 people at Journey Family Project." in tsi.content()
+    tsi.get_by_role("link", name="Sector response").click()
+    check_axe(tsi)
+    tsi.get_by_role("button", name=re.compile("^Draw")).click()
+    assert "points from members" in tsi.content()
+    check_axe(tsi)
+    first = tsi.locator(".sector-point").first
+    assert "Journey Youth Forum" in tsi.content()
+    first.locator("textarea").fill("Members want faster mental health support, with youth work in schools.")
+    tsi.fill("#summary", "The third sector backs the four priorities, with changes.")
+    tsi.get_by_role("button", name="Save and submit").click()
+    assert "The sector response was submitted." in tsi.content()
+    assert "Members want faster mental health support" in tsi.content()
+    check_axe(tsi)
+
+    # 5. The evidence report shows each step with dates and counts.
+    planner.goto(f"{base}/planner/consultations/{consultation_id}/evidence")
+    check_axe(planner)
+    assert int(_fact(planner, "invited")) == before["invited"] + 3
+    assert int(_fact(planner, "responded")) == before["responded"] + 1
+    assert int(_fact(planner, "reminders")) == before["reminders"] + 1
+    assert _fact(planner, "sector").startswith(f"Submitted {TODAY} by the TSI")
+    forum_row = _evidence_row(planner, "Journey Youth Forum")
+    # organisation, type, area, invited, notice, days to respond, reminders, opened, response, opportunity
+    assert forum_row[0].startswith("Journey Youth Forum") and forum_row[2] == "Kilmorie"
+    assert forum_row[3] == TODAY and forum_row[4] == "0" and forum_row[7] == TODAY
+    assert forum_row[8].replace("\n", " ") == f"Submitted {TODAY}, Bob Forum"
+    assert forum_row[9] == "Invited late"  # invited after the consultation opened: no advance notice
+    project_row = _evidence_row(planner, "Journey Family Project")
+    assert project_row[6].startswith("1") and f"last {TODAY}" in project_row[6]
+    homes_row = _evidence_row(planner, "Journey Homes")
+    assert homes_row[1] == "Social landlord" and homes_row[7] == TODAY and homes_row[8] == "Opened"
+    by_type = planner.locator("#by-type tbody tr", has=planner.locator("th:text-is('Social landlord')"))
+    assert by_type.count() == 1
+    planner.emulate_media(media="print")
+    shot(planner, "orgs-evidence-report-print")
+    planner.emulate_media(media="screen")
+    shot(planner, "orgs-evidence-report")
