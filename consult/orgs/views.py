@@ -19,6 +19,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..auth.decorators import invitation_route, public_route
 from ..data import consultations, invitations, org_responses
 from ..data.organisations import audience_for
 from ..data.responses import ResponseClosed, get_response
@@ -59,6 +60,7 @@ def org_when(moment) -> str:  # type: ignore[no-untyped-def]
 
 
 @bp.route("/")
+@public_route
 def index():  # type: ignore[no-untyped-def]
     """Explain how organisations respond: through the personal link in their invitation."""
     return render_template("orgs/index.html")
@@ -71,6 +73,7 @@ def _link_problem(reason: str, invitation: Invitation | None):  # type: ignore[n
 
 
 @bp.route("/i/<token>", methods=["GET", "POST"])
+@invitation_route
 def follow(token: str):  # type: ignore[no-untyped-def]
     """Land from the invitation email; pressing Continue (POST) opens the organisation's draft.
 
@@ -125,6 +128,7 @@ def _editable(response: Response):  # type: ignore[no-untyped-def]
 # ---- the shared draft -----------------------------------------------------------------------
 
 @bp.route("/r/<int:response_id>")
+@invitation_route
 def draft(response_id: int):  # type: ignore[no-untyped-def]
     """The draft: every part with its answer and who last changed it, evidence files, submit."""
     invitation, response = _current()
@@ -139,6 +143,7 @@ def draft(response_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/r/<int:response_id>/part/<core_id>", methods=["GET", "POST"])
+@invitation_route
 def part(response_id: int, core_id: str):  # type: ignore[no-untyped-def]
     """Edit one part; if a colleague saved it meanwhile, show both texts instead of overwriting."""
     invitation, response = _current()
@@ -201,6 +206,7 @@ def _conflict_view(response: Response, question, lang: str, current, form):  # t
 # ---- evidence files -------------------------------------------------------------------------
 
 @bp.route("/r/<int:response_id>/evidence", methods=["GET", "POST"])
+@invitation_route
 def evidence(response_id: int):  # type: ignore[no-untyped-def]
     """Attach a small file as supporting evidence (checked by size and by its contents)."""
     invitation, response = _current()
@@ -226,6 +232,7 @@ def evidence(response_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/r/<int:response_id>/evidence/<int:file_id>")
+@invitation_route
 def evidence_file(response_id: int, file_id: int):  # type: ignore[no-untyped-def]
     """Download an attached file (only people from the same organisation)."""
     _invitation, response = _current()
@@ -239,6 +246,7 @@ def evidence_file(response_id: int, file_id: int):  # type: ignore[no-untyped-de
 
 
 @bp.route("/r/<int:response_id>/evidence/<int:file_id>/remove", methods=["POST"])
+@invitation_route
 def remove_evidence(response_id: int, file_id: int):  # type: ignore[no-untyped-def]
     """Remove an attached file from the draft."""
     _invitation, response = _current()
@@ -258,6 +266,7 @@ def remove_evidence(response_id: int, file_id: int):  # type: ignore[no-untyped-
 # ---- submit -----------------------------------------------------------------------------------
 
 @bp.route("/r/<int:response_id>/submit", methods=["GET", "POST"])
+@invitation_route
 def submit(response_id: int):  # type: ignore[no-untyped-def]
     """Check the whole response, then one named person submits it for the organisation."""
     invitation, response = _current()
@@ -277,6 +286,7 @@ def submit(response_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/r/<int:response_id>/done")
+@invitation_route
 def done(response_id: int):  # type: ignore[no-untyped-def]
     """Confirmation: who submitted, when; the link can no longer change the response."""
     invitation, response = _current()
@@ -290,6 +300,7 @@ def done(response_id: int):  # type: ignore[no-untyped-def]
 # ---- opting out -------------------------------------------------------------------------------
 
 @bp.route("/opt-out/<value>", methods=["GET", "POST"])
+@invitation_route
 def opt_out(value: str):  # type: ignore[no-untyped-def]
     """Stop emails to a contact (a signed link in every email; GET only asks)."""
     contact = invite_service.contact_from_opt_out(value)
