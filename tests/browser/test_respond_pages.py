@@ -8,14 +8,15 @@ import re
 
 import pytest
 
-from .test_respond_flow import SLUG, TARGETS_JS
+from .test_respond_flow import SLUG, TARGETS_JS, error_prefix
 
 COMBOS = [(lang, width) for lang in ("en", "gd", "ar") for width in (320, 1280)]
 
 
 @pytest.mark.parametrize(("lang", "width"), COMBOS, ids=[f"{lang}-{w}" for lang, w in COMBOS])
-def test_every_respondent_page_passes_axe(live_server, new_page, check_axe, shot, lang, width) -> None:
+def test_every_respondent_page_passes_axe(live_server, live_app, new_page, check_axe, shot, lang, width) -> None:
     page = new_page(width=width)
+    error = error_prefix(live_app, lang)
     base = f"{live_server}/c/{SLUG}"
     seen: list[str] = []
 
@@ -31,13 +32,15 @@ def test_every_respondent_page_passes_axe(live_server, new_page, check_axe, shot
         page.click(f"button[lang={lang}]")
     page.goto(f"{base}/")
     page.click("button[name=continue_]")  # nothing chosen
-    assert page.title().startswith("Error:")
+    assert page.title().startswith(error)
     check("audience error", child=False)
     page.check("input[value=child_5_8]")
     page.click("button[name=continue_]")
     page.wait_for_url(re.compile(r"/how\?"))
     assert page.locator(".adult-help").count() == 1
     check("how (under 8)")
+    if width == 320:
+        shot(page, f"respond-how-under8-{lang}-320")
     page.goto(f"{live_server}/privacy/child_5_8")
     check("privacy 5-8")
     page.goto(f"{live_server}/privacy/parent_carer")
@@ -54,7 +57,7 @@ def test_every_respondent_page_passes_axe(live_server, new_page, check_axe, shot
     page.check("input[name=answer][value=partly]")
     page.fill("#why", "w" * 1001)
     page.click("button[name=continue_]")
-    assert page.title().startswith("Error:")
+    assert page.title().startswith(error)
     check("agree priority error")
     # A child 8-11: rank error, check answers, save for later, delete page.
     page.goto(f"{base}/")
@@ -68,7 +71,7 @@ def test_every_respondent_page_passes_axe(live_server, new_page, check_axe, shot
     page.select_option("#rank_1", "clubs")
     page.select_option("#rank_2", "clubs")
     page.click("button[name=continue_]")
-    assert page.title().startswith("Error:")
+    assert page.title().startswith(error)
     check("rank error")
     page.goto(f"{base}/q/area")
     check("area question")
@@ -76,6 +79,8 @@ def test_every_respondent_page_passes_axe(live_server, new_page, check_axe, shot
     check("multiple choice")
     page.goto(f"{base}/check")
     check("check answers")
+    if (lang, width) == ("ar", 1280):
+        shot(page, "respond-check-ar-1280")
     page.goto(f"{base}/save")
     check("save for later")
     page.goto(f"{base}/delete")
@@ -99,7 +104,7 @@ def test_every_respondent_page_passes_axe(live_server, new_page, check_axe, shot
     page.goto(f"{live_server}/receipt")
     page.fill("#code", "NOPE-NOPE-NOPE")
     page.click("button[name=find]")
-    assert page.title().startswith("Error:")
+    assert page.title().startswith(error)
     check("receipt error", child=False)
     page.goto(f"{base}/kiosk")
     check("kiosk", child=False)
