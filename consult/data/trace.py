@@ -9,7 +9,7 @@ from sqlalchemy import select
 import analysis
 
 from ..extensions import db
-from ..models import Consultation, Priority, Theme, ThemePriority
+from ..models import AUDIENCES, Consultation, Priority, Theme, ThemePriority
 from . import themes as theme_data
 
 GAP_MIN_COUNT = 10
@@ -51,11 +51,15 @@ def matrix(consultation: Consultation) -> Matrix:
     links = {(tp.theme_id, tp.priority_id): tp for tp in db.session.scalars(
         select(ThemePriority).where(ThemePriority.theme_id.in_(ids)))} if ids else {}
     rows = []
-    for theme, count, _aud in table:
+    for theme, count, per in table:
+        # The link (score) comes from the last analysis; the evidence is counted now, so re-coding shows at once.
+        audiences = {a: per[a] for a in AUDIENCES if per.get(a)}
         cells = []
         for p in priorities:
             tp = links.get((theme.id, p.id))
-            cells.append(Cell(tp.score, tp.evidence_count, dict(tp.audiences or {})) if tp else Cell(0.0, 0, {}))
+            score = tp.score if tp else 0.0
+            linked = score >= LINK_THRESHOLD
+            cells.append(Cell(score, count if linked else 0, dict(audiences) if linked else {}))
         rows.append((theme, count, cells))
     return Matrix(priorities, rows)
 

@@ -22,7 +22,8 @@ class PopulationForm(FlaskForm):
     audience = SelectField(_l("Who"), validators=[InputRequired()])
     area = SelectField(_l("Area"))
     count = IntegerField(_l("How many people"), validators=[InputRequired(message=_l("Enter how many people")),
-                                                            NumberRange(min=0, max=10_000_000)])
+                                                            NumberRange(min=0, max=10_000_000)],
+                         render_kw={"type": "text", "inputmode": "numeric", "spellcheck": "false"})
 
 
 class PopulationImportForm(FlaskForm):

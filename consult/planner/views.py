@@ -22,12 +22,22 @@ GROUP_LABELS = {
     "gaelic_home": _l("Gaelic speakers"),
     "other_language": _l("Other languages at home"),
 }
+AUDIENCE_SHORT = {
+    "child_5_8": _l("Age 5–8"), "child_8_11": _l("Age 8–11"), "young_12_17": _l("Age 12–17"),
+    "parent_carer": _l("Parents"), "organisation": _l("Organisations"), "social_landlord": _l("Landlords"),
+    "other_provider": _l("Other services"),
+}
 ACTION_STATUS_LABELS = {"done": _l("Done"), "will_do": _l("We will do this"), "cannot_do": _l("We cannot do this")}
 
 
 def audience_label(code: str) -> str:
     """Return the translated name of an audience."""
     return str(AUDIENCE_LABELS.get(code, code or _l("Not known")))
+
+
+def audience_short(code: str) -> str:
+    """Return a short name for an audience, for crowded tables."""
+    return str(AUDIENCE_SHORT.get(code, code))
 
 
 def channel_label(code: str) -> str:
@@ -62,7 +72,7 @@ def action_text(action, register: str = "adult", lang: str | None = None) -> tup
     return localised({k: v.get(register, "") for k, v in (action.texts or {}).items() if v.get(register)}, lang)
 
 
-LABELS = {"action_text": action_text, "area_label": area_label, "audience_label": audience_label, "channel_label": channel_label, "language_label": language_label,
+LABELS = {"action_text": action_text, "audience_short": audience_short, "area_label": area_label, "audience_label": audience_label, "channel_label": channel_label, "language_label": language_label,
           "group_label": group_label, "action_status_label": action_status_label}
 
 

@@ -12,8 +12,25 @@ def test_matrix_shows_evidence_and_audiences_per_cell(world, as_role) -> None:
     row = html[html.index(">Places to play</a>"):]
     row = row[:row.index("</tr>")]
     assert '<td class="cell-linked"><strong>12</strong>' in row
-    assert "Children aged 8 to 11: 6" in row and "Young people aged 12 to 17: 6" in row
+    assert "Age 8–11 6</span>, <span class=\"nowrap\">Age 12–17 6" in row  # audiences in age order
     assert row.count('class="cell-empty"') == 2
+
+
+def test_recoding_shows_in_the_matrix_at_once(world, as_role) -> None:
+    from sqlalchemy import select
+
+    from consult.extensions import db
+    from consult.models import Coding
+    from tests.conftest import csrf_from as token_from
+
+    client = as_role("planner")
+    c = world.consultation.id
+    coded = db.session.scalars(select(Coding).where(Coding.theme_id == world.places.id)).first()
+    html = client.get(f"/planner/c/{c}/answers/{coded.answer_id}").get_data(as_text=True)
+    client.post(f"/planner/c/{c}/answers/{coded.answer_id}", data={"csrf_token": token_from(html)})
+    html = client.get(f"/planner/c/{c}/trace").get_data(as_text=True)
+    row = html[html.index(">Places to play</a>"):]
+    assert '<td class="cell-linked"><strong>11</strong>' in row[:row.index("</tr>")]
 
 
 def test_gaps_list_themes_no_priority_covers(world, as_role) -> None:
