@@ -101,6 +101,7 @@ def test_organisations_journey(live_server, new_page, check_axe, shot) -> None: 
     ann.fill("#why", "Waits are long; youth workers should sit alongside school counsellors.")
     ann.get_by_role("button", name="Save this answer").click()
     assert "Last changed by Ann Forum" in ann.content()
+    shot(ann, "orgs-draft")
 
     bob.goto(base + links["bob@journey-forum.example"])
     bob.get_by_role("button", name="Continue to the draft").click()
@@ -119,6 +120,8 @@ def test_organisations_journey(live_server, new_page, check_axe, shot) -> None: 
     assert bob.locator("#conflict-yours").inner_text() == "Help for young carers at school."
     assert bob.title().startswith("Error:")
     check_axe(bob)
+    assert bob.evaluate("document.documentElement.scrollWidth") <= 320, "no horizontal scrolling at 320 px"
+    shot(bob, "orgs-conflict-320")
     bob.fill("#answer", "Buses to services from the villages, and help for young carers at school.")
     bob.get_by_role("button", name="Save this answer").click()
     assert "Saved." in bob.content() and "and help for young carers at school." in bob.content()
@@ -137,6 +140,20 @@ def test_organisations_journey(live_server, new_page, check_axe, shot) -> None: 
     dan.goto(base + links["dan@journey-homes.example"])
     dan.get_by_role("button", name="Continue to the draft").click()
     assert "What housing issues affect children and families in your homes?" in dan.content()
+
+    # Pages a contact may meet besides the draft: a bad link, opting out (only asked here), the help page.
+    dan.goto(f"{base}/org/i/not-a-real-token")
+    assert "We do not recognise this link" in dan.content()
+    axe_page = new_page()
+    for path in ("/org/i/not-a-real-token", "/org/"):
+        axe_page.goto(base + path)
+        check_axe(axe_page)
+    planner.goto(f"{base}/planner/outbox")
+    opt_out = re.search(r"/org/opt-out/\S+", planner.locator(".outbox-email", has_text="dan@journey-homes.example")
+                        .first.inner_text()).group(0)
+    axe_page.goto(base + opt_out)
+    assert "Stop emails about consultations" in axe_page.content()
+    check_axe(axe_page)
 
     # 4. The TSI follows its members, nudges the quiet one, assembles and submits the sector response.
     tsi = new_page()
@@ -164,6 +181,9 @@ def test_organisations_journey(live_server, new_page, check_axe, shot) -> None: 
     assert "The sector response was submitted." in tsi.content()
     assert "Members want faster mental health support" in tsi.content()
     check_axe(tsi)
+    shot(tsi, "tsi-sector-submitted")
+    tsi.goto(f"{base}/tsi/c/{consultation_id}")
+    shot(tsi, "tsi-dashboard")
 
     # 5. The evidence report shows each step with dates and counts.
     planner.goto(f"{base}/planner/consultations/{consultation_id}/evidence")
