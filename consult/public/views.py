@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template, send_file
 
 from forms import picture_path
 
+from ..auth.decorators import public_route
 from ..data import consultations
 from ..data import public as data
 from ..labels import AUDIENCE_LABELS
@@ -25,6 +26,7 @@ def public_context() -> dict:
 
 
 @bp.route("/")
+@public_route
 def index():  # type: ignore[no-untyped-def]
     """List published "You said, we did" pages."""
     return render_template("public/index.html", consultations=consultations.published_consultations())
@@ -38,18 +40,21 @@ def _page(slug: str, *, quotes: bool) -> data.PublicPage:
 
 
 @bp.route("/<slug>")
+@public_route
 def consultation(slug: str):  # type: ignore[no-untyped-def]
     """The adult 'You said, we did' page."""
     return render_template("public/consultation.html", page=_page(slug, quotes=True))
 
 
 @bp.route("/<slug>/children")
+@public_route
 def consultation_child(slug: str):  # type: ignore[no-untyped-def]
     """The child-friendly 'You said, we did' page: short words and pictures."""
     return render_template("public/consultation_child.html", page=_page(slug, quotes=False))
 
 
 @bp.route("/pictures/<name>")
+@public_route
 def picture(name: str):  # type: ignore[no-untyped-def]
     """Serve one of the shipped pictures."""
     path = picture_path(name)

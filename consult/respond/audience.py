@@ -12,6 +12,7 @@ from wtforms.validators import InputRequired
 
 from forms import AUDIENCE_LABELS
 
+from ..auth.decorators import public_route
 from ..data import consultations, responses
 from ..extensions import db
 from ..i18n import current_language
@@ -45,6 +46,7 @@ def _audience_choices(consultation) -> list[tuple[str, object]]:  # type: ignore
 
 
 @bp.route("/c/<slug>/", methods=["GET", "POST"])
+@public_route
 def audience(slug: str):  # type: ignore[no-untyped-def]
     """Ask who is answering, then go to that audience's variant."""
     try:
@@ -59,6 +61,7 @@ def audience(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/c/<slug>/how", methods=["GET", "POST"])
+@public_route
 def how(slug: str):  # type: ignore[no-untyped-def]
     """Choose chat or form (and easy read); starting creates the response."""
     try:

@@ -14,6 +14,7 @@ from wtforms import SubmitField
 from forms import QUESTION_TYPES, localised
 from forms.types.fields import CleanTextAreaField, TextChecks, text_render_kw
 
+from ..auth.decorators import respondent_route
 from ..extensions import csrf, db
 from . import flow
 from .form_mode import not_started
@@ -60,6 +61,7 @@ def conversation(f: flow.Flow) -> list[dict]:
 
 @bp.route("/c/<slug>/chat", methods=["GET", "POST"])
 @csrf.exempt  # the forms check the token, so a stale page keeps what was typed
+@respondent_route
 def chat(slug: str):  # type: ignore[no-untyped-def]
     """Ask the next question in the conversation; save each answer as it comes."""
     try:

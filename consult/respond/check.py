@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SubmitField
 
+from ..auth.decorators import respondent_route
 from ..data import responses
 from ..extensions import db
 from . import flow
@@ -22,6 +23,7 @@ class SendForm(FlaskForm):
 
 
 @bp.route("/c/<slug>/check", methods=["GET", "POST"])
+@respondent_route
 def check(slug: str):  # type: ignore[no-untyped-def]
     """Show every answer with a Change link; sending makes the response final."""
     try:
@@ -45,6 +47,7 @@ def check(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/c/<slug>/done")
+@respondent_route
 def done(slug: str):  # type: ignore[no-untyped-def]
     """Thank the person and show their receipt code; a kiosk forgets them straight away."""
     try:

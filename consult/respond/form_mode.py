@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 
+from ..auth.decorators import respondent_route
 from ..extensions import csrf, db
 from . import flow
 from .views import bp
@@ -16,6 +17,7 @@ def not_started(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/c/<slug>/q/<core_id>", methods=["GET", "POST"])
 @csrf.exempt  # the form itself checks the token, so a stale page keeps what was typed
+@respondent_route
 def question(slug: str, core_id: str):  # type: ignore[no-untyped-def]
     """Show one question; save the answer and go on to the next (or back to check answers)."""
     try:

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
+from ..auth.decorators import public_route
 from . import flow
 from .views import bp
 
@@ -24,6 +25,7 @@ class ClearForm(FlaskForm):
 
 
 @bp.route("/c/<slug>/kiosk", methods=["GET", "POST"])
+@public_route
 def kiosk(slug: str):  # type: ignore[no-untyped-def]
     """Explain kiosk mode to the member of staff setting up a tablet, and turn it on."""
     try:
@@ -42,6 +44,7 @@ def kiosk(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/c/<slug>/kiosk/clear", methods=["POST"])
+@public_route
 def kiosk_clear(slug: str):  # type: ignore[no-untyped-def]
     """Forget the answers in progress on this device (after inactivity, or when someone asks)."""
     form = ClearForm()
@@ -51,6 +54,7 @@ def kiosk_clear(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/c/<slug>/kiosk/cleared")
+@public_route
 def kiosk_cleared(slug: str):  # type: ignore[no-untyped-def]
     """Say the device is ready for the next person."""
     return render_template("respond/kiosk_cleared.html", slug=slug)

@@ -6,10 +6,12 @@ from flask import abort, send_file
 
 from forms import picture_path
 
+from ..auth.decorators import public_route
 from .views import bp
 
 
 @bp.route("/pictures/<name>")
+@public_route
 def picture(name: str):  # type: ignore[no-untyped-def]
     """Return one shipped picture (SVG), or 404."""
     path = picture_path(name)

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
+from ..auth.decorators import public_route, respondent_route
 from ..data import consultations, responses
 from ..extensions import db
 from . import flow
@@ -34,6 +35,7 @@ class DeleteForm(FlaskForm):
 
 
 @bp.route("/receipt", methods=["GET", "POST"])
+@public_route
 def receipt():  # type: ignore[no-untyped-def]
     """Find someone's answers by receipt code and take them to check their answers."""
     form = ReceiptForm()
@@ -59,6 +61,7 @@ def receipt():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/c/<slug>/save")
+@respondent_route
 def save_for_later(slug: str):  # type: ignore[no-untyped-def]
     """Show the receipt code so the person can come back later (answers are already saved)."""
     try:
@@ -71,6 +74,7 @@ def save_for_later(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/c/<slug>/delete", methods=["GET", "POST"])
+@respondent_route
 def delete(slug: str):  # type: ignore[no-untyped-def]
     """Ask once, then delete this person's answers."""
     try:
@@ -89,6 +93,7 @@ def delete(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/deleted")
+@public_route
 def deleted():  # type: ignore[no-untyped-def]
     """Confirm the answers were deleted."""
     return render_template("respond/deleted.html")

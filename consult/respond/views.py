@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from ..auth.decorators import public_route
 from ..data import consultations
 
 bp = Blueprint("respond", __name__)
 
 
 @bp.route("/")
+@public_route
 def start():  # type: ignore[no-untyped-def]
     """Show the consultations open now."""
     return render_template("respond/start.html", consultations=consultations.open_consultations())
