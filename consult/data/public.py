@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Action, Consultation, Theme, ThemePriority
+from ..models import AUDIENCES, Action, Consultation, Theme, ThemePriority
 from . import actions as action_data
 from . import themes as theme_data
 
@@ -84,5 +84,7 @@ def page(consultation: Consultation, *, quotes: bool = True) -> PublicPage:
             continue
         entries[key].actions.append(a)
     threshold = consultation.plan.partnership.suppression_threshold or 5
-    return PublicPage(consultation, threshold, action_data.submitted_count(consultation),
-                      action_data.audience_counts(consultation), list(entries.values()))
+    counts_by_audience = action_data.audience_counts(consultation)
+    ordered = {a: counts_by_audience[a] for a in AUDIENCES if a in counts_by_audience}
+    return PublicPage(consultation, threshold, action_data.submitted_count(consultation), ordered,
+                      list(entries.values()))
