@@ -11,7 +11,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
-from forms import QUESTION_TYPES, localised
+from forms import QUESTION_TYPES, AnswerData, localised
+from forms.types.base import LABEL_SKIPPED
 from forms.types.fields import CleanTextAreaField, TextChecks, text_render_kw
 
 from ..auth.decorators import respondent_route
@@ -47,15 +48,30 @@ def quick_replies(qdef) -> bool:  # type: ignore[no-untyped-def]
 
 
 def conversation(f: flow.Flow) -> list[dict]:
-    """Return the turns so far: each question asked and the person's answer."""
+    """Return the turns so far: each question asked and the person's answer (and any follow-up)."""
     answers = f.answers()
+    data = flow.state()
+    split, followed = data.get("split") or {}, set(data.get("followed") or [])
     turns = []
     for core_id in f.core_ids:
         if core_id not in answers:
             break
         cls = f.form_class(core_id)
+        answer = answers[core_id]
+        text = answer.text or ""
+        n = split.get(core_id)
+        more = None
+        if n is not None and core_id in followed:
+            if len(text) > n + 2 and text[n:n + 2] == "\n\n":
+                answer, more = AnswerData(value=answer.value, text=text[:n]), text[n + 2:]
+            else:
+                more = ""
         turns.append({"id": core_id, "question": cls.question_text, "fell_back": cls.fell_back,
-                      "answer": f.display(core_id, answers[core_id]), "skipped": answers[core_id].skipped})
+                      "answer": f.display(core_id, answer), "skipped": answer.skipped})
+        if more is not None:
+            follow_text, fell_back = localised(f.qdef(core_id).follow_up, f.lang)
+            turns.append({"id": core_id + ":more", "question": follow_text, "fell_back": fell_back,
+                          "answer": more or str(LABEL_SKIPPED), "skipped": not more})
     return turns
 
 
@@ -86,7 +102,7 @@ def chat(slug: str):  # type: ignore[no-untyped-def]
                     stored = f.answers()[follow]
                     qtype = QUESTION_TYPES[f.qdef(follow).type]
                     flow.store_answer(f, follow, qtype.with_follow_up(stored, form.more.data))
-                flow.save_state(follow=None)
+                flow.save_state(follow=None, followed=sorted(set(flow.state().get("followed") or []) | {follow}))
                 db.session.commit()
                 return redirect(url_for("respond.chat", slug=slug), code=303)
         return _render(f, form, follow, follow_up=True, status=status)
@@ -104,7 +120,9 @@ def chat(slug: str):  # type: ignore[no-untyped-def]
             qdef = f.qdef(current)
             asked = set(flow.state().get("asked") or [])
             if current not in asked and QUESTION_TYPES[qdef.type].needs_follow_up(qdef, data):
-                flow.save_state(follow=current, asked=sorted(asked | {current}))
+                split = dict(flow.state().get("split") or {})
+                split[current] = len(data.text or "")
+                flow.save_state(follow=current, asked=sorted(asked | {current}), split=split)
             db.session.commit()
             return redirect(url_for("respond.chat", slug=slug), code=303)
     return _render(f, form, current, follow_up=False, status=status)

@@ -189,6 +189,7 @@ def test_child_completes_demo_in_chat_mode(live_server, live_app, new_page, chec
     check(page)
     say(fill=("#more", "The big park has swings and a zip line"))
     page.wait_for_selector("input[name=answer][value=clubs]")
+    assert "The big park has swings and a zip line" in page.locator("#chat-log").inner_text()
     page.check("input[name=answer][value=clubs]")
     check(page)
     say()

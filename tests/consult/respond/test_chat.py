@@ -39,6 +39,9 @@ def test_chat_conversation_stores_answers_like_form_mode(app, csp, respondent, c
     html = page.get_data(as_text=True)
     assert "What would you like more of where you live?" in html
     assert "Can you tell me a bit more?" not in html.split("chat-answer")[1]
+    log = html.split('id="chat-log"')[1].split('id="chat-answer"')[0]
+    assert "<p>the park</p>" in log and "Can you tell me a bit more?" in log
+    assert "<p>It has swings and a big slide</p>" in log
     turn(client, "csp", [("answer", "clubs"), ("continue_", "1")])
     turn(client, "csp", [("rank_1", "clubs"), ("continue_", "1")])
     turn(client, "csp", [("answer", "yes")])
