@@ -174,3 +174,9 @@ def set_may_quote(response: Response, may_quote: bool) -> None:
     if response.status == "withdrawn":
         raise ResponseClosed
     response.may_quote = bool(may_quote)
+
+
+def apply_text_policy(response: Response) -> None:
+    """After a sent response is changed, drop the typed text again where partnership policy says so."""
+    if response.status == "submitted":
+        _apply_original_text_policy(response)

@@ -196,6 +196,7 @@ def explain_csrf(form: FlaskForm) -> bool:
 def store_answer(flow: Flow, core_id: str, data: AnswerData) -> bool:
     """Save one answer (redacted, screened); return True if the safeguarding screen flagged it."""
     result = responses.save_answer(flow.response, flow.question(core_id), data)
+    responses.apply_text_policy(flow.response)  # a change after sending keeps no more than sending did
     if flow.qdef(core_id).type == "area":
         responses.set_area(flow.response, None if data.skipped else data.value)
     if result.flagged:

@@ -179,3 +179,19 @@ def test_language_switch_mid_way_keeps_every_answer(app, csp, respondent, client
     complete(r, {k: v for k, v in CSP_8_11.items() if k not in ("feel_safe", "wellbeing", "good_things")})
     check = r.get("/c/csp/check").get_data(as_text=True)
     assert "Sàbhailte" in check and "Brònach" in check and "The library" in check
+
+
+def test_changing_a_sent_answer_keeps_no_typed_text_beyond_policy(app, csp, respondent, client) -> None:
+    r = respondent("csp")
+    r.start()
+    code = _finish(r)
+    client._cookies.clear()
+    r.post("/receipt", {"code": code})
+    r.answer("good_things", {"answer": "Now I like the new library", "continue_": "1"}, change=True)
+    from consult.data import responses
+    from consult.extensions import db
+
+    db.session.expire_all()
+    answer = responses.answers_by_core_id(_only_response())["good_things"]
+    assert answer.text == "Now I like the new library"
+    assert answer.text_original is None
