@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -65,6 +67,7 @@ class CodebookIndex:
         if not texts:
             return np.zeros((0, len(self.codebook.themes)), dtype=np.float32)
         lem = lemmas if lemmas is not None else lemma_strings(texts)
+        lem = [_plan_speak(t, s) for t, s in zip(texts, lem, strict=True)]
         xw = _l2(self.word.transform(lem))
         xc = _l2(self.char.transform(content_words(lem)))
         x = sp.hstack([xw, CHAR_WEIGHT * xc]).tocsr()
@@ -75,6 +78,16 @@ class CodebookIndex:
     def scores(self, texts: list[str], lemmas: list[str] | None = None) -> np.ndarray:
         """Return similarities squashed to 0..1, where 0.5 means "probably about this theme"."""
         return squash(self.raw(texts, lemmas))
+
+
+_INCLUDED = re.compile(r"\b(?:included|inclusion|inclusive|including\s+(?:me|us|everyone|everybody|all))\b", re.I)
+
+
+def _plan_speak(text: str, lemmas: str) -> str:
+    """Drop "include" when it is plan language ("the plan should include X"), not inclusion ("feel included")."""
+    if "include" in lemmas and not _INCLUDED.search(text):
+        return " ".join(w for w in lemmas.split() if w != "include")
+    return lemmas
 
 
 def squash(raw: np.ndarray, centre: float = 0.32, slope: float = 14.0) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -16,6 +17,13 @@ from .pipeline import lemma_strings
 
 CHUNK = 2048
 _PRIOR_WEIGHT = 1.0
+# Answers that say nothing: with no human codes to learn otherwise, they get no theme.
+_NON_ANSWER = re.compile(
+    r"^[\s\W]*(?:no\s+comments?|nothing(?:\s+(?:else|to\s+(?:add|say)|really|at\s+all|more))?|none|n/?a|no|nope|nah|"
+    r"not\s+sure|(?:i\s+)?don'?t\s+know|(?:i\s+)?dont\s+know|idk|dunno|no\s+idea|not\s+applicable|nil|ok|okay|"
+    r"(?:no\s+)?thanks?(?:\s+you)?|no\s+thank\s+you|not\s+really|can'?t\s+think\s+of\s+anything)[\s\W]*$",
+    re.I,
+)
 _GRID = np.round(np.arange(0.05, 0.951, 0.025), 3)
 
 
@@ -51,7 +59,14 @@ def _sample_f1(y: np.ndarray, pred: np.ndarray) -> float:
 
 def _untrained(raw: np.ndarray) -> np.ndarray:
     """Score from codebook similarity alone, discounting themes well behind the best match."""
-    gap = raw.max(axis=1, keepdims=True) - raw if raw.size else raw
+    if not raw.size:
+        return squash(raw, centre=0.36)
+    top = raw.max(axis=1, keepdims=True)
+    gap = top - raw
+    # When three or more themes match almost equally, the match rests on a word they all share
+    # ("support", "school"), not on what the answer is about.
+    spread = ((raw >= 0.9 * top) & (top > 0)).sum(axis=1, keepdims=True)
+    raw = np.where(spread >= 3, 0.6 * raw, raw)
     return squash(raw - 0.6 * gap, centre=0.36)
 
 
@@ -227,7 +242,9 @@ class Themer:
         if raw is None:
             raw = self.index.raw(texts, lem)
         if self._features is None:
-            return _untrained(raw)
+            out = _untrained(raw)
+            out[[i for i, t in enumerate(texts) if _NON_ANSWER.match(t)]] = 0.0
+            return out
         x = self._features.transform_with_prior(texts, lem, raw)
         return _rescale(self._probs(self._models, x, raw), self._thresholds)
 
