@@ -134,3 +134,21 @@ def test_who_may_use_the_register(world, staff, app) -> None:
     assert tsi.get(f"/planner/organisations/{world['orgs']['Hill Housing'].id}").status_code == 404
     assert tsi.get("/planner/organisations/import").status_code == 403
     assert tsi.get("/planner/organisations/999999").status_code == 404
+
+
+def test_the_tsi_invites_only_the_organisations_it_coordinates(world, staff) -> None:
+    from consult.models import Invitation
+
+    consultation, orgs = world["consultation"], world["orgs"]
+    tsi = staff("tsi@t.example")
+    page = tsi.get(f"/planner/consultations/{consultation.id}/invite")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Youth Voice" in html and "Hill Housing" not in html
+    # A tampered form naming a non-member invites nobody outside the TSI's members.
+    tsi.post(f"/planner/consultations/{consultation.id}/invite",
+             data={"csrf_token": csrf_from(html), "org": [str(orgs["Hill Housing"].id), str(orgs["Youth Voice"].id)]})
+    invited = {i.organisation_id for i in db.session.scalars(select(Invitation))}
+    assert invited == {orgs["Youth Voice"].id}
+    # Choosing nobody is a clear error.
+    empty = tsi.post(f"/planner/consultations/{consultation.id}/invite", data={"csrf_token": csrf_from(html)})
+    assert empty.status_code == 400 and "Choose at least one organisation to invite" in empty.get_data(as_text=True)
