@@ -69,6 +69,7 @@ _STRONG: dict[str, list[str]] = {
         r"\b(?:gets?|got|getting)\s+(?:hit|beaten|battered|belted|smacked|slapped|kicked|punched|hurt|leathered)\b",
         r"\blocks?\s+me\s+in\b|\blocked\s+me\s+in\b",
         r"\b(?:physically|physical)\s+abus\w*",
+        r"\b(?:is|are|was|were|being|been|gets?|got)\s+(?:being\s+)?(?:abused|beaten|battered|hurt)\s+(?:at\s+home|by\s+(?:his|her|their|my|our)\s+\w+)",
     ],
     "sexual_abuse": [
         r"\b(?:touch|touches|touched|touching|feel|feels|felt)\s+(?:me|my\s+(?:private|privates|bum|chest|body|breasts?|boobs?))\b(?![\w\s]{0,20}\bshoulder)",
@@ -78,6 +79,7 @@ _STRONG: dict[str, list[str]] = {
         r"\b(?:send|sent|sending|asks?\s+for|asked\s+(?:me\s+)?for|wants?)\s+(?:me\s+)?(?:nudes|naked\s+(?:pics|pictures|photos)|pics\s+of\s+my\s+body)\b|\bnudes\b",
         r"\b(?:take|took|taking)\s+(?:off\s+)?(?:my|me)\s+clothes\s+off\b|\bmakes?\s+me\s+(?:get\s+)?naked\b",
         r"\b(?:comes?|came|get|gets|got)\s+into\s+my\s+bed\b",
+        r"\b(?:made|makes|make|forced|forces)\s+me\s+do\s+(?:things|stuff|something)\b",
     ],
     "emotional_abuse": [
         r"\b(?:calls?|called|calling)\s+me\s+(?:names|stupid|useless|worthless|fat|ugly|a\s+\w+)\b",
@@ -89,13 +91,14 @@ _STRONG: dict[str, list[str]] = {
         r"\b(?:don'?t|do\s+not|dont|never)\s+feel\s+safe\b|\b(?:not|unsafe)\s+safe\b|\bfeel\s+unsafe\b|\bi'?m\s+not\s+safe\b|\bnot\s+safe\s+at\s+home\b",
         r"\b(?:nobody|no\s+one|noone|no-one)\s+(?:loves|cares\s+about|wants|likes)\s+me\b",
         r"\bemotional(?:ly)?\s+abus\w*",
+        r"\b(?:hate|dread|dreading)\s+(?:going|being|getting)\s+(?:back\s+)?(?:at\s+)?home\b",
         r"\bwon'?t\s+let\s+me\s+(?:eat|sleep|see\s+my|leave|go\s+out|have\s+friends)\b",
     ],
     "neglect": [
         r"\b(?:no|not\s+(?:enough|any))\s+food\b|\bnothing\s+to\s+eat\b|\b(?:go|goes|going|went)\s+hungry\b|\bhungry\s+(?:all\s+the\s+time|every\s+day|a\s+lot|at\s+night)\b",
         r"\b(?:don'?t|doesn'?t|never)\s+(?:get|gets)\s+(?:fed|feed|food|dinner|breakfast)\b|\bnever\s+(?:any|enough)\s+food\b",
         r"\b(?:left|leave|leaves)\s+(?:me\s+)?(?:alone|on\s+my\s+own|by\s+myself|home\s+alone)\s+(?:all\s+night|for\s+days|overnight|at\s+night|all\s+weekend|all\s+day)\b",
-        r"\b(?:nobody|no\s+one|noone)\s+(?:looks?\s+after|takes?\s+care\s+of|feeds|washes|picks\s+me\s+up)\b|\bhave\s+to\s+look\s+after\s+myself\b",
+        r"\b(?:nobody|no\s+one|noone)\s+(?:at\s+home\s+|in\s+my\s+house\s+|here\s+)?(?:looks?\s+after|takes?\s+care\s+of|feeds|washes|picks\s+me\s+up|makes\s+(?:me\s+|us\s+)?(?:dinner|tea|food))\b|\bhave\s+to\s+look\s+after\s+myself\b",
         r"\b(?:no|dirty)\s+(?:clean\s+)?clothes\b|\bsame\s+clothes\s+every\s+day\b|\bno\s+(?:heating|electricity|bed|hot\s+water)\b|\bsleep\s+on\s+the\s+floor\b",
         rf"\b{_CARER}\s+(?:is|are|gets?|was|were)\s+(?:always\s+|usually\s+|often\s+)?(?:drunk|wasted|high|out\s+of\s+it|on\s+drugs|passed\s+out)\b",
         r"\bneglect(?:s|ed|ing)?\s+(?:me|us)\b|\b(?:i'?m|i\s+am|im|i\s+was|i\s+feel|i\s+felt|i'?ve\s+been|we\s+are|we'?re|we\s+were)\s+(?:being\s+|so\s+|really\s+)?neglected\b",
@@ -111,7 +114,7 @@ _STRONG: dict[str, list[str]] = {
         r"\b(?:throws?|threw|throwing|chucks?|chucked)\s+(?:things|stuff|plates|cups|chairs|stuff)\b",
         r"\b(?:scared|afraid|frightened|terrified|worried|feart)\s+(?:that\s+)?(?:he|she|they|he'?ll|she'?ll|they'?ll)\s*(?:will|is\s+going\s+to|are\s+going\s+to|might|could|'ll)?\s*(?:hurt|hit|kill|batter|beat)\s+(?:my\s+)?(?:mum|mam|mom|mother|dad|her|him)\b",
         r"\bhid(?:e|es|ing)?\s+(?:in\s+my\s+room|in\s+the\s+\w+|under\s+(?:my|the)\s+\w+|upstairs)\b[^.!?]{0,40}\bwhen\b[^.!?]{0,40}\b(?:shout\w*|scream\w*|yell\w*|fight\w*|argu\w*|drunk|angry|hit\w*)",
-        r"\b(?:abuse|violence|fighting)\s+(?:at|in)\s+(?:home|my\s+(?:house|home|flat)|our\s+(?:house|home|flat))\b",
+        r"\b(?:abus\w*|violence|fighting)\s+(?:at|in)\s+(?:home|my\s+(?:house|home|flat)|our\s+(?:house|home|flat))\b",
     ],
     "exploitation": [
         r"\bcounty\s+lines\b|\btraffick\w*\b|\bgroom(?:ed|ing|s)?\b(?!\s+(?:the|my|our|his|her|their)\s+(?:dog|horse|pony|hair)|\s+dogs?)",
@@ -120,6 +123,8 @@ _STRONG: dict[str, list[str]] = {
         r"\b(?:gives?|gave|giving|pays?|paid|paying|offers?|offered)\s+(?:me|us)\s+(?:money|cash|£\s?\d+|vapes?|drugs|weed|gifts|presents|alcohol|drink|stuff|phones?|trainers)\s+(?:to|for|if)\b",
         r"\b(?:take|taking|took|carry|carrying|carried|deliver|delivering|delivered|drop|dropping|dropped)\s+(?:packages?|parcels?|bags?|stuff|things)\s+(?:to|for|round\s+to)\s+(?:people|them|him|her|someone|somebody)\b",
         r"\b(?:scared|afraid|frightened|too\s+scared|feart)\s+to\s+say\s+no\b",
+        r"\b(?:man|men|guy|guys|someone|somebody|stranger|strangers|he|they|car|van|boys?|lads?|older\s+\w+)\s+(?:\w+\s+){0,3}?(?:follows?|following|followed|stalks?|stalking|stalked)\s+me\b",
+        r"\b(?:asks?|asking|asked|keeps\s+asking|kept\s+asking)\s+(?:me\s+)?for\s+(?:pics|pictures|photos|videos|vids|snaps|selfies)\b",
         r"\b(?:says?|said|threatens?|threatened)\s+(?:he|she|they|he'?ll|she'?ll|they'?ll)\s*(?:will|would|is\s+going\s+to|are\s+going\s+to|'ll|'d)?\s*(?:tell|show|send|post|share)\s+(?:my\s+(?:parents|mum|mam|dad|family|friends|school)|everyone|people|the\s+(?:pictures|pics|photos)|my\s+(?:pictures|pics|photos))\b",
         r"\bolder\s+(?:guy|man|men|boy|boys|lad|lads|bloke|person)'?s?\s+(?:flat|house|place|car)\b",
         r"\b(?:made|makes|make|asked|asks|told|tells|pay|pays|paid)\s+(?:me|us)\s+(?:to\s+)?(?:sell|carry|deliver|hold|move|drop\s+off)\s+(?:drugs|stuff|packages?|bags?|weed|things)\b",
@@ -144,7 +149,7 @@ _STRONG: dict[str, list[str]] = {
     "missing": [
         r"\b(?:ran|run|running|runs)\s+away\b|\b(?:go|goes|went|gone|going)\s+missing\b|\bbeen\s+missing\b",
         r"\b(?:stay|stayed|stays|staying)\s+out\s+all\s+night\b|\bsleep(?:ing)?\s+(?:rough|on\s+the\s+streets?|in\s+(?:a\s+)?(?:park|stair|close))\b",
-        r"\bnowhere\s+(?:else\s+)?to\s+(?:sleep|stay|live)\b|\b(?:kicked|thrown|chucked|put)\s+out\s+(?:of\s+(?:the|my)\s+(?:house|home))?\b",
+        r"\bnowhere\s+(?:else\s+)?to\s+(?:sleep|stay|live)\b|\b(?:kicked|thrown|chucked|put)\s+(?:me\s+|us\s+)?out\s+(?:of\s+(?:the|my)\s+(?:house|home))?\b",
         r"\b(?:i|we)(?:'ve|'d|\s+have|\s+had|\s+got|\s+have\s+got|\s+'ve\s+got|'ve\s+got)?\s+(?:literally\s+|just\s+|got\s+)?nowhere\s+(?:else\s+)?to\s+go\b",
         r"\b(?:can'?t|cannot|cant|not\s+allowed\s+to|scared\s+to|afraid\s+to|feart\s+to)\s+(?:go|going)\s+(?:back\s+)?home\b|\bnot\s+allowed\s+(?:back\s+)?home\b",
         r"\b(?:don'?t|do\s+not|didn'?t|doesn'?t|dont|didnt|never)\s+know\s+where\s+i\s+(?:was|am|go|went|stay|stayed|sleep|slept|am\s+staying)\b",
@@ -202,6 +207,7 @@ _LEISURE = re.compile(
     r"chippy|bus\s+shelter|in\s+(?:the|this)\s+(?:town|village|area))\b"
 )
 _NOWHERE_TO_GO = re.compile(r"nowhere\s+(?:else\s+)?to\s+go\b")
+_HOME_LOST = re.compile(r"\b(?:kicked|thrown|chucked|put)\s+(?:me\s+|us\s+)?out\b|can'?t\s+go\s+(?:back\s+)?home|not\s+allowed\s+(?:back\s+)?home")
 _PET = re.compile(r"\b(?:dog|dogs|cat|cats|puppy|kitten|hamster|rabbit|bunny|pet|budgie|tortoise|guinea\s+pig|horse|pony|ferret|parrot)\b(?:\s+(?:went|has|had|was|is|just|got|keeps|been|ran))*\W*$")
 _HUNGER = re.compile(r"hungry|starving")
 # Hunger as a complaint about school food or an exaggeration, not going without.
@@ -241,7 +247,7 @@ def _set_aside_reason(
     if category == "emotional_abuse" and _UNSAFE.search(word):
         if _COMMUNITY.search(sentence) and not _CLOSE_HARM.search(sentence):
             return "community safety"
-    if category == "missing" and _NOWHERE_TO_GO.search(word) and _LEISURE.search(sentence):
+    if category == "missing" and _NOWHERE_TO_GO.search(word) and _LEISURE.search(sentence) and not _HOME_LOST.search(sentence):
         return "place to go"
     if category == "missing" and _PET.search(sentence[max(0, start - 30) : start]):
         return "an animal"

@@ -44,6 +44,7 @@ ORDINARY = [
     "Our dog ran away last week but we found him.",
     "My cat went missing and came back",
     # plain ordinary answers
+    "My little sister follows me everywhere and it's annoying",
     "I'd love a youth club so we had somewhere to go.",
     "The swings are broken and the park is full of litter.",
     "The CAMHS waiting list is over a year long.",
@@ -79,6 +80,13 @@ DISCLOSURES = [
     ("I've got nowhere to go", "missing"),
     ("I'm sleeping at a friend's because I can't go home", "missing"),
     ("my carers didn't know where I was all weekend", "missing"),
+    ("I have nowhere to go after school because mum kicked me out", "missing"),
+    ("a kid in our class is being abused at home", "physical_abuse"),
+    ("I'm scared to walk home because a man keeps following me", "exploitation"),
+    ("nobody at home feeds us", "neglect"),
+    ("I hate going home", "emotional_abuse"),
+    ("someone keeps messaging me on snap asking for pics", "exploitation"),
+    ("he made me do things I didn't want to", "sexual_abuse"),
 ]
 
 
