@@ -22,11 +22,19 @@ def fuzz_settings(examples: int | None = None, shrink: bool = True) -> settings:
     from hypothesis import Phase
 
     phases = list(Phase) if shrink else [Phase.explicit, Phase.reuse, Phase.generate]
+    # The long hunt keeps what it finds (and replays it next time); CI keeps nothing.
+    import tempfile
+
+    from hypothesis.database import DirectoryBasedExampleDatabase
+
+    path = os.environ.get("GUTH_FUZZ_DB") or os.path.join(tempfile.gettempdir(), "guth-fuzz-examples")
+    database = DirectoryBasedExampleDatabase(path) if FULL else None
     return settings(
         phases=phases,
         max_examples=examples or EXAMPLES,
         deadline=None,
-        database=None,
+        database=database,
+        print_blob=True,
         derandomize=not FULL,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
                                HealthCheck.function_scoped_fixture],
