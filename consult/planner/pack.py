@@ -52,6 +52,10 @@ def pack_rows(pack: data.Pack) -> list[list]:
     rows += [[_("Reach"), x, n, _("language")] for x, n in pack.board.by_language]
     rows += [[_("Reach"), channel_label(x), n, _("channel")] for x, n in pack.board.by_channel]
     rows += [[_("Reach"), group_label(g), n, _("group")] for g, n in pack.board.groups]
+    rows += [[_("Reach"), f"{audience_label(r.audience)} – {r.area_name or _('Whole partnership')}", r.responses,
+              _("%(rate)s per 1,000 of %(population)s people", rate=round(r.rate, 1), population=r.population)
+              + (" – " + _("under-represented") if pack.board.under_represented(r) else "")]
+             for r in pack.board.reach]
     rows += [[_("What they said"), t.name, n, "; ".join(f"{audience_label(a)} {k}" for a, k in sorted(per.items()))]
              for t, n, per in pack.themes]
     rows += [[_("Gaps"), t.name, n, _("no priority covers it")] for t, n in pack.gaps]

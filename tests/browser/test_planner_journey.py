@@ -105,6 +105,7 @@ def test_planner_journey(live_server, new_page, check_axe, shot) -> None:
     page.goto(f"{base}/planner/c/{c}/themes")
     second = _kappa_line(page)
     assert "Compared on 2 answers" in second and second != first
+    shot(page, "planner-themes")
 
     # Traceability and gaps.
     page.goto(f"{base}/planner/c/{c}/trace")
@@ -135,6 +136,7 @@ def test_planner_journey(live_server, new_page, check_axe, shot) -> None:
     page.fill("#text-en-child", "We will get more people to help you with worries at school.")
     page.get_by_role("button", name="Save").click()
     check_axe(page)
+    shot(page, "planner-we-did")
     page.get_by_role("button", name="Publish").click()
     assert "Published." in page.content()
     assert page.get_by_role("link", name="Page for children").is_visible()

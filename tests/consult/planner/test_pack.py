@@ -59,3 +59,14 @@ def test_compare_themes_across_consultations(world, as_role) -> None:
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and "Compare themes" in html and "Places to play" in html
     assert client.get(f"/planner/c/{world.consultation.id}/compare?with={world.consultation.id}").status_code == 404
+
+
+def test_pack_includes_reach_against_population(world, as_role) -> None:
+    from consult.data import dashboard
+
+    dashboard.set_population(world.consultation.plan.partnership_id, audience="young_12_17", area_id=None, count=1800)
+    db.session.commit()
+    client = as_role("planner")
+    text = client.get(f"/planner/c/{world.consultation.id}/pack.csv").get_data(as_text=True)
+    assert "Young people aged 12 to 17 – Whole partnership,18,10.0 per 1,000 of 1800 people" in text
+    assert "Reach against population" in client.get(f"/planner/c/{world.consultation.id}/pack").get_data(as_text=True)
