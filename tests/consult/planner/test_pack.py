@@ -68,5 +68,5 @@ def test_pack_includes_reach_against_population(world, as_role) -> None:
     db.session.commit()
     client = as_role("planner")
     text = client.get(f"/planner/c/{world.consultation.id}/pack.csv").get_data(as_text=True)
-    assert "Young people aged 12 to 17 – Whole partnership,18,10.0 per 1,000 of 1800 people" in text
+    assert "Young people aged 12 to 17 – Whole partnership,18,\"10.0 per 1,000 of 1800 people\"" in text
     assert "Reach against population" in client.get(f"/planner/c/{world.consultation.id}/pack").get_data(as_text=True)
