@@ -1,5 +1,6 @@
 """axe-core on every respondent page, error states included, in en, gd and ar at 320 and 1280 px;
-children's pages have 44 × 44 px targets. Also the JavaScript niceties: read aloud, character count.
+children's pages have 44 × 44 px targets. (The question pages of a whole run are checked in
+test_respond_flow.py; the JavaScript niceties in test_respond_extras.py.)
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ def test_every_respondent_page_passes_axe(live_server, live_app, new_page, check
     base = f"{live_server}/c/{SLUG}"
     seen: list[str] = []
 
+    def go(selector: str) -> None:
+        with page.expect_navigation():
+            page.click(selector)
+
     def check(name: str, *, child: bool = True) -> None:
         check_axe(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= width, f"sideways scrolling: {name}"
@@ -31,11 +36,11 @@ def test_every_respondent_page_passes_axe(live_server, live_app, new_page, check
     if lang != "en":
         page.click(f"button[lang={lang}]")
     page.goto(f"{base}/")
-    page.click("button[name=continue_]")  # nothing chosen
+    go("button[name=continue_]")  # nothing chosen
     assert page.title().startswith(error)
     check("audience error", child=False)
     page.check("input[value=child_5_8]")
-    page.click("button[name=continue_]")
+    go("button[name=continue_]")
     page.wait_for_url(re.compile(r"/how\?"))
     assert page.locator(".adult-help").count() == 1
     check("how (under 8)")
@@ -48,29 +53,28 @@ def test_every_respondent_page_passes_axe(live_server, live_app, new_page, check
     # A young person (agree_priority questions), form mode.
     page.goto(f"{base}/")
     page.check("input[value=young_12_17]")
-    page.click("button[name=continue_]")
+    go("button[name=continue_]")
     page.check("input[name=mode][value=form]")
-    page.click("button[name=start]")
+    go("button[name=start]")
     page.wait_for_url(re.compile(r"/q/"))
-    check("first question 12-17")
     page.goto(f"{base}/q/priority_mental_health")
     page.check("input[name=answer][value=partly]")
     page.fill("#why", "w" * 1001)
-    page.click("button[name=continue_]")
+    go("button[name=continue_]")
     assert page.title().startswith(error)
     check("agree priority error")
     # A child 8-11: rank error, check answers, save for later, delete page.
     page.goto(f"{base}/")
     page.check("input[value=child_8_11]")
-    page.click("button[name=continue_]")
+    go("button[name=continue_]")
     page.check("input[name=mode][value=form]")
-    page.click("button[name=start]")
+    go("button[name=start]")
     page.wait_for_url(re.compile(r"/q/feel_safe"))
-    page.click("button[name=continue_]")
+    go("button[name=continue_]")
     page.goto(f"{base}/q/top_three")
     page.select_option("#rank_1", "clubs")
     page.select_option("#rank_2", "clubs")
-    page.click("button[name=continue_]")
+    go("button[name=continue_]")
     assert page.title().startswith(error)
     check("rank error")
     page.goto(f"{base}/q/area")
@@ -88,9 +92,9 @@ def test_every_respondent_page_passes_axe(live_server, live_app, new_page, check
     # Chat mode, with an error state.
     page.goto(f"{base}/")
     page.check("input[value=child_8_11]")
-    page.click("button[name=continue_]")
+    go("button[name=continue_]")
     page.check("input[name=mode][value=chat]")
-    page.click("button[name=start]")
+    go("button[name=start]")
     page.wait_for_url(re.compile(r"/chat$"))
     check("chat start")
     page.click("button.quick-reply[value='3']")
@@ -103,7 +107,7 @@ def test_every_respondent_page_passes_axe(live_server, live_app, new_page, check
     check("chat error")
     page.goto(f"{live_server}/receipt")
     page.fill("#code", "NOPE-NOPE-NOPE")
-    page.click("button[name=find]")
+    go("button[name=find]")
     assert page.title().startswith(error)
     check("receipt error", child=False)
     page.goto(f"{base}/kiosk")
@@ -112,62 +116,4 @@ def test_every_respondent_page_passes_axe(live_server, live_app, new_page, check
     check("kiosk cleared", child=False)
     if (lang, width) == ("gd", 1280):
         shot(page, "respond-kiosk-gd-1280")
-    assert len(seen) == 17
-
-
-def test_read_aloud_speaks_in_the_page_language(live_server, new_page) -> None:
-    page = new_page(width=1280)
-    page.goto(f"{live_server}/")
-    page.click("button[lang=gd]")
-    page.goto(f"{live_server}/c/{SLUG}/")
-    page.check("input[value=child_8_11]")
-    page.click("button[name=continue_]")
-    page.check("input[name=mode][value=form]")
-    page.click("button[name=start]")
-    page.wait_for_url(re.compile(r"/q/feel_safe"))
-    page.evaluate("""() => { window.__spoken = [];
-      window.speechSynthesis.speak = (u) => window.__spoken.push([u.lang, u.text]); }""")
-    button = page.locator("button.read-aloud")
-    assert button.is_visible()
-    button.click()
-    spoken = page.evaluate("window.__spoken")
-    assert spoken[0][0] == "gd"
-    assert "A bheil thu sàbhailte far a bheil thu a' fuireach?" in spoken[0][1]
-    assert "Sàbhailte" in spoken[0][1]
-    # The character count on a free-text question.
-    page.goto(f"{live_server}/c/{SLUG}/q/good_things")
-    page.fill("#answer", "Abc")
-    assert "797" in page.locator(".char-count").inner_text()
-
-
-def test_read_aloud_button_is_hidden_without_javascript(live_server, new_page) -> None:
-    page = new_page(width=320, javascript=False)
-    page.goto(f"{live_server}/c/{SLUG}/")
-    page.check("input[value=child_8_11]")
-    page.click("button[name=continue_]")
-    page.check("input[name=mode][value=form]")
-    page.click("button[name=start]")
-    page.wait_for_url(re.compile(r"/q/feel_safe"))
-    assert not page.locator("button.read-aloud").is_visible()
-
-
-def test_kiosk_clears_after_inactivity_in_the_browser(live_server, live_app, new_page) -> None:
-    page = new_page(width=1280)
-    live_app.config["KIOSK_IDLE_SECONDS"] = 2
-    try:
-        page.goto(f"{live_server}/c/{SLUG}/kiosk")
-        page.click("button[name=start]")
-        page.wait_for_url(re.compile(rf"/c/{SLUG}/$"))
-        page.check("input[value=child_8_11]")
-        page.click("button[name=continue_]")
-        page.check("input[name=mode][value=form]")
-        page.click("button[name=start]")
-        page.wait_for_url(re.compile(r"/q/feel_safe"))
-        page.check("input[name=answer][value='4']")
-        page.click("button[name=continue_]")
-        page.wait_for_url(re.compile(r"/q/wellbeing"))
-        page.wait_for_url(re.compile(r"/kiosk/cleared$"), timeout=8000)  # nobody touched it
-        page.goto(f"{live_server}/c/{SLUG}/q/wellbeing")
-        assert page.url.endswith(f"/c/{SLUG}/")  # the answers in progress are gone from this device
-    finally:
-        live_app.config["KIOSK_IDLE_SECONDS"] = 120
+    assert len(seen) == 16
