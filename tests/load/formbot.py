@@ -211,6 +211,10 @@ class HttpBrowser:
         self.conn: http.client.HTTPConnection | None = None
         self.requests = 0
         self.timings: list[tuple[str, int, float]] = []  # (method, status, seconds) per HTTP request
+        self.last_used = 0.0
+        # Servers close idle keep-alive connections (gunicorn after 5 s): open a fresh one after a pause,
+        # as browsers do, rather than send a POST down a connection the server has already closed.
+        self.idle_reconnect = 2.0
 
     def close(self) -> None:
         if self.conn is not None:
@@ -224,6 +228,8 @@ class HttpBrowser:
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         started = time.perf_counter()
+        if self.conn is not None and time.monotonic() - self.last_used > self.idle_reconnect:
+            self.close()
         for attempt in (1, 2):
             if self.conn is None:
                 self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
@@ -238,6 +244,7 @@ class HttpBrowser:
                 if attempt == 2 or method != "GET":
                     raise
         self.requests += 1
+        self.last_used = time.monotonic()
         self.timings.append((method, response.status, time.perf_counter() - started))
         for raw in response.msg.get_all("Set-Cookie") or []:
             pair = raw.split(";", 1)[0]
@@ -292,7 +299,8 @@ class Journey:
 def answer_consultation(browser, start_url: str, *, rng: random.Random | None = None,  # type: ignore[no-untyped-def]
                         text: Callable[[Field], str] | None = None, max_steps: int = 80,
                         prefer: Callable[[Form], Form] | None = None, on_page: Callable[[Page], None] | None = None,
-                        fill_honeypot: bool = False, retries: int = 0, retry_pause: float = 0.5) -> Journey:
+                        fill_honeypot: bool = False, retries: int = 0, retry_pause: float = 0.5,
+                        think: Callable[[], None] | None = None) -> Journey:
     """Answer the consultation at start_url as a person would, page by page, until the confirmation."""
     import re
 
@@ -328,6 +336,8 @@ def answer_consultation(browser, start_url: str, *, rng: random.Random | None = 
             journey.errors.append(f"stuck at {page.url}")
             return journey
         data = fill(form, rng, text, fill_honeypot=fill_honeypot)
+        if think:
+            think()  # a person reading the page and answering
         target = urljoin(page.url, form.action) if form.action else page.url
         try:
             page = browser.post(target, data)
