@@ -292,15 +292,15 @@ def screen(text: str) -> Screening:
     if not text or not text.strip():
         return Screening(False)
     norm = _normalise(text)
-    if _ANY.search(norm) is None:
+    # Only sentences with some trigger need the per-category work (the union is a superset of each).
+    sentences = [x for x in _SENT_SPLIT.split(norm) if x and x.strip() and _ANY.search(x) is not None]
+    if not sentences:
         return Screening(False)
     cats: set[str] = set()
     triggers: list[str] = []
     aside: list[str] = []
     first_person = _FIRST.search(norm) is not None
-    for sentence in _SENT_SPLIT.split(norm):
-        if not sentence or not sentence.strip():
-            continue
+    for sentence in sentences:
         personal = _PERSONAL.search(sentence) is not None
         for cat in CATEGORIES:
             hits = [(m, True) for rx in _COMPILED_STRONG.get(cat, ()) for m in rx.finditer(sentence)]
