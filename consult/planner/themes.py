@@ -14,6 +14,7 @@ from ..auth import roles_required
 from ..data import themes as data
 from ..extensions import db
 from ..jobs import enqueue
+from ..models import AUDIENCES
 from .views import bp, consultation_or_404
 
 THEME_ERRORS = {
@@ -64,7 +65,8 @@ def themes(consultation_id: int):  # type: ignore[no-untyped-def]
     """List themes with counts by audience, emergent proposals, and machine–human agreement."""
     consultation = consultation_or_404(consultation_id)
     table = data.theme_table(consultation)
-    audiences = sorted({a for _t, _n, per in table for a in per})
+    present = {a for _t, _n, per in table for a in per}
+    audiences = [a for a in AUDIENCES if a in present]
     last = data.latest_analysis(consultation)
     return render_template("planner/themes.html", consultation=consultation, table=table, audiences=audiences,
                            proposals=data.themes_for(consultation, statuses=("proposed",)),
