@@ -16,7 +16,7 @@ from forms import AnswerData
 from ..data import invitations, org_responses, responses, sector
 from ..data.organisations import audience_for
 from ..extensions import db
-from ..models import Consultation, Contact, Organisation, Response
+from ..models import Consultation, Contact, Invitation, Organisation, Response
 
 FIRST = ["Aileen", "Calum", "Fiona", "Iain", "Kirsty", "Lewis", "Mairi", "Neil", "Rhona", "Stuart", "Yusuf",
          "Oksana", "Priya", "Ewan", "Catriona", "Dougie", "Shona", "Ruaridh"]
@@ -35,6 +35,22 @@ def _at(day: date, hour: int = 10) -> datetime:
 
 def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def _fill_outbox(issued: list[tuple[Invitation, str]]) -> None:
+    """Write the invitation emails to the outbox (never sent: the demo's addresses are made up)."""
+    from flask import current_app
+
+    from ..services import invitations as invite_service
+    from ..services.mail import smtp_configured
+
+    if smtp_configured():
+        return
+    base = current_app.config.get("MAIL_BASE_URL") or "http://localhost:5000"
+    with current_app.test_request_context("/", base_url=base):
+        for invitation, token in issued:
+            row = invite_service._send_invitation_email(invitation, token, base, reminder=False)
+            row.created_at = invitation.sent_at
 
 
 def load_org_demo(consultation: Consultation, today: date, seed: int = 2026) -> list[str]:
@@ -74,18 +90,22 @@ def load_org_demo(consultation: Consultation, today: date, seed: int = 2026) -> 
     db.session.flush()
 
     sent = 0
+    issued: list[tuple[Invitation, str]] = []
     for org in orgs:
         if org.name in NEVER_INVITED:
             continue
         day = today - timedelta(days=3) if org.name in INVITED_LATE else consultation.opens_on - timedelta(days=21)
         for contact in org.contacts:
-            invitation, _token = invitations.create_invitation(consultation, contact, invited_by_id=None,
-                                                               sent_at=_at(day))
+            invitation, token = invitations.create_invitation(consultation, contact, invited_by_id=None,
+                                                              sent_at=_at(day))
+            issued.append((invitation, token))
             sent += 1
             if org.name in SUBMITTED or org.name in DRAFTING:
                 invitation.opened_at = _at(consultation.opens_on + timedelta(days=rng.randint(1, 10)), 14)
             if org.name not in SUBMITTED and org.name not in INVITED_LATE and not contact.opted_out:
                 invitations.record_reminder(invitation, sent_at=_at(today - timedelta(days=14), 9))
+
+    _fill_outbox(issued)
 
     # Submitted responses: named contacts, submitted after the invitation was opened.
     for org_id, response in kept.items():

@@ -66,11 +66,11 @@ def _send_invitation_email(invitation: Invitation, token: str, base: str, *, rem
     values = {"name": contact.name, "org": org.name, "title": _title(consultation), "closes": closes,
               "link": link, "opt_out": opt_out}
     if reminder:
-        subject = _("Reminder: %(org)s's response to %(title)s", **values)
+        subject = _("Reminder: respond for %(org)s to %(title)s", **values)
         opening = _("Dear %(name)s,\n\nThis is a reminder that %(org)s is invited to respond to %(title)s. "
                     "The closing date is %(closes)s.", **values)
     else:
-        subject = _("Invitation: %(org)s's response to %(title)s", **values)
+        subject = _("Invitation: respond for %(org)s to %(title)s", **values)
         opening = _("Dear %(name)s,\n\n%(org)s is invited to respond to %(title)s. The council and health board "
                     "must ask organisations like yours, and want your views on the draft plan. "
                     "The closing date is %(closes)s.", **values)
@@ -158,10 +158,10 @@ def send_copy(response: Response, submitted_by: Contact, base_url: str | None = 
         values = {"name": contact.name, "org": org.name, "title": _title(consultation), "by": submitted_by.name,
                   "opt_out": opt_out}
         body = "\n\n".join([
-            _("Dear %(name)s,\n\n%(by)s submitted %(org)s's response to %(title)s. This is your copy.", **values),
+            _("Dear %(name)s,\n\n%(by)s submitted the response from %(org)s to %(title)s. This is your copy.", **values),
             text,
             _("If you do not want these emails, follow this link:\n%(opt_out)s", **values),
         ]) + "\n"
-        mail.send(to=contact.email, subject=_("Copy of %(org)s's response to %(title)s", **values), body=body)
+        mail.send(to=contact.email, subject=_("Copy of the response from %(org)s to %(title)s", **values), body=body)
         sent += 1
     return sent
