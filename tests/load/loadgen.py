@@ -66,7 +66,7 @@ def pupil_text(i: int) -> Callable:
 
 
 def run_class(base: str, slug: str, pupils: int, *, concurrency: int | None = None, seed: int = 7,
-              retries: int = 0, deadline_s: float = 600, think_s: float = 0.0,
+              retries: int = 0, deadline_s: float = 600, think_s: float = 0.0, ramp_s: float = 0.0,
               on_progress: Callable[[int], None] | None = None) -> RunResult:
     """Have `pupils` simulated pupils answer at once (at most `concurrency` at a time); bounded by deadline_s."""
     result = RunResult()
@@ -79,17 +79,18 @@ def run_class(base: str, slug: str, pupils: int, *, concurrency: int | None = No
             return
         browser = HttpBrowser(base)
         rng = random.Random(seed * 100003 + i)
+        if ramp_s:
+            time.sleep(ramp_s * i / max(1, pupils))
+        think = (lambda: time.sleep(rng.uniform(0.5, 1.5) * think_s)) if think_s else None
         try:
             journey = answer_consultation(browser, f"{base}/c/{slug}/", rng=rng, text=pupil_text(i),
-                                          retries=retries, max_steps=80)
+                                          retries=retries, max_steps=80, think=think)
         except Exception as exc:  # a failed pupil is counted, never hides the others
             with lock:
                 result.exceptions.append(f"{type(exc).__name__}: {exc}")
             return
         finally:
             browser.close()
-        if think_s:
-            time.sleep(think_s)
         with lock:
             result.journeys.append(journey)
             result.timings.extend(browser.timings)

@@ -126,3 +126,41 @@ def test_double_clicked_submit_stores_one_response(guth) -> None:  # type: ignor
 
 class _AtCheck(Exception):
     pass
+
+
+def test_celery_worker_runs_the_daily_retention_entry(guth, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """What Celery beat sends once a day, a worker runs: the retention job is recorded and done."""
+    import subprocess
+    import sys
+
+    from celery import Celery
+
+    from consult.services.retention import BEAT_ENTRY
+    from tests.load.server import ROOT
+
+    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115
+    worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "consult.worker:celery", "worker", "--pool=solo",
+                               "--concurrency=1", "--without-heartbeat", "--without-gossip", "--without-mingle",
+                               "--loglevel=WARNING"], cwd=ROOT, env=guth.env, stdout=log, stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    try:
+        sender = Celery(broker=guth.env["CELERY_BROKER_URL"])
+        from consult.celery_app import celery as guth_celery
+
+        assert guth_celery.conf.beat_schedule[BEAT_ENTRY]["task"] == "guth.retention"
+        sender.send_task("guth.retention")
+        deadline = time.monotonic() + 90
+        rows = []
+        while time.monotonic() < deadline:
+            rows = db_rows(guth.database_url, "select state from job where kind = 'retention'")
+            if rows and rows[-1][0] in ("done", "failed"):
+                break
+            time.sleep(0.5)
+        assert rows and rows[-1][0] == "done", (rows, (tmp_path / "worker.log").read_text()[-2000:])
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        log.close()
