@@ -106,14 +106,19 @@ def dashboard(consultation: Consultation) -> Dashboard:
     if by_area_id.get(None):
         by_area.append(("", by_area_id[None]))
 
-    value_text = cast(Answer.value, String)
-    sums = [func.sum(case((value_text.like(f'%"{g}"%'), 1), else_=0)) for g in TRACKED_GROUPS]
-    # "+ 0" and "|| ''" keep the planner from driving this join from the response indexes: reading the
-    # (few) "groups" answers first and looking each response up by key is several times faster.
-    group_row = db.session.execute(
-        select(func.count(), *sums).select_from(Answer).join(Response, Answer.response_id == Response.id)
-        .where((Response.consultation_id + 0) == consultation.id, func.coalesce(Response.status, "") == "submitted",
-               Answer.core_id == "groups", Answer.skipped.is_(False))).one()
+    # On SQLite, "+ 0" and coalesce keep the planner from driving this join from the response indexes:
+    # reading the (few) "groups" answers first and looking each response up by key is several times
+    # faster there. PostgreSQL picks a hash join by itself (and the hint would make it worse).
+    # The value is cast to text once, in the subquery, and matched per group outside it.
+    if db.engine.dialect.name == "sqlite":
+        which = ((Response.consultation_id + 0) == consultation.id, func.coalesce(Response.status, "") == "submitted")
+    else:
+        which = _submitted(consultation)
+    values = (select(cast(Answer.value, String).label("v")).select_from(Answer)
+              .join(Response, Answer.response_id == Response.id)
+              .where(*which, Answer.core_id == "groups", Answer.skipped.is_(False)).subquery())
+    sums = [func.sum(case((values.c.v.like(f'%"{g}"%'), 1), else_=0)) for g in TRACKED_GROUPS]
+    group_row = db.session.execute(select(func.count(), *sums).select_from(values)).one()
     groups_answered = int(group_row[0] or 0)
     groups = [(g, int(n or 0)) for g, n in zip(TRACKED_GROUPS, group_row[1:], strict=True)]
 
