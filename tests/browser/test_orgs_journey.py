@@ -45,6 +45,7 @@ def test_organisations_journey(live_server, new_page, check_axe, shot) -> None: 
     planner = new_page()
     login_as(planner, base, PLANNER)
     planner.goto(f"{base}/planner/organisations")
+    planner.wait_for_load_state()
     check_axe(planner)
     href = planner.locator("a", has_text="Evidence of consultation").first.get_attribute("href")
     consultation_id = int(re.search(r"/consultations/(\d+)/", href).group(1))
@@ -66,17 +67,20 @@ def test_organisations_journey(live_server, new_page, check_axe, shot) -> None: 
             planner.fill("#email", email)
             planner.get_by_role("button", name="Add contact").click()
             assert f"Added {person}" in planner.content()
+    planner.wait_for_load_state()
     check_axe(planner)
 
     # 2. ...and invites them; the consultation is already open, so Guth warns about the notice.
     planner.goto(f"{base}/planner/consultations/{consultation_id}/invite")
     assert "minimum notice is 14 days" in planner.content()
+    planner.wait_for_load_state()
     check_axe(planner)
     for name, *_ in ORGS:
         planner.get_by_label(name, exact=True).check()
     planner.get_by_role("button", name="Send invitations").click()
     assert "Sent 4 invitations." in planner.content()
     planner.goto(f"{base}/planner/outbox")
+    planner.wait_for_load_state()
     check_axe(planner)
     links = {}
     for article in planner.locator(".outbox-email").all():
@@ -91,11 +95,14 @@ def test_organisations_journey(live_server, new_page, check_axe, shot) -> None: 
     ann, bob = new_page(), new_page(width=320)
     ann.goto(base + links["ann@journey-forum.example"])
     assert "You are responding as Ann Forum for Journey Youth Forum" in ann.content()
+    ann.wait_for_load_state()
     check_axe(ann)
     ann.get_by_role("button", name="Continue to the draft").click()
     draft_url = ann.url
+    ann.wait_for_load_state()
     check_axe(ann)
     ann.get_by_role("link", name=re.compile("^Answer Children and young people get support for their mental")).click()
+    ann.wait_for_load_state()
     check_axe(ann)
     ann.get_by_label("I partly agree").check()
     ann.fill("#why", "Waits are long; youth workers should sit alongside school counsellors.")
@@ -119,20 +126,25 @@ def test_organisations_journey(live_server, new_page, check_axe, shot) -> None: 
     assert bob.locator("#conflict-theirs").inner_text() == "Buses to services from the villages."
     assert bob.locator("#conflict-yours").inner_text() == "Help for young carers at school."
     assert bob.title().startswith("Error:")
+    bob.wait_for_load_state()
     check_axe(bob)
     assert bob.evaluate("document.documentElement.scrollWidth") <= 320, "no horizontal scrolling at 320 px"
     shot(bob, "orgs-conflict-320")
     bob.fill("#answer", "Buses to services from the villages, and help for young carers at school.")
     bob.get_by_role("button", name="Save this answer").click()
     assert "Saved." in bob.content() and "and help for young carers at school." in bob.content()
+    bob.wait_for_load_state()
     check_axe(bob)
     bob.goto(f"{draft_url}/evidence")
+    bob.wait_for_load_state()
     check_axe(bob)
     bob.goto(draft_url)
     bob.get_by_role("link", name="Check and submit").click()
+    bob.wait_for_load_state()
     check_axe(bob)
     bob.get_by_role("button", name="Submit the response").click()
     assert "Response submitted" in bob.content() and "Submitted by Bob Forum" in bob.content()
+    bob.wait_for_load_state()
     check_axe(bob)
 
     # The social landlord sees its own questions.
@@ -147,20 +159,24 @@ def test_organisations_journey(live_server, new_page, check_axe, shot) -> None: 
     axe_page = new_page()
     for path in ("/org/i/not-a-real-token", "/org/"):
         axe_page.goto(base + path)
+        axe_page.wait_for_load_state()
         check_axe(axe_page)
     planner.goto(f"{base}/planner/outbox")
     opt_out = re.search(r"/org/opt-out/\S+", planner.locator(".outbox-email", has_text="dan@journey-homes.example")
                         .first.inner_text()).group(0)
     axe_page.goto(base + opt_out)
     assert "Stop emails about consultations" in axe_page.content()
+    axe_page.wait_for_load_state()
     check_axe(axe_page)
 
     # 4. The TSI follows its members, nudges the quiet one, assembles and submits the sector response.
     tsi = new_page()
     login_as(tsi, base, TSI)
     tsi.goto(f"{base}/tsi/")
+    tsi.wait_for_load_state()
     check_axe(tsi)
     tsi.goto(f"{base}/tsi/c/{consultation_id}")
+    tsi.wait_for_load_state()
     check_axe(tsi)
     forum = tsi.locator("tr", has=tsi.locator("th:text-is('Journey Youth Forum')"))
     assert "Submitted" in forum.inner_text()
@@ -169,9 +185,11 @@ def test_organisations_journey(live_server, new_page, check_axe, shot) -> None: 
     project.get_by_role("button", name=re.compile("^Nudge")).click()
     assert "Sent a reminder to 1 people at Journey Family Project." in tsi.content()
     tsi.get_by_role("link", name="Sector response").click()
+    tsi.wait_for_load_state()
     check_axe(tsi)
     tsi.get_by_role("button", name=re.compile("^Draw")).click()
     assert "points from members" in tsi.content()
+    tsi.wait_for_load_state()
     check_axe(tsi)
     first = tsi.locator(".sector-point").first
     assert "Journey Youth Forum" in tsi.content()
@@ -180,6 +198,7 @@ def test_organisations_journey(live_server, new_page, check_axe, shot) -> None: 
     tsi.get_by_role("button", name="Save and submit").click()
     assert "The sector response was submitted." in tsi.content()
     assert "Members want faster mental health support" in tsi.content()
+    tsi.wait_for_load_state()
     check_axe(tsi)
     shot(tsi, "tsi-sector-submitted")
     tsi.goto(f"{base}/tsi/c/{consultation_id}")
@@ -187,6 +206,7 @@ def test_organisations_journey(live_server, new_page, check_axe, shot) -> None: 
 
     # 5. The evidence report shows each step with dates and counts.
     planner.goto(f"{base}/planner/consultations/{consultation_id}/evidence")
+    planner.wait_for_load_state()
     check_axe(planner)
     assert int(_fact(planner, "invited")) == before["invited"] + 3
     assert int(_fact(planner, "responded")) == before["responded"] + 1
