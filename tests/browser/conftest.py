@@ -134,4 +134,7 @@ def login_as(page, base: str, email: str, password: str = "guth-demo-2026") -> N
     page.goto(f"{base}/staff/login")
     page.fill("#email", email)
     page.fill("#password", password)
-    page.click("button[type=submit], input[type=submit]")
+    # The form's own button, not the language buttons in the header above it.
+    page.locator("main").locator("button[type=submit], input[type=submit]").click()
+    page.wait_for_load_state()
+    assert "/staff/login" not in page.url, "sign-in failed"

@@ -9,15 +9,7 @@ from __future__ import annotations
 
 import re
 
-
-def login_as(page, base: str, email: str, password: str = "guth-demo-2026") -> None:  # type: ignore[no-untyped-def]
-    """Sign a demo member of staff in (the form's own submit button, not the language buttons above it)."""
-    page.goto(f"{base}/staff/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.locator("main").locator("button[type=submit], input[type=submit]").click()
-    page.wait_for_load_state()
-    assert "/staff/login" not in page.url, "sign-in failed"
+from tests.browser.conftest import login_as
 
 POPULATION = """audience,area,count
 child_5_8,,4200
