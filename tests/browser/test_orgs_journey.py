@@ -13,15 +13,7 @@ from datetime import date
 
 from babel.dates import format_date
 
-
-def login_as(page, base: str, email: str, password: str = "guth-demo-2026") -> None:  # type: ignore[no-untyped-def]
-    """Sign in with the form's own button (the shared helper's first submit button is a language switch)."""
-    page.goto(f"{base}/staff/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.locator("main").locator("button[type=submit], input[type=submit]").click()
-    page.wait_for_load_state()
-    assert "/staff/login" not in page.url, "sign-in failed"
+from tests.browser.conftest import login_as
 
 PLANNER, TSI = "planner@glenbrae.example", "tsi@glenbrae.example"
 ORGS = [("Journey Youth Forum", "represents", True, [("Ann Forum", "ann@journey-forum.example"),
