@@ -200,7 +200,16 @@ def parse_population_csv(text: str, areas: list[Area]) -> list[tuple[str, int | 
     """
     by_code = {a.code: a.id for a in areas}
     rows: list[tuple[str, int | None, int]] = []
-    for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
+    reader = csv.reader(io.StringIO(text))
+    number = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a stray CR, NUL or unclosed quote: name the line, never a 500
+            raise PopulationImportError(number + 1, "malformed") from exc
+        number += 1
         cells = [c.strip() for c in cells]
         if not any(cells):
             continue

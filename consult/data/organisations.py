@@ -155,7 +155,11 @@ def import_csv(partnership_id: int, data: bytes) -> ImportResult:
         result.errors.append(str(_l("The file is not a CSV text file. Upload a .csv file saved from a spreadsheet.")))
         return result
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    headers = [h.strip().casefold() for h in (reader.fieldnames or [])]
+    try:
+        headers = [h.strip().casefold() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:  # the header row itself is malformed: say so, never a 500
+        result.errors.append(str(_l("Row %(row)s: the CSV is malformed (%(why)s).", row=1, why=str(exc))))
+        return result
     if not headers:
         result.errors.append(str(_l("The file is empty.")))
         return result

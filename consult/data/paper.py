@@ -126,7 +126,15 @@ def read_table(filename: str, data: bytes) -> list[dict[str, str]]:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise TableError(_("The file is not UTF-8 text. Save it as CSV UTF-8 and try again.")) from exc
-        values = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+        reader = csv.reader(io.StringIO(text))
+        values = []
+        try:
+            for row in reader:
+                values.append([c.strip() for c in row])
+        except csv.Error as exc:  # a stray CR or unclosed quote: name the row, never a 500
+            raise TableError(_("Row %(row)s: the CSV is malformed (check for a stray quote mark or line break "
+                               "inside a value). Save it again as CSV UTF-8 and try again.",
+                               row=len(values) + 1)) from exc
     values = [row for row in values if any(row)]
     if not values:
         raise TableError(_("The file is empty."))

@@ -91,4 +91,5 @@ def _import_problem(code: str) -> str:
     return {"columns": _("each line needs three values: audience, area code, count"),
             "audience": _("the audience is not one Guth knows"),
             "area": _("the area code is not one of the partnership's areas"),
-            "count": _("the count must be a whole number")}.get(code, code)
+            "count": _("the count must be a whole number"),
+            "malformed": _("the CSV is malformed (check for a stray quote mark or line break inside a value)")}.get(code, code)

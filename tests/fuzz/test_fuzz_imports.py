@@ -164,9 +164,6 @@ def test_organisation_csv_import_never_raises(fuzz_app) -> None:  # type: ignore
     check()
 
 
-@pytest.mark.xfail(raises=csv.Error, strict=True,
-                   reason="found by this fuzzer: parse_population_csv lets csv.Error out (a stray CR in a field "
-                          "gives a 500 on the planner's population upload); remove this mark once it is caught")
 def test_population_csv_never_raises(fuzz_app) -> None:  # type: ignore[no-untyped-def]
     from consult.data.consultations import get_partnership
     from consult.data.dashboard import PopulationImportError, parse_population_csv
@@ -214,3 +211,15 @@ def test_paper_response_import_never_raises(fuzz_app, fmt: str) -> None:  # type
                 db.session.rollback()
 
     check()
+
+
+def test_population_csv_stray_cr_is_a_numbered_line_error(fuzz_app) -> None:  # type: ignore[no-untyped-def]
+    """The case the fuzzer found: a bare CR inside an unquoted value."""
+    from consult.data.consultations import get_partnership
+    from consult.data.dashboard import PopulationImportError, parse_population_csv
+
+    partnership_id, _ = fuzz_app.fuzz_ids
+    with fuzz_app.test_request_context("/"):
+        with pytest.raises(PopulationImportError) as info:
+            parse_population_csv("audience,area,count\nchild_8_11,nor\rth,5\n", get_partnership(partnership_id).areas)
+    assert info.value.problem == "malformed" and info.value.line == 2
