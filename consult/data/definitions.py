@@ -117,5 +117,6 @@ def apply_definition(consultation: Consultation, definition: ConsultationDefinit
         variant.questions = kept  # questions left in old_questions had no answers: delete-orphan removes them
     for variant in existing.values():  # audiences removed that nobody answered
         consultation.variants.remove(variant)
+    consultation.definition_version = (consultation.definition_version or 1) + 1  # cached copies go stale
     db.session.flush()
     return []

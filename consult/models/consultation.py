@@ -33,6 +33,9 @@ class Consultation(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="draft")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = created_at_column()
+    # Bumped whenever planners edit the definition (variants, questions, wording), so a cached copy
+    # of the validated definition is never used after a change.
+    definition_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     plan = relationship("Plan")
     variants: Mapped[list[AudienceVariant]] = relationship(

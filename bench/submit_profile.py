@@ -1,0 +1,106 @@
+"""CPU milliseconds and SQL queries per answer POST, from N test-client POSTs (steadier than req/s).
+
+Runs in this process on a throwaway SQLite database made by the migrations, with the shipped
+Children's Services Plan template open; one respondent in form mode answers a face-scale question
+N times (and a free-text one N times). Prints CPU ms per POST (process time), queries per POST,
+and with --profile the top functions by cumulative time.
+
+    python bench/submit_profile.py [-n 200] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import re
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("GUTH_ENV", "testing")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("-n", type=int, default=200)
+    ap.add_argument("--profile", action="store_true")
+    args = ap.parse_args()
+
+    from flask_migrate import upgrade
+    from sqlalchemy import event
+
+    from consult import create_app
+    from consult.data import consultations
+    from consult.extensions import db
+    from forms import load_template
+
+    tmp = tempfile.mkdtemp()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db", "SERVER_NAME": "localhost"})
+    with app.app_context():
+        upgrade()
+        p = consultations.create_partnership(name="Bench", local_authority="Bench Council", health_board="NHS Bench",
+                                             areas=[("north", "North"), ("south", "South")])
+        plan = consultations.create_plan(p, title="Plan", period_start=date(2026, 4, 1),
+                                         period_end=date(2029, 3, 31), vision="v",
+                                         priorities=[{"key": f"k{i}", "title": f"P{i}"} for i in range(3)])
+        today = date.today()
+        consultations.create_consultation(plan, load_template("childrens-services-plan"), slug="csp",
+                                          opens_on=today - timedelta(days=5), closes_on=today + timedelta(days=30),
+                                          status="open")
+        db.session.commit()
+        engine = db.engine
+
+    client = app.test_client()
+
+    def token(html: str) -> str:
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+
+    page = client.get("/c/csp/")
+    r = client.post("/c/csp/", data={"audience": "young_12_17", "csrf_token": token(page.get_data(as_text=True))})
+    how = r.headers["Location"]
+    page = client.get(how)
+    r = client.post(how, data={"mode": "form", "start": "1", "csrf_token": token(page.get_data(as_text=True))})
+    first = r.headers["Location"]
+    html = client.get(first).get_data(as_text=True)
+    core_id = first.rsplit("/", 1)[1]
+    radio = re.search(r'type="radio"[^>]*name="([^"]+)"[^>]*value="([^"]+)"', html)
+    if radio is None:
+        radio = re.search(r'name="([^"]+)"[^>]*type="radio"[^>]*value="([^"]+)"', html)
+    choice = {"q": core_id, radio.group(1): radio.group(2), "csrf_token": token(html)}  # type: ignore[union-attr]
+    html = client.get("/c/csp/q/good_things").get_data(as_text=True)
+    area = re.search(r'<textarea[^>]*name="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+    text = {"q": "good_things", area: "More clubs after school and a safe path to the park, and somewhere warm.",
+            "csrf_token": token(html)}
+
+    queries = [0]
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def count(*_a):  # type: ignore[no-untyped-def]
+        queries[0] += 1
+
+    for label, path, data in [("choice", f"/c/csp/q/{core_id}", choice), ("free text", "/c/csp/q/good_things", text)]:
+        for _ in range(10):  # warm up
+            assert client.post(path, data=data).status_code == 303
+        queries[0] = 0
+        prof = cProfile.Profile() if args.profile else None
+        started = time.process_time()
+        if prof:
+            prof.enable()
+        for _ in range(args.n):
+            assert client.post(path, data=data).status_code == 303
+        if prof:
+            prof.disable()
+        cpu = (time.process_time() - started) / args.n * 1000
+        print(f"answer POST ({label}): {cpu:.1f} CPU ms per POST, {queries[0] / args.n:.1f} queries per POST")
+        if prof:
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(35)
+
+
+if __name__ == "__main__":
+    main()
