@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from forms import ConsultationDefinition, load_definition
 
@@ -35,6 +36,16 @@ class ConsultationSummary:
 def get_by_slug(slug: str) -> Consultation | None:
     """Return a consultation by its public slug."""
     return db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+
+
+def get_for_respondent(slug: str) -> Consultation | None:
+    """Return a consultation by slug with its plan, partnership and areas, in two queries.
+
+    Every respondent page needs the partnership (screening settings, text policy) and its areas
+    (the area question); loading them here saves a query each per request.
+    """
+    return db.session.scalar(select(Consultation).where(Consultation.slug == slug).options(
+        joinedload(Consultation.plan).joinedload(Plan.partnership).selectinload(Partnership.areas)))
 
 
 def get(consultation_id: int) -> Consultation | None:

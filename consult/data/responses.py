@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from forms import AnswerData
 
@@ -54,6 +55,12 @@ def get_response(response_id: int) -> Response | None:
     return db.session.get(Response, response_id)
 
 
+def get_response_with_answers(response_id: int) -> Response | None:
+    """Return a response with its variant, the variant's questions and its answers, in three queries."""
+    return db.session.scalar(select(Response).where(Response.id == response_id).options(
+        joinedload(Response.variant).selectinload(AudienceVariant.questions), selectinload(Response.answers)))
+
+
 def find_by_receipt(code: str) -> Response | None:
     """Return the response with this receipt code, or None (withdrawn ones included)."""
     return db.session.scalar(select(Response).where(Response.receipt_hash == hash_token(normalise_receipt_code(code))))
@@ -84,11 +91,10 @@ def save_answer(response: Response, question: Question, data: AnswerData) -> Sav
     if response.status == "withdrawn":
         raise ResponseClosed
     partnership = response.variant.consultation.plan.partnership
-    answer = db.session.scalar(select(Answer).where(Answer.response_id == response.id,
-                                                    Answer.question_id == question.id))
+    answer = next((a for a in response.answers if a.question_id == question.id), None)
     if answer is None:
-        answer = Answer(response_id=response.id, question_id=question.id, core_id=question.core_id)
-        db.session.add(answer)
+        answer = Answer(question_id=question.id, core_id=question.core_id)
+        response.answers.append(answer)
     answer.value, answer.skipped = data.value, data.skipped
     flagged = False
     if data.text and data.text.strip() and not data.skipped:
@@ -162,10 +168,9 @@ def set_area(response: Response, area_code: object) -> None:
     """Record the coarse area a person chose (None for "I don't know" or "rather not say")."""
     from ..models import Area
 
-    area = None
-    if isinstance(area_code, str):
-        area = db.session.scalar(select(Area).where(
-            Area.partnership_id == response.variant.consultation.plan.partnership_id, Area.code == area_code))
+    area: Area | None = None
+    if isinstance(area_code, str):  # the partnership's few areas are usually loaded already
+        area = next((a for a in response.variant.consultation.plan.partnership.areas if a.code == area_code), None)
     response.area_id = area.id if area else None
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from flask import abort, current_app, render_template, session
@@ -37,7 +38,7 @@ class Closed(Exception):
 
 def consultation_or_404(slug: str) -> Consultation:
     """Return the consultation, or 404; raise Closed when it is not open."""
-    consultation = consultations.get_by_slug(slug)
+    consultation = consultations.get_for_respondent(slug)
     if consultation is None or consultation.status == "draft":
         abort(404)
     if not consultations.is_open(consultation):
@@ -106,8 +107,10 @@ class Flow:
     receipt_code: str | None
     lang: str = field(default_factory=current_language)
 
-    @property
+    @cached_property
     def core_ids(self) -> list[str]:
+        # Kept as plain strings: after the commit the Question rows are expired, and reading
+        # core_id from each again would cost a query per question.
         return [q.core_id for q in self.questions]
 
     @property
@@ -159,7 +162,7 @@ def current_flow(slug: str) -> Flow | None:
     data = state()
     if data.get("slug") != slug or not data.get("rid"):
         return None
-    response = responses.get_response(int(data["rid"]))
+    response = responses.get_response_with_answers(int(data["rid"]))
     if response is None or response.consultation_id != consultation.id or response.status == "withdrawn":
         clear_state()
         return None
@@ -168,10 +171,12 @@ def current_flow(slug: str) -> Flow | None:
         audience = definition.audience(response.audience)
     except KeyError:
         return None
-    return Flow(consultation=consultation, variant=response.variant, audience=audience,
-                questions=responses.questions_for(response.variant), response=response,
-                mode=data.get("mode", "form"), easy_read=bool(data.get("easy")),
-                receipt_code=data.get("code"))
+    f = Flow(consultation=consultation, variant=response.variant, audience=audience,
+             questions=list(response.variant.questions), response=response,
+             mode=data.get("mode", "form"), easy_read=bool(data.get("easy")),
+             receipt_code=data.get("code"))
+    f.core_ids  # noqa: B018 - read now, while the rows are loaded
+    return f
 
 
 def check_posted_question(form: FlaskForm, core_id: str, posted: str | None) -> bool:
