@@ -3,6 +3,10 @@
 Job functions are registered with @job("kind") and receive (params, progress), where
 progress(fraction, message) records how far they have got so a page can show it. Every job
 must be safe to run again on the same data.
+
+Jobs started for a consultation record its id (``consultation_id``) or a ``partnership_id`` in
+their params: /planner/jobs/<id> shows a job only to staff of that partnership
+(consult.data.scope), and a job recording neither is shown to no one.
 """
 
 from __future__ import annotations

@@ -11,11 +11,13 @@ from wtforms import EmailField, PasswordField, SelectMultipleField, StringField,
 from wtforms.validators import DataRequired, Email, Length
 
 from ..auth import roles_required
+from ..auth.scope import current_partnership_id, scope_blueprint
 from ..data import users
 from ..extensions import db
 from ..models import ROLES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+scope_blueprint(bp)  # admins too see and act on only their own partnership's users
 
 ROLE_LABELS = {
     "admin": _l("Admin"),
@@ -66,7 +68,7 @@ def user_list():  # type: ignore[no-untyped-def]
             db.session.commit()
             flash(_("User added."))
             return redirect(url_for("admin.user_list"))
-    return render_template("admin/users.html", form=form, users=users.list_users(),
+    return render_template("admin/users.html", form=form, users=users.list_users(partnership_id=current_partnership_id() or 0),
                            role_labels=ROLE_LABELS, end_form=ConfirmForm())
 
 
@@ -77,7 +79,7 @@ def end_sessions(user_id: int):  # type: ignore[no-untyped-def]
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    if users.get_user(user_id) is None:
+    if users.get_user(user_id) is None:  # another partnership's user is already a 404 (consult.auth.scope)
         abort(404)
     count = users.revoke_sessions(user_id, by_user_id=current_user.id)
     flash(_("Ended %(count)d session(s).", count=count))

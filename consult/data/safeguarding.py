@@ -5,13 +5,18 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Answer, Response, SafeguardingFlag
+from ..models import Answer, Consultation, Plan, Response, SafeguardingFlag
 from ..models._base import utcnow
 
 
-def queue(*, reviewed: bool | None = None) -> list[SafeguardingFlag]:
-    """Return safeguarding flags, unreviewed first then newest first; optionally only (un)reviewed ones."""
+def queue(*, reviewed: bool | None = None, partnership_id: int | None = None) -> list[SafeguardingFlag]:
+    """Return safeguarding flags, unreviewed first then newest first; optionally only (un)reviewed ones,
+    and only one partnership's."""
     q = select(SafeguardingFlag).order_by(SafeguardingFlag.reviewed_at.is_not(None), SafeguardingFlag.id.desc())
+    if partnership_id is not None:
+        q = q.where(SafeguardingFlag.response_id.in_(
+            select(Response.id).join(Consultation, Response.consultation_id == Consultation.id)
+            .join(Plan, Consultation.plan_id == Plan.id).where(Plan.partnership_id == partnership_id)))
     if reviewed is True:
         q = q.where(SafeguardingFlag.reviewed_at.is_not(None))
     elif reviewed is False:

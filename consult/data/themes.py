@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from sqlalchemy import delete, func, select
 
 from ..extensions import db
-from ..models import Answer, Coding, Consultation, Response, Theme, ThemePriority
+from ..models import Answer, Coding, Consultation, Plan, Response, Theme, ThemePriority
 
 
 def themes_for(consultation: Consultation, *, statuses: tuple[str, ...] = ("active",)) -> list[Theme]:
@@ -348,13 +348,15 @@ def propose_quote(consultation: Consultation, answer: Answer) -> bool:
     return True
 
 
-def moderation_queue(*, limit: int = 100) -> list[tuple[Answer, str, Consultation]]:
-    """Return quotes waiting for the moderator, oldest first (never from flagged responses)."""
-    rows = db.session.execute(
-        select(Answer, Response.audience, Consultation).join(Response, Answer.response_id == Response.id)
-        .join(Consultation, Response.consultation_id == Consultation.id)
-        .where(Answer.quote_status == "pending", Response.may_quote.is_(True), Response.safeguarding.is_(False),
-               Response.status == "submitted").order_by(Answer.id).limit(limit)).all()
+def moderation_queue(*, limit: int = 100, partnership_id: int | None = None) -> list[tuple[Answer, str, Consultation]]:
+    """Return quotes waiting for the moderator, oldest first (never from flagged responses); one partnership's if given."""
+    q = (select(Answer, Response.audience, Consultation).join(Response, Answer.response_id == Response.id)
+         .join(Consultation, Response.consultation_id == Consultation.id)
+         .where(Answer.quote_status == "pending", Response.may_quote.is_(True), Response.safeguarding.is_(False),
+                Response.status == "submitted"))
+    if partnership_id is not None:
+        q = q.where(Consultation.plan_id.in_(select(Plan.id).where(Plan.partnership_id == partnership_id)))
+    rows = db.session.execute(q.order_by(Answer.id).limit(limit)).all()
     return [(a, aud, c) for a, aud, c in rows]
 
 

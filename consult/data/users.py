@@ -52,9 +52,18 @@ def get_user(user_id: int) -> User | None:
     return db.session.get(User, user_id)
 
 
-def list_users() -> list[User]:
-    """Return every staff user, by email."""
-    return list(db.session.scalars(select(User).order_by(User.email)))
+def list_users(*, partnership_id: int | None = None) -> list[User]:
+    """Return every staff user, by email; only one partnership's if given (staff with none count as the
+    server's only partnership's)."""
+    q = select(User).order_by(User.email)
+    if partnership_id is not None:
+        from .scope import default_partnership_id
+
+        if partnership_id == default_partnership_id():
+            q = q.where((User.partnership_id == partnership_id) | User.partnership_id.is_(None))
+        else:
+            q = q.where(User.partnership_id == partnership_id)
+    return list(db.session.scalars(q))
 
 
 def count_users() -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,7 +16,7 @@ from ..auth import roles_required
 from ..data import consultations, definitions
 from ..data.audit import record
 from ..extensions import db
-from .views import bp
+from .views import bp, consultation_or_404
 
 MAX_DEFINITION_CHARS = 400_000
 
@@ -34,9 +34,7 @@ class DefinitionForm(FlaskForm):
 @roles_required("planner")
 def definition_edit(consultation_id: int):  # type: ignore[no-untyped-def]
     """Show the definition as YAML with readability scores; save a valid edit."""
-    consultation = consultations.get(consultation_id)
-    if consultation is None:
-        abort(404)
+    consultation = consultation_or_404(consultation_id)
     current = consultations.definition_of(consultation)
     form = DefinitionForm()
     problems: list[str] = []

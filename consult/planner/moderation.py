@@ -7,7 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth import roles_required
+from ..auth.scope import current_partnership_id
 from ..data import audit
+from ..data import scope as scope_data
 from ..data import themes as data
 from ..extensions import db
 from .themes import EmptyForm
@@ -24,6 +26,8 @@ def moderation():  # type: ignore[no-untyped-def]
         answer_id = request.form.get("answer", "")
         if not form.validate_on_submit() or decision not in ("approve", "reject") or not answer_id.isdigit():
             abort(400)
+        if scope_data.owner_of("answer_id", int(answer_id)) != current_partnership_id():
+            abort(404)
         answer = data.moderate_quote(int(answer_id), approve=decision == "approve")
         if answer is None:
             abort(404)
@@ -31,4 +35,4 @@ def moderation():  # type: ignore[no-untyped-def]
         db.session.commit()
         flash(_("Quote approved.") if decision == "approve" else _("Quote rejected."))
         return redirect(url_for("planner.moderation"), code=303)
-    return render_template("planner/moderation.html", rows=data.moderation_queue(), form=form)
+    return render_template("planner/moderation.html", rows=data.moderation_queue(partnership_id=current_partnership_id() or 0), form=form)

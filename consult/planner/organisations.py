@@ -11,6 +11,7 @@ from wtforms import BooleanField, FileField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..auth import roles_required
+from ..auth.scope import current_partnership_id
 from ..data import consultations, invitations, organisations
 from ..data.audit import record
 from ..extensions import db
@@ -51,10 +52,8 @@ class ImportForm(FlaskForm):
 
 
 def _partnership() -> Partnership:
-    partnership = None
-    if current_user.partnership_id:
-        partnership = consultations.get_partnership(current_user.partnership_id)
-    partnership = partnership or consultations.first_partnership()
+    pid = current_partnership_id()
+    partnership = consultations.get_partnership(pid) if pid is not None else None
     if partnership is None:
         abort(404)
     return partnership

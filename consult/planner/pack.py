@@ -9,8 +9,9 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 
 from ..auth import roles_required
-from ..data import consultations
+from ..auth.scope import current_partnership_id
 from ..data import pack as data
+from ..data import scope as scope_data
 from ..i18n import localised
 from .views import (
     action_status_label,
@@ -174,7 +175,7 @@ def compare(consultation_id: int):  # type: ignore[no-untyped-def]
     """Compare this consultation's themes with another's (e.g. this year's review against the plan's)."""
     consultation = consultation_or_404(consultation_id)
     other_id = request.args.get("with", "")
-    other = consultations.get(int(other_id)) if other_id.isdigit() else None
+    other = scope_data.consultation_for(current_partnership_id(), int(other_id)) if other_id.isdigit() else None
     if other is None or other.id == consultation.id:
         abort(404)
     return render_template("planner/compare.html", consultation=consultation, other=other,

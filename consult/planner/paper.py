@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,7 +15,7 @@ from ..auth import roles_required
 from ..data import consultations, paper
 from ..extensions import db
 from ..i18n import LANGUAGE_NAMES
-from .views import bp
+from .views import bp, consultation_or_404
 
 CHANNEL_LABELS = {"paper": _l("Paper form"), "event": _l("At an event"), "group": _l("Group discussion")}
 
@@ -36,10 +36,7 @@ class TokenForm(FlaskForm):
 
 
 def _consultation(consultation_id: int):  # type: ignore[no-untyped-def]
-    consultation = consultations.get(consultation_id)
-    if consultation is None:
-        abort(404)
-    return consultation
+    return consultation_or_404(consultation_id)
 
 
 def _start_form(consultation) -> StartForm:  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..auth import safeguarding_required
+from ..auth.scope import current_partnership_id
 from ..data import audit
 from ..data import safeguarding as data
 from ..extensions import db
@@ -29,7 +30,7 @@ class ReviewForm(FlaskForm):
 @safeguarding_required
 def safeguarding_queue():  # type: ignore[no-untyped-def]
     """List flagged responses, unreviewed first."""
-    flags = data.queue()
+    flags = data.queue(partnership_id=current_partnership_id() or 0)
     audit.record("safeguarding.queue_viewed", user_id=current_user.id, object_type="safeguarding_flag",
                  count=len(flags))
     db.session.commit()

@@ -6,7 +6,8 @@ from flask import Blueprint, abort, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from ..auth import roles_required
-from ..data import consultations
+from ..auth.scope import current_partnership_id, scope_blueprint
+from ..data import scope as scope_data
 from ..i18n import LANGUAGE_NAMES
 from ..jobs import get_job
 from ..labels import AUDIENCE_LABELS, CHANNEL_LABELS
@@ -14,6 +15,7 @@ from ..models import Consultation
 from ..urls import safe_next
 
 bp = Blueprint("planner", __name__, url_prefix="/planner")
+scope_blueprint(bp)  # every id in a planner URL must belong to the signed-in user's partnership
 
 GROUP_LABELS = {
     "care_experienced": _l("Care experienced"),
@@ -83,8 +85,8 @@ def planner_context() -> dict:
 
 
 def consultation_or_404(consultation_id: int) -> Consultation:
-    """Return the consultation or stop with 404."""
-    row = consultations.get(consultation_id)
+    """Return the signed-in user's partnership's consultation, or stop with 404."""
+    row = scope_data.consultation_for(current_partnership_id(), consultation_id)
     if row is None:
         abort(404)
     return row
@@ -94,7 +96,7 @@ def consultation_or_404(consultation_id: int) -> Consultation:
 @roles_required("planner", "tsi", "moderator", "safeguarding")
 def home():  # type: ignore[no-untyped-def]
     """List the partnership's consultations with their response counts."""
-    return render_template("planner/home.html", rows=consultations.consultation_summaries())
+    return render_template("planner/home.html", rows=scope_data.summaries_for(current_partnership_id()))
 
 
 @bp.route("/jobs/<job_id>")

@@ -8,28 +8,31 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from ..auth import roles_required
+from ..auth.scope import current_partnership_id, scope_blueprint
 from ..data import consultations, invitations, org_responses, organisations, sector
+from ..data import scope as scope_data
 from ..data.audit import record
 from ..extensions import db
 from ..models import Consultation, Partnership
 from ..services import invitations as invite_service
 
 bp = Blueprint("tsi", __name__, url_prefix="/tsi")
+scope_blueprint(bp)  # every id in a TSI URL must belong to the signed-in user's partnership
 POINT_LIMIT = 4000
 SUMMARY_LIMIT = 6000
 
 
 def _partnership() -> Partnership:
-    partnership = consultations.get_partnership(current_user.partnership_id) if current_user.partnership_id else None
-    partnership = partnership or consultations.first_partnership()
+    pid = current_partnership_id()
+    partnership = consultations.get_partnership(pid) if pid is not None else None
     if partnership is None:
         abort(404)
     return partnership
 
 
 def _consultation(consultation_id: int) -> Consultation:
-    consultation = consultations.get(consultation_id) if consultation_id < 2**31 else None
-    if consultation is None or consultation.plan.partnership_id != _partnership().id:
+    consultation = scope_data.consultation_for(current_partnership_id(), consultation_id)
+    if consultation is None:
         abort(404)
     return consultation
 
@@ -38,7 +41,7 @@ def _consultation(consultation_id: int) -> Consultation:
 @roles_required("tsi")
 def home():  # type: ignore[no-untyped-def]
     """The TSI coordinator's home: consultations to coordinate."""
-    return render_template("tsi/home.html", rows=consultations.consultation_summaries())
+    return render_template("tsi/home.html", rows=scope_data.summaries_for(current_partnership_id()))
 
 
 @bp.route("/c/<int:consultation_id>")

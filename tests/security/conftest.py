@@ -54,7 +54,7 @@ def build_side(key: str) -> Side:
     from consult.data import consultations, responses, users
     from consult.data.users import hash_token
     from consult.extensions import db
-    from consult.models import Contact, Invitation, Job, Organisation
+    from consult.models import Action, Contact, Invitation, Job, Organisation, SafeguardingFlag, Theme
     from forms import AnswerData, list_pictures, load_template
 
     today = date.today()
@@ -89,6 +89,13 @@ def build_side(key: str) -> Side:
     free = next(q for q in responses.questions_for(variant) if q.type == "long_text")
     responses.save_answer(response, free, AnswerData(value=None, text=f"{CANARY_ANSWER} {key}"))
     responses.submit(response)
+    theme = Theme(consultation_id=c.id, key=f"theme-{key}", name=f"Theme {key}")
+    db.session.add(theme)
+    db.session.flush()
+    action = Action(consultation_id=c.id, theme_id=theme.id, status="done",
+                    texts={"en": {"adult": f"We did {key}", "child": f"We did {key}"}})
+    flag = SafeguardingFlag(response_id=response.id, answer_id=response.answers[0].id, categories=["test"])
+    db.session.add_all([action, flag])
     job = Job(id=f"job-{key}-{secrets.token_hex(4)}", kind="noop", params={"consultation_id": c.id}, state="done")
     db.session.add(job)
     db.session.commit()
@@ -103,7 +110,8 @@ def build_side(key: str) -> Side:
         "job_id": job.id, "token": token, "org_id": org.id, "organisation_id": org.id,
         "contact_id": contact.id, "invitation_id": inv.id, "response_id": response.id, "rid": response.id,
         "partnership_id": p.id, "plan_id": plan.id, "code": code, "receipt": code,
-        "answer_id": response.answers[0].id, "filename": "guth.css", "lang": "en",
+        "answer_id": response.answers[0].id, "theme_id": theme.id, "action_id": action.id, "flag_id": flag.id,
+        "priority_id": plan.priorities[0].id, "filename": "guth.css", "lang": "en",
     }
     side.params = side_params
     return side

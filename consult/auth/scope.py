@@ -1,0 +1,65 @@
+"""Partnership scoping for staff routes: an id in the URL from another partnership is a 404.
+
+Every staff blueprint (planner, tsi, admin) registers ``scope_url_values`` as its
+url_value_preprocessor. Before any view runs, each known id parameter in the URL
+(consultation_id, theme_id, answer_id, org_id, flag_id, job_id, user_id … see
+consult.data.scope) is resolved to the partnership that owns it; if that is not the signed-in
+member of staff's partnership, or the object does not exist, the request ends with 404 as if the
+object did not exist. Admins are scoped to their partnership too. A new route with a new kind of
+id must add its resolver to consult.data.scope, or the request fails loudly (KeyError → 500 in
+tests) rather than leaking.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint, abort, current_app
+from flask_login import current_user
+
+from ..data import scope as data
+from .decorators import access_of
+
+_ID_PARAM = re.compile(r"(^|_)(id|cid|rid)$")
+
+
+def current_partnership_id() -> int | None:
+    """Return the signed-in member of staff's partnership (None if signed out or belonging to none)."""
+    if not current_user.is_authenticated:
+        return None
+    return data.partnership_of_user(current_user)
+
+
+def scope_url_values(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Abort with 404 unless every id in the URL belongs to the signed-in user's partnership."""
+    if not values or not current_user.is_authenticated or not _let_in(endpoint):
+        return  # signed out or the wrong role: the view's own declaration answers (sign in, 403 or 404)
+    mine = current_partnership_id()
+    for param, value in values.items():
+        if param not in data.SCOPED_PARAMS:
+            if _ID_PARAM.search(param):
+                raise KeyError(f"{endpoint}: no partnership resolver for URL parameter {param!r} "
+                               "(add one to consult.data.scope)")
+            continue
+        if mine is None or data.owner_of(param, value) != mine:
+            abort(404)
+
+
+def _let_in(endpoint: str | None) -> bool:
+    """Return True if the view's access declaration lets the signed-in user in (so scoping decides next)."""
+    kind, roles = access_of(current_app.view_functions.get(endpoint or "", _nothing))
+    if kind == "roles":
+        return bool(current_user.has_role(*roles))
+    if kind == "safeguarding":
+        return "safeguarding" in current_user.roles
+    return True
+
+
+def _nothing() -> None:
+    return None
+
+
+def scope_blueprint(bp: Blueprint) -> None:
+    """Check the partnership of every id in this blueprint's URLs before its views run."""
+    bp.url_value_preprocessor(scope_url_values)

@@ -1,0 +1,54 @@
+"""Partnership scoping beyond the URL map walk: admins, lists, ids in query strings and forms."""
+
+from __future__ import annotations
+
+from consult import create_app
+from consult.data.scope import SCOPED_PARAMS
+from tests.security.conftest import act_as, csrf_token_for
+
+
+def test_every_id_in_a_staff_url_has_a_partnership_resolver() -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    missing = [f"{r.endpoint}: {arg}" for r in app.url_map.iter_rules()
+               if r.endpoint.split(".")[0] in ("planner", "tsi", "admin")
+               for arg in r.arguments if arg not in SCOPED_PARAMS]
+    assert not missing
+
+
+def test_admin_of_a_gets_404_for_bs_consultation(world_app, world) -> None:  # type: ignore[no-untyped-def]
+    client = act_as(world_app, world.a, "admin")
+    assert client.get(f"/planner/c/{world.b.consultation}/").status_code == 404
+    assert client.get(f"/planner/c/{world.a.consultation}/").status_code == 200
+
+
+def test_consultation_lists_show_only_the_users_partnership(world_app, world) -> None:  # type: ignore[no-untyped-def]
+    for role, path in (("planner", "/planner/"), ("tsi", "/tsi/")):
+        body = act_as(world_app, world.a, role).get(path).get_data(as_text=True)
+        assert f"/c/{world.a.consultation}" in body
+        assert f"/c/{world.b.consultation}/" not in body and f'/c/{world.b.consultation}"' not in body
+
+
+def test_admin_user_list_shows_only_their_partnership(world_app, world) -> None:  # type: ignore[no-untyped-def]
+    body = act_as(world_app, world.a, "admin").get("/admin/users").get_data(as_text=True)
+    assert "planner-a@example.org" in body
+    assert "planner-b@example.org" not in body
+
+
+def test_compare_with_another_partnerships_consultation_is_404(world_app, world) -> None:  # type: ignore[no-untyped-def]
+    client = act_as(world_app, world.a, "planner")
+    url = f"/planner/c/{world.a.consultation}/compare?with={world.b.consultation}"
+    assert client.get(url).status_code == 404
+
+
+def test_moderating_another_partnerships_quote_is_404(world_app, world) -> None:  # type: ignore[no-untyped-def]
+    client = act_as(world_app, world.a, "moderator")
+    token = csrf_token_for(client)
+    response = client.post("/planner/moderation", data={"csrf_token": token, "decision": "approve",
+                                                        "answer": str(world.b.params["answer_id"])})
+    assert response.status_code == 404
+
+
+def test_safeguarding_queue_lists_only_the_users_partnership(world_app, world) -> None:  # type: ignore[no-untyped-def]
+    body = act_as(world_app, world.a, "safeguarding").get("/planner/safeguarding").get_data(as_text=True)
+    assert f"/planner/safeguarding/{world.a.params['flag_id']}" in body
+    assert f"/planner/safeguarding/{world.b.params['flag_id']}" not in body
