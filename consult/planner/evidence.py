@@ -14,6 +14,7 @@ from ..data import consultations
 from ..data import evidence as evidence_data
 from ..data.organisations import type_label
 from ..models import Consultation
+from ..services.signed_links import signed_link_required
 from .views import bp
 
 
@@ -58,6 +59,7 @@ def _filename(consultation: Consultation, ext: str) -> str:
 
 @bp.route("/consultations/<int:consultation_id>/evidence.csv")
 @roles_required("planner")
+@signed_link_required
 def evidence_csv(consultation_id: int):  # type: ignore[no-untyped-def]
     """The per-organisation table as CSV."""
     consultation = _consultation(consultation_id)
@@ -71,6 +73,7 @@ def evidence_csv(consultation_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/consultations/<int:consultation_id>/evidence.xlsx")
 @roles_required("planner")
+@signed_link_required
 def evidence_xlsx(consultation_id: int):  # type: ignore[no-untyped-def]
     """The report as a workbook: organisations, by type, by area."""
     from openpyxl import Workbook

@@ -19,6 +19,7 @@ from ..jobs import enqueue
 from ..models import ORG_TYPES, Consultation, Partnership
 from ..services import invitations as invite_service
 from ..services import mail
+from ..services.signed_links import signed_link_required
 from .views import bp
 
 EMAIL = Regexp(organisations.EMAIL_RE.pattern, message=_l("Enter an email address like name@example.org"))
@@ -197,6 +198,7 @@ def organisation_import():  # type: ignore[no-untyped-def]
 
 @bp.route("/organisations/export.csv")
 @roles_required("planner")
+@signed_link_required
 def organisation_export():  # type: ignore[no-untyped-def]
     """Download the register as CSV (re-importing it changes nothing)."""
     body = organisations.export_csv(_partnership().id)

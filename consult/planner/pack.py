@@ -13,6 +13,7 @@ from ..auth.scope import current_partnership_id
 from ..data import pack as data
 from ..data import scope as scope_data
 from ..i18n import localised
+from ..services.signed_links import signed_link_required
 from .views import (
     action_status_label,
     area_label,
@@ -92,6 +93,7 @@ def pack(consultation_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/c/<int:consultation_id>/pack.csv")
 @roles_required("planner")
+@signed_link_required
 def pack_csv(consultation_id: int):  # type: ignore[no-untyped-def]
     """Download the evidence pack as CSV."""
     consultation = consultation_or_404(consultation_id)
@@ -103,6 +105,7 @@ def pack_csv(consultation_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/c/<int:consultation_id>/pack.xlsx")
 @roles_required("planner")
+@signed_link_required
 def pack_xlsx(consultation_id: int):  # type: ignore[no-untyped-def]
     """Download the evidence pack as an Excel workbook."""
     from openpyxl import Workbook
@@ -128,6 +131,7 @@ def pack_xlsx(consultation_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/c/<int:consultation_id>/pack.pdf")
 @roles_required("planner")
+@signed_link_required
 def pack_pdf(consultation_id: int):  # type: ignore[no-untyped-def]
     """Download the evidence pack as a PDF (reportlab)."""
     from xml.sax.saxutils import escape

@@ -6,6 +6,7 @@ from flask import abort, render_template
 
 from ..auth import roles_required
 from ..data import trace as data
+from ..services.signed_links import signed_link_required
 from .pack import csv_response
 from .views import bp, consultation_or_404
 
@@ -21,6 +22,7 @@ def trace(consultation_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/c/<int:consultation_id>/trace.csv")
 @roles_required("planner")
+@signed_link_required
 def trace_csv(consultation_id: int):  # type: ignore[no-untyped-def]
     """Download the matrix as CSV."""
     consultation = consultation_or_404(consultation_id)

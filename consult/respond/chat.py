@@ -17,6 +17,7 @@ from forms.types.fields import CleanTextAreaField, TextChecks, text_render_kw
 
 from ..auth.decorators import respondent_route
 from ..extensions import csrf, db
+from ..security import submission_limit
 from . import flow
 from .form_mode import not_started
 from .views import bp
@@ -78,6 +79,7 @@ def conversation(f: flow.Flow) -> list[dict]:
 @bp.route("/c/<slug>/chat", methods=["GET", "POST"])
 @csrf.exempt  # the forms check the token, so a stale page keeps what was typed
 @respondent_route
+@submission_limit
 def chat(slug: str):  # type: ignore[no-untyped-def]
     """Ask the next question in the conversation; save each answer as it comes."""
     try:

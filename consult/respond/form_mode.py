@@ -6,6 +6,7 @@ from flask import redirect, render_template, request, url_for
 
 from ..auth.decorators import respondent_route
 from ..extensions import csrf, db
+from ..security import submission_limit
 from . import flow
 from .views import bp
 
@@ -18,6 +19,7 @@ def not_started(slug: str):  # type: ignore[no-untyped-def]
 @bp.route("/c/<slug>/q/<core_id>", methods=["GET", "POST"])
 @csrf.exempt  # the form itself checks the token, so a stale page keeps what was typed
 @respondent_route
+@submission_limit
 def question(slug: str, core_id: str):  # type: ignore[no-untyped-def]
     """Show one question; save the answer and go on to the next (or back to check answers)."""
     try:

@@ -245,7 +245,6 @@ def test_signed_export_links_expire(export_app) -> None:  # type: ignore[no-unty
 EXPORT_SUFFIXES = (".csv", ".xlsx", ".pdf", ".zip", ".json")
 
 
-@pytest.mark.xfail(reason="the planner's export routes do not use signed links yet (see report)", strict=False)
 def test_every_export_route_needs_a_signed_link(app) -> None:  # type: ignore[no-untyped-def]
     exports = [r for r in app.url_map.iter_rules() if r.rule.endswith(EXPORT_SUFFIXES) and r.endpoint != "static"]
     unsigned = [r.endpoint for r in exports if not getattr(app.view_functions[r.endpoint], "guth_signed", False)]

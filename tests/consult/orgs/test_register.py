@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from consult.extensions import db
 from consult.models import Contact, Organisation
 from tests.conftest import csrf_from
+from tests.consult.planner.downloads import download
 
 
 def _import(client, data: bytes):  # type: ignore[no-untyped-def]
@@ -78,7 +79,7 @@ def test_csv_import_adds_rows_and_de_duplicates_on_the_name(world, staff) -> Non
 
 def test_export_then_import_changes_nothing(world, staff) -> None:
     planner = staff("planner@t.example")
-    exported = planner.get("/planner/organisations/export.csv")
+    exported = download(planner, "/planner/organisations", "/planner/organisations/export.csv")
     assert exported.status_code == 200 and exported.headers["Content-Type"].startswith("text/csv")
     text = exported.get_data(as_text=True)
     assert text.splitlines()[0] == "name,type,area,themes,tsi_member,contact_name,contact_email,contact_role"
@@ -94,7 +95,8 @@ def test_export_neutralises_spreadsheet_formulas(world, staff) -> None:
     organisations.create_organisation(partnership_id=world["partnership"].id, name="=HYPERLINK(1)",
                                       org_type="provides")
     db.session.commit()
-    text = staff("planner@t.example").get("/planner/organisations/export.csv").get_data(as_text=True)
+    text = download(staff("planner@t.example"), "/planner/organisations",
+                    "/planner/organisations/export.csv").get_data(as_text=True)
     assert "'=HYPERLINK(1)" in text
 
 

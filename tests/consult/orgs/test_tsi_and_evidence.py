@@ -12,6 +12,7 @@ from sqlalchemy import select
 from consult.extensions import db
 from consult.models import Invitation, OutboxEmail, Reminder, SectorResponse
 from tests.conftest import csrf_from
+from tests.consult.planner.downloads import download
 
 
 def _link(address: str) -> str:
@@ -122,7 +123,8 @@ def test_the_evidence_report_counts_invitations_notice_reminders_and_responses(w
     assert by_type["Social landlord"] == [1, 1, 1, 0, 0, 1]
     assert by_type["Other service provider (s.7(1))"] == [1, 0, 0, 1, 0, 0]
     assert by_type["Represents people who use services"] == [1, 1, 0, 0, 0, 0]
-    csv_page = planner.get(f"/planner/consultations/{consultation.id}/evidence.csv")
+    evidence_page = f"/planner/consultations/{consultation.id}/evidence"
+    csv_page = download(planner, evidence_page, evidence_page + ".csv")
     table = list(csv.DictReader(io.StringIO(csv_page.get_data(as_text=True))))
     voice = next(r for r in table if r["organisation"] == "Youth Voice")
     assert voice["notice_days"] == "21" and voice["effective_opportunity"] == "yes"
@@ -132,7 +134,7 @@ def test_the_evidence_report_counts_invitations_notice_reminders_and_responses(w
     assert housing["submitted"] == date.today().isoformat() and housing["submitted_by"] == "Ann hh"
     assert housing["notice_days"] == "0" and housing["days_to_respond"] == "40"
     assert next(r for r in table if r["organisation"] == "Fire Service")["effective_opportunity"] == "never"
-    xlsx = planner.get(f"/planner/consultations/{consultation.id}/evidence.xlsx")
+    xlsx = download(planner, evidence_page, evidence_page + ".xlsx")
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(xlsx.data))

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.consult.planner.downloads import download
+
+EXPORTS = (".csv", ".xlsx", ".pdf")
+
 
 def _planner_urls(world) -> list[str]:  # type: ignore[no-untyped-def]
     c = world.consultation.id
@@ -32,7 +36,11 @@ def test_other_roles_are_forbidden_planner_pages(world, as_role, role) -> None:
 def test_planners_and_admins_reach_planner_pages(world, as_role, role) -> None:
     client = as_role(role)
     for url in _planner_urls(world):
-        assert client.get(url).status_code == 200, url
+        if url.endswith(EXPORTS):
+            assert client.get(url).status_code == 404, f"{url} without a signed link"
+            assert download(client, url.rsplit(".", 1)[0], url).status_code == 200, url
+        else:
+            assert client.get(url).status_code == 200, url
 
 
 def test_posts_without_the_role_change_nothing(world, as_role) -> None:

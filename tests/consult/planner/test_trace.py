@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import csrf_from  # noqa: F401
+from tests.consult.planner.downloads import download
 
 
 def test_matrix_shows_evidence_and_audiences_per_cell(world, as_role) -> None:
@@ -57,7 +58,8 @@ def test_priority_of_another_plan_is_not_found(world, as_role) -> None:
 
 
 def test_csv_export_of_the_matrix(world, as_role) -> None:
-    r = as_role("planner").get(f"/planner/c/{world.consultation.id}/trace.csv")
+    page = f"/planner/c/{world.consultation.id}/trace"
+    r = download(as_role("planner"), page, page + ".csv")
     assert r.status_code == 200 and r.mimetype == "text/csv"
     text = r.get_data(as_text=True)
     assert text.splitlines()[0] == "theme,answers,priority,linked,score,evidence,audiences"
