@@ -105,6 +105,12 @@ def test_planner_journey(live_server, new_page, check_axe, shot) -> None:
     assert page.locator("#gaps").is_visible()
     check_axe(page)
     shot(page, "planner-trace")
+    # The download is a short-lived signed link made for this planner: follow it from the page.
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download the matrix (CSV)").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith("-traceability.csv")
+    assert "sig=" in download.url
 
     # You said, we did: one theme done, one priority will do; then publish.
     page.goto(f"{base}/planner/c/{c}/we-did")
