@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date
 
@@ -136,6 +137,7 @@ def create_consultation(plan: Plan, definition: ConsultationDefinition, *, opens
 # frozen dataclasses, so sharing one between requests and threads is safe.
 _DEFINITIONS: dict[tuple, ConsultationDefinition] = {}
 _DEFINITIONS_MAX = 64
+_DEFINITIONS_LOCK = threading.Lock()
 
 
 def _definition_key(consultation: Consultation) -> tuple:
@@ -151,9 +153,10 @@ def definition_of(consultation: Consultation) -> ConsultationDefinition:
     found = _DEFINITIONS.get(key)
     if found is None:
         found = _build_definition(consultation)
-        if len(_DEFINITIONS) >= _DEFINITIONS_MAX:
-            _DEFINITIONS.pop(next(iter(_DEFINITIONS)), None)
-        _DEFINITIONS[key] = found
+        with _DEFINITIONS_LOCK:  # gunicorn threads share the cache
+            while len(_DEFINITIONS) >= _DEFINITIONS_MAX:
+                _DEFINITIONS.pop(next(iter(_DEFINITIONS)))
+            _DEFINITIONS[key] = found
     return found
 
 
