@@ -44,6 +44,7 @@ def enqueue(kind: str, **params: Any) -> Job:
     """Record a job, commit it, and start it the configured way; return the Job row."""
     if kind not in REGISTRY:
         raise KeyError(f"No job registered for {kind!r}")
+    params = {**_scope_of_request(), **params}
     row = Job(id=str(uuid.uuid4()), kind=kind, params=params, state="queued")
     db.session.add(row)
     db.session.commit()
@@ -58,6 +59,20 @@ def enqueue(kind: str, **params: Any) -> Job:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         threading.Thread(target=_run_in_app, args=(app, row.id), daemon=True, name=f"job-{kind}").start()
     return row
+
+
+def _scope_of_request() -> dict[str, Any]:
+    """Return {"partnership_id": ...} for a job a signed-in member of staff starts (so only their
+    partnership can follow it), or {} outside a request."""
+    from flask import has_request_context
+    from flask_login import current_user
+
+    if not has_request_context() or not current_user.is_authenticated:
+        return {}
+    from .data.scope import partnership_of_user
+
+    pid = partnership_of_user(current_user)
+    return {} if pid is None else {"partnership_id": pid}
 
 
 def _run_in_app(app: Flask, job_id: str) -> None:

@@ -126,11 +126,14 @@ def _job_owner(job_id: str) -> int | None:
     if row is None:
         return None
     params = row.params or {}
-    if isinstance(params.get("partnership_id"), int):
-        return params["partnership_id"]
-    if isinstance(params.get("consultation_id"), int):
-        return owner_of("consultation_id", params["consultation_id"])
-    return None  # a job for no partnership (the nightly retention run) is not shown to staff
+    owners = set()
+    if "partnership_id" in params:
+        owners.add(params["partnership_id"] if isinstance(params["partnership_id"], int) else None)
+    if "consultation_id" in params:
+        owners.add(owner_of("consultation_id", params["consultation_id"]))
+    if len(owners) != 1:
+        return None  # a job for no partnership (the nightly retention run), or a confused one: shown to no one
+    return owners.pop()
 
 
 def consultation_for(partnership_id: int | None, consultation_id: int) -> Consultation | None:

@@ -52,3 +52,24 @@ def test_safeguarding_queue_lists_only_the_users_partnership(world_app, world) -
     body = act_as(world_app, world.a, "safeguarding").get("/planner/safeguarding").get_data(as_text=True)
     assert f"/planner/safeguarding/{world.a.params['flag_id']}" in body
     assert f"/planner/safeguarding/{world.b.params['flag_id']}" not in body
+
+
+def test_a_job_started_by_staff_is_followed_only_by_their_partnership(world_app, world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.jobs import enqueue, get_job
+    from tests.security.conftest import sign_in
+
+    monkeypatch.setitem(world_app.config, "JOBS_MODE", "sync")
+    with world_app.test_request_context():
+        from flask_login import login_user
+
+        from consult.data import users
+
+        login_user(users.get_user(world.a.users["planner"]))
+        job_id = enqueue("noop").id
+        assert get_job(job_id).params["partnership_id"] == world.a.partnership
+        db.session.remove()
+    for side, want in ((world.a, 200), (world.b, 404)):
+        client = world_app.test_client()
+        sign_in(client, side.users["planner"])
+        assert client.get(f"/planner/jobs/{job_id}").status_code == want
