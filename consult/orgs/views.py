@@ -26,6 +26,7 @@ from ..data.responses import ResponseClosed, get_response
 from ..extensions import db
 from ..i18n import current_language
 from ..models import Invitation, Response
+from ..security import honeypot_tripped, submission_limit
 from ..services import invitations as invite_service
 from ..services import org_response
 
@@ -74,6 +75,7 @@ def _link_problem(reason: str, invitation: Invitation | None):  # type: ignore[n
 
 @bp.route("/i/<token>", methods=["GET", "POST"])
 @invitation_route
+@submission_limit
 def follow(token: str):  # type: ignore[no-untyped-def]
     """Land from the invitation email; pressing Continue (POST) opens the organisation's draft.
 
@@ -144,6 +146,7 @@ def draft(response_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/r/<int:response_id>/part/<core_id>", methods=["GET", "POST"])
 @invitation_route
+@submission_limit
 def part(response_id: int, core_id: str):  # type: ignore[no-untyped-def]
     """Edit one part; if a colleague saved it meanwhile, show both texts instead of overwriting."""
     invitation, response = _current()
@@ -207,6 +210,7 @@ def _conflict_view(response: Response, question, lang: str, current, form):  # t
 
 @bp.route("/r/<int:response_id>/evidence", methods=["GET", "POST"])
 @invitation_route
+@submission_limit
 def evidence(response_id: int):  # type: ignore[no-untyped-def]
     """Attach a small file as supporting evidence (checked by size and by its contents)."""
     invitation, response = _current()
@@ -267,6 +271,7 @@ def remove_evidence(response_id: int, file_id: int):  # type: ignore[no-untyped-
 
 @bp.route("/r/<int:response_id>/submit", methods=["GET", "POST"])
 @invitation_route
+@submission_limit
 def submit(response_id: int):  # type: ignore[no-untyped-def]
     """Check the whole response, then one named person submits it for the organisation."""
     invitation, response = _current()
@@ -274,6 +279,9 @@ def submit(response_id: int):  # type: ignore[no-untyped-def]
         return gone
     form = FlaskForm()
     if request.method == "POST" and form.validate_on_submit():
+        if honeypot_tripped():  # a robot: submit nothing, and confirm as if we had
+            return render_template("orgs/done.html", invitation=invitation, response=response, submitted_by=None,
+                                   consultation=response.variant.consultation)
         if org_responses.submit_for(response, invitation.contact):
             invite_service.send_copy(response, invitation.contact)
         db.session.commit()

@@ -16,6 +16,7 @@ from ..auth.decorators import public_route
 from ..data import consultations, responses
 from ..extensions import db
 from ..i18n import current_language
+from ..security import HoneypotMixin, submission_limit
 from . import flow
 from .views import bp
 
@@ -25,14 +26,14 @@ MODE_LABELS = {
 }
 
 
-class AudienceForm(FlaskForm):
+class AudienceForm(HoneypotMixin, FlaskForm):
     """Who is answering."""
 
     audience = RadioField(_l("Who is answering?"), validators=[InputRequired(_l("Choose who is answering"))])
     continue_ = SubmitField(_l("Continue"))
 
 
-class HowForm(FlaskForm):
+class HowForm(HoneypotMixin, FlaskForm):
     """Chat or form mode, and easy read."""
 
     mode = RadioField(_l("How would you like to answer?"), choices=[(k, v) for k, v in MODE_LABELS.items()],
@@ -62,6 +63,7 @@ def audience(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/c/<slug>/how", methods=["GET", "POST"])
 @public_route
+@submission_limit
 def how(slug: str):  # type: ignore[no-untyped-def]
     """Choose chat or form (and easy read); starting creates the response."""
     try:
@@ -77,6 +79,12 @@ def how(slug: str):  # type: ignore[no-untyped-def]
         form.mode.data = "chat" if code in ("child_5_8", "child_8_11") else "form"
     if form.validate_on_submit():
         mode = form.mode.data
+        if form.honeypot_filled():  # a robot: start nothing, and answer as if we had
+            flow.clear_state()
+            if mode == "chat":
+                return redirect(url_for("respond.chat", slug=slug), code=303)
+            first = responses.questions_for(variant)[0].core_id
+            return redirect(url_for("respond.question", slug=slug, core_id=first), code=303)
         kiosk = flow.kiosk_slug() == slug
         response, receipt = responses.start_response(
             consultation, variant, language=current_language(), channel=flow.CHANNEL_FOR_MODE[mode],

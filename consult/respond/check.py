@@ -10,12 +10,13 @@ from wtforms import BooleanField, SubmitField
 from ..auth.decorators import respondent_route
 from ..data import responses
 from ..extensions import db
+from ..security import HoneypotMixin, submission_limit
 from . import flow
 from .form_mode import not_started
 from .views import bp
 
 
-class SendForm(FlaskForm):
+class SendForm(HoneypotMixin, FlaskForm):
     """Send the answers; quoting is off unless the person ticks it."""
 
     may_quote = BooleanField(_l("You may quote my words (without my name) in reports about this plan"))
@@ -24,6 +25,7 @@ class SendForm(FlaskForm):
 
 @bp.route("/c/<slug>/check", methods=["GET", "POST"])
 @respondent_route
+@submission_limit
 def check(slug: str):  # type: ignore[no-untyped-def]
     """Show every answer with a Change link; sending makes the response final."""
     try:
@@ -35,6 +37,9 @@ def check(slug: str):  # type: ignore[no-untyped-def]
         return not_started(slug) if not expired else redirect(url_for("respond.kiosk_cleared", slug=slug))
     form = SendForm()
     if form.validate_on_submit():
+        if form.honeypot_filled():  # a robot: send nothing, and thank it as if we had
+            flow.clear_state()
+            return render_template("respond/done.html", f=f, receipt_code=None, kiosk=False)
         responses.set_may_quote(f.response, bool(form.may_quote.data))
         responses.submit(f.response)  # idempotent: a second click changes nothing
         db.session.commit()
