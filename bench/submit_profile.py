@@ -5,7 +5,7 @@ Children's Services Plan template open; one respondent in form mode answers a fa
 N times (and a free-text one N times). Prints CPU ms per POST (process time), queries per POST,
 and with --profile the top functions by cumulative time.
 
-    python bench/submit_profile.py [-n 200] [--profile]
+    python bench/submit_profile.py [-n 200] [--profile] [--limits]
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("-n", type=int, default=200)
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--limits", action="store_true", help="rate limits on (in-memory storage), as in production")
     args = ap.parse_args()
 
     from flask_migrate import upgrade
@@ -41,7 +42,12 @@ def main() -> None:
     from forms import load_template
 
     tmp = tempfile.mkdtemp()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db", "SERVER_NAME": "localhost"})
+    config = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db", "SERVER_NAME": "localhost"}
+    if args.limits:
+        config.update(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://",
+                      RATELIMIT_SUBMIT_SESSION="100000 per minute", RATELIMIT_SUBMIT_ADDRESS="100000 per minute",
+                      RATELIMIT_ANONYMOUS_POST="100000 per minute")
+    app = create_app(config)
     with app.app_context():
         upgrade()
         p = consultations.create_partnership(name="Bench", local_authority="Bench Council", health_board="NHS Bench",
