@@ -31,6 +31,7 @@ from ..models import (
     User,
 )
 
+NOWHERE = -1  # owner_of's answer for an object that does not exist (no partnership has this id)
 MAX_ID = 2**31 - 1  # larger ids overflow PostgreSQL's integer columns: treat them as not found
 
 
@@ -101,38 +102,40 @@ def partnership_of_user(user: User) -> int | None:
 
 
 def owner_of(param: str, value: Any) -> int | None:
-    """Return the id of the partnership that owns the object a URL parameter names, or None if none does."""
+    """Return the id of the partnership that owns the object a URL parameter names; NOWHERE if there is
+    no such object; None for a member of staff who belongs to no partnership (see partnership_of_user)."""
     if param == "job_id":
         return _job_owner(str(value))
     if param == "user_id":
         if not isinstance(value, int) or not 0 < value <= MAX_ID:
-            return None
+            return NOWHERE
         user = db.session.get(User, value)
-        return partnership_of_user(user) if user is not None else None
+        return partnership_of_user(user) if user is not None else NOWHERE
     query = _QUERIES.get(param)
     if query is None:
         raise KeyError(param)
     try:
         oid = int(value)
     except (TypeError, ValueError):
-        return None
+        return NOWHERE
     if not 0 < oid <= MAX_ID:
-        return None
-    return db.session.scalar(query(oid))
+        return NOWHERE
+    owner = db.session.scalar(query(oid))
+    return NOWHERE if owner is None else owner
 
 
 def _job_owner(job_id: str) -> int | None:
     row = db.session.get(Job, job_id[:64])
     if row is None:
-        return None
+        return NOWHERE
     params = row.params or {}
     owners = set()
     if "partnership_id" in params:
         owners.add(params["partnership_id"] if isinstance(params["partnership_id"], int) else None)
     if "consultation_id" in params:
         owners.add(owner_of("consultation_id", params["consultation_id"]))
-    if len(owners) != 1:
-        return None  # a job for no partnership (the nightly retention run), or a confused one: shown to no one
+    if len(owners) != 1 or None in owners:
+        return NOWHERE  # a job for no partnership (the nightly retention run), or a confused one: shown to no one
     return owners.pop()
 
 
