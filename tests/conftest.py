@@ -95,14 +95,29 @@ def csrf_from(html: str) -> str:
 
 
 @pytest.fixture()
-def make_user(app):  # type: ignore[no-untyped-def]
-    """Return a function that creates a staff user with roles and returns it."""
+def partnership(app):  # type: ignore[no-untyped-def]
+    """Return the test partnership staff belong to (created on first use)."""
+    from consult.data import consultations
+    from consult.extensions import db
+
+    existing = consultations.first_partnership()
+    if existing is not None:
+        return existing
+    made = consultations.create_partnership(name="Test partnership", local_authority="Test Council",
+                                            health_board="NHS Test", areas=[("north", "North")])
+    db.session.commit()
+    return made
+
+
+@pytest.fixture()
+def make_user(app, partnership):  # type: ignore[no-untyped-def]
+    """Return a function that creates a staff user of the test partnership with roles and returns it."""
     from consult.data import users
     from consult.extensions import db
 
     def make(*roles: str, email: str | None = None, password: str = "correct horse battery") -> object:
         user = users.create_user(email=email or f"{'-'.join(roles) or 'none'}@example.org", name="Test User",
-                                 password=password, roles=list(roles))
+                                 password=password, roles=list(roles), partnership_id=partnership.id)
         db.session.commit()
         return user
 

@@ -37,9 +37,10 @@ def test_failed_job_is_recorded(app) -> None:
     assert db.session.get(Job, row.id).state == "failed"
 
 
-def test_thread_job_runs_in_background_and_page_shows_progress(app, client, make_user, login) -> None:
+def test_thread_job_runs_in_background_and_page_shows_progress(app, client, make_user, login,
+                                                               partnership) -> None:
     app.config["JOBS_MODE"] = "thread"
-    row = jobs.enqueue("noop", steps=2)
+    row = jobs.enqueue("noop", steps=2, partnership_id=partnership.id)
     for _ in range(100):
         db.session.expire_all()
         if db.session.get(Job, row.id).state == "done":
