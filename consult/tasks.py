@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from . import jobs  # noqa: F401  (the noop job)
-from .services import analysis_run  # noqa: F401  (analyse_consultation)
-from .services import invitations  # noqa: F401,E402  (send_org_reminders)
-from .services import retention  # noqa: F401,E402  (retention, daily under Celery beat)
+from .services import (
+    analysis_run,  # noqa: F401  (analyse_consultation)
+    invitations,  # noqa: F401,E402  (send_org_reminders)
+    retention,  # noqa: F401,E402  (retention, daily under Celery beat)
+)

@@ -6,7 +6,16 @@ from sqlalchemy import func, select
 
 from consult.demo import load_demo
 from consult.extensions import db
-from consult.models import Answer, Coding, Consultation, Partnership, Response, SafeguardingFlag, ThemePriority, User
+from consult.models import (
+    Answer,
+    Coding,
+    Consultation,
+    Partnership,
+    Response,
+    SafeguardingFlag,
+    ThemePriority,
+    User,
+)
 
 
 def _fingerprint() -> list[tuple]:
