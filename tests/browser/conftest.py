@@ -2,7 +2,8 @@
 
 Fixtures:
 - live_server: base URL of the app on a free loopback port, with a migrated SQLite database holding a
-  small Glenbrae demo (analysis done). Session-scoped; tests must not depend on each other's data.
+  small Glenbrae demo (analysis done). One per test file, so a file that publishes (which closes the
+  consultation) or changes data cannot break another file's journey.
 - browser: a Chromium browser (Debian's /usr/bin/chromium, never a downloaded one).
 - new_page(width=1280, javascript=True, lang=None): a page in a fresh context (cookies isolated).
 - check_axe(page): assert axe-core finds no WCAG 2.2 A/AA violations on the page.
@@ -36,7 +37,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """Return the app the live server serves, on a migrated SQLite file with a small demo loaded."""
     from flask_migrate import upgrade
@@ -55,7 +56,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyp
     return app
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_server(live_app) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """Serve the app on a free 127.0.0.1 port in a thread; yield its base URL."""
     from werkzeug.serving import make_server
