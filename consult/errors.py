@@ -7,7 +7,14 @@ import logging
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import (
+    DBAPIError,
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+    PendingRollbackError,
+)
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -59,17 +66,29 @@ def init_app(app: Flask) -> None:
             return exc
         return render_error(exc.code)
 
-    @app.errorhandler(OperationalError)
-    def database_unavailable(exc: OperationalError):  # type: ignore[no-untyped-def]
-        db.session.rollback()
-        log.warning("database unavailable: %s", type(exc.orig).__name__)
-        return render_error(503)
-
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):  # type: ignore[no-untyped-def]
-        log.exception("unhandled error")
         try:
             db.session.rollback()
         except Exception:  # the database may be what failed
             pass
+        if database_unreachable(exc):
+            log.warning("database unavailable: %s", type(getattr(exc, "orig", None) or exc).__name__)
+            return render_error(503)
+        log.exception("unhandled error")
         return render_error(500)
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """Return True if the error means the database could not be reached (restarting, gone, pool empty).
+
+    Such a request is answered "please try again" (503), never a server error: nothing the person
+    had already been told was saved is lost, and the next try reconnects.
+    """
+    if isinstance(exc, OperationalError | InterfaceError | PendingRollbackError | DisconnectionError
+                  | SQLAlchemyTimeoutError):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    cause = exc.__cause__ or exc.__context__
+    return cause is not None and cause is not exc and database_unreachable(cause)

@@ -89,3 +89,25 @@ def test_security_headers_on_pages(client) -> None:
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cache-Control"] == "no-store"
     assert "Werkzeug" not in response.headers.get("Server", "")
+
+
+def test_database_going_away_in_any_form_is_please_try_again(app) -> None:
+    import psycopg
+    from sqlalchemy.exc import InterfaceError, OperationalError, PendingRollbackError
+
+    raised = {
+        "/boom/operational": OperationalError("SELECT 1", {}, psycopg.OperationalError("server closed")),
+        "/boom/interface": InterfaceError("SELECT 1", {}, psycopg.InterfaceError("connection already closed")),
+        "/boom/pending": PendingRollbackError("a previous flush failed"),
+    }
+    for path, exc in raised.items():
+        def view(exc=exc):  # type: ignore[no-untyped-def]
+            raise exc
+        app.add_url_rule(path, endpoint=path, view_func=view)
+    app.add_url_rule("/boom/other", endpoint="other", view_func=lambda: 1 / 0)
+    client = app.test_client()
+    for path in raised:
+        response = client.get(path)
+        assert response.status_code == 503, path
+        assert "please try again" in response.get_data(as_text=True).lower()
+    assert client.get("/boom/other").status_code == 500
