@@ -31,6 +31,9 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     from .i18n import select_locale
 
     db.init_app(app)
+    from .extensions import close_session_quietly
+
+    app.teardown_appcontext(close_session_quietly)  # runs before Flask-SQLAlchemy's own teardown
     with app.app_context():
         from .extensions import init_sqlite_pragmas
 

@@ -82,3 +82,16 @@ def init_sqlite_pragmas(engine) -> None:  # type: ignore[no-untyped-def]
         if engine.url.database:  # WAL lets readers carry on while a response is being saved
             with engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+
+
+def close_session_quietly(_exc: BaseException | None = None) -> None:
+    """End the request's database session; if its connection died (database restarting), drop it.
+
+    Runs before Flask-SQLAlchemy's own teardown. Closing rolls back, and a rollback on a connection
+    the server has already terminated raises after the page was produced, turning a good answer
+    into a 500. The pool discards the dead connection (pre-ping) and the next request reconnects.
+    """
+    try:
+        db.session.remove()
+    except Exception:  # noqa: BLE001  (any driver error here means the connection is already gone)
+        db.session.registry.clear()
