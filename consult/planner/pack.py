@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from ..auth import roles_required
@@ -13,7 +15,9 @@ from ..auth.scope import current_partnership_id
 from ..data import pack as data
 from ..data import scope as scope_data
 from ..i18n import localised
+from ..models import Consultation
 from ..services.signed_links import signed_link_required
+from . import pack_pdf as pdf_layout
 from .views import (
     action_status_label,
     area_label,
@@ -34,19 +38,24 @@ def safe_cell(value: object) -> object:
     return value
 
 
+def csv_text(rows: list[list]) -> str:
+    """Return rows as CSV text (formula-safe)."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([safe_cell(v) for v in row] for row in rows)
+    return buffer.getvalue()
+
+
 def csv_response(rows: list[list], filename: str) -> Response:
     """Return rows as a downloadable CSV (formula-safe)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
-    return Response(buffer.getvalue(), mimetype="text/csv",
+    return Response(csv_text(rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def pack_rows(pack: data.Pack) -> list[list]:
-    """Return the pack as one table: section, item, figure, detail."""
-    c = pack.consultation
+    """Return the pack as one table: section, item, figure, detail (the header row first).
+
+    The one row builder behind every download: CSV and XLSX write these rows, the PDF sets them out by section.
+    """
     rows: list[list] = [[_("Section"), _("Item"), _("Figure"), _("Detail")],
                         [_("Reach"), _("Responses submitted"), pack.board.total, ""]]
     rows += [[_("Reach"), audience_label(a), n, _("audience")] for a, n in pack.board.by_audience]
@@ -64,18 +73,22 @@ def pack_rows(pack: data.Pack) -> list[list]:
     for a in pack.actions:
         text = localised({k: v.get("adult", "") for k, v in (a.texts or {}).items()}, "en")[0]
         target = a.theme.name if a.theme else (a.priority.title if a.priority else "")
-        rows.append([_("What changed"), target, action_status_label(a.status), text + (f" ({a.reason})" if a.reason
-                                                                                       else "")])
-    del c
+        rows.append([_("What changed"), target, action_status_label(a.status),
+                     text + (f" ({a.reason})" if a.reason else "")])
     return rows
 
 
-def _pack_or_redirect(consultation):  # type: ignore[no-untyped-def]
+def _export(consultation_id: int, ext: str, mimetype: str,
+            render: Callable[[Consultation, data.Pack], bytes | str]) -> ResponseReturnValue:
+    """Build the consultation's pack and return render's output as a download, or go back if it is empty."""
+    consultation = consultation_or_404(consultation_id)
     try:
-        return data.build(consultation), None
+        built = data.build(consultation)
     except data.EmptyConsultation:
         flash(_("There is nothing to export yet: no one has answered this consultation."))
-        return None, redirect(url_for("planner.pack", consultation_id=consultation.id), code=303)
+        return redirect(url_for("planner.pack", consultation_id=consultation.id), code=303)
+    return Response(render(consultation, built), mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{consultation.slug}-evidence.{ext}"'})
 
 
 @bp.route("/c/<int:consultation_id>/pack")
@@ -91,29 +104,13 @@ def pack(consultation_id: int):  # type: ignore[no-untyped-def]
                            others=data.other_consultations(consultation), section="pack")
 
 
-@bp.route("/c/<int:consultation_id>/pack.csv")
-@roles_required("planner")
-@signed_link_required
-def pack_csv(consultation_id: int):  # type: ignore[no-untyped-def]
-    """Download the evidence pack as CSV."""
-    consultation = consultation_or_404(consultation_id)
-    built, stop = _pack_or_redirect(consultation)
-    if stop:
-        return stop
-    return csv_response(pack_rows(built), f"{consultation.slug}-evidence.csv")
+def _csv(_consultation: Consultation, built: data.Pack) -> str:
+    return csv_text(pack_rows(built))
 
 
-@bp.route("/c/<int:consultation_id>/pack.xlsx")
-@roles_required("planner")
-@signed_link_required
-def pack_xlsx(consultation_id: int):  # type: ignore[no-untyped-def]
-    """Download the evidence pack as an Excel workbook."""
+def _xlsx(_consultation: Consultation, built: data.Pack) -> bytes:
     from openpyxl import Workbook
 
-    consultation = consultation_or_404(consultation_id)
-    built, stop = _pack_or_redirect(consultation)
-    if stop:
-        return stop
     book = Workbook()
     sheet = book.active
     sheet.title = _("Evidence")[:31]
@@ -125,52 +122,37 @@ def pack_xlsx(consultation_id: int):  # type: ignore[no-untyped-def]
         days.append([day, n])
     out = io.BytesIO()
     book.save(out)
-    return Response(out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{consultation.slug}-evidence.xlsx"'})
+    return out.getvalue()
+
+
+def _pdf(consultation: Consultation, built: data.Pack) -> bytes:
+    title = _("Evidence pack: %(title)s", title=localised(consultation.title, "en")[0])
+    return pdf_layout.render(title, pack_rows(built)[1:])
+
+
+@bp.route("/c/<int:consultation_id>/pack.csv")
+@roles_required("planner")
+@signed_link_required
+def pack_csv(consultation_id: int):  # type: ignore[no-untyped-def]
+    """Download the evidence pack as CSV."""
+    return _export(consultation_id, "csv", "text/csv", _csv)
+
+
+@bp.route("/c/<int:consultation_id>/pack.xlsx")
+@roles_required("planner")
+@signed_link_required
+def pack_xlsx(consultation_id: int):  # type: ignore[no-untyped-def]
+    """Download the evidence pack as an Excel workbook."""
+    return _export(consultation_id, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   _xlsx)
 
 
 @bp.route("/c/<int:consultation_id>/pack.pdf")
 @roles_required("planner")
 @signed_link_required
 def pack_pdf(consultation_id: int):  # type: ignore[no-untyped-def]
-    """Download the evidence pack as a PDF (reportlab)."""
-    from xml.sax.saxutils import escape
-
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    consultation = consultation_or_404(consultation_id)
-    built, stop = _pack_or_redirect(consultation)
-    if stop:
-        return stop
-    styles = getSampleStyleSheet()
-    title = localised(consultation.title, "en")[0]
-    story = [Paragraph(escape(_("Evidence pack: %(title)s", title=title)), styles["Title"])]
-    rows = pack_rows(built)
-    section = None
-    table: list[list] = []
-
-    def flush() -> None:
-        if table:
-            t = Table([[Paragraph(escape(str(v)), styles["BodyText"]) for v in r[1:]] for r in table],
-                      colWidths=[200, 60, 220], repeatRows=0)
-            t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-            story.extend([t, Spacer(1, 12)])
-            table.clear()
-
-    for r in rows[1:]:
-        if r[0] != section:
-            flush()
-            section = r[0]
-            story.append(Paragraph(escape(str(section)), styles["Heading2"]))
-        table.append(r)
-    flush()
-    out = io.BytesIO()
-    SimpleDocTemplate(out, pagesize=A4, pageCompression=0, title=_("Evidence pack: %(title)s", title=title), author="Guth").build(story)
-    return Response(out.getvalue(), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{consultation.slug}-evidence.pdf"'})
+    """Download the evidence pack as a PDF, in fonts that show every language people answer in."""
+    return _export(consultation_id, "pdf", "application/pdf", _pdf)
 
 
 @bp.route("/c/<int:consultation_id>/compare")
