@@ -7,6 +7,13 @@ must be safe to run again on the same data.
 Jobs started for a consultation record its id (``consultation_id``) or a ``partnership_id`` in
 their params: /planner/jobs/<id> shows a job only to staff of that partnership
 (consult.data.scope), and a job recording neither is shown to no one.
+
+In Celery mode the job is handed to the broker (Redis). When the broker does not answer, the job
+is recorded as failed (``message`` says it never started), the person who started it sees a
+flash message saying so and that trying again is safe, and the page they go to shows the failed
+job: never a server error, never a job left "queued" that no worker will ever run. It is not run
+in the web process instead: a long analysis there would slow respondents' pages and die with the
+worker when gunicorn recycles it.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
 
 from .extensions import db
 from .models import Job
@@ -28,6 +36,11 @@ log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
 JobFunction = Callable[[dict[str, Any], Progress], dict[str, Any] | None]
 REGISTRY: dict[str, JobFunction] = {}
+
+# A job the broker would not take: its Job.message starts with NOT_STARTED; the person sees MSG_NOT_STARTED.
+NOT_STARTED = "not started: job queue unreachable"
+MSG_NOT_STARTED = _l("This could not start because the background job service is not answering. Nothing has "
+                     "changed. Please try again in a few minutes.")
 
 
 def job(kind: str) -> Callable[[JobFunction], JobFunction]:
@@ -52,13 +65,48 @@ def enqueue(kind: str, **params: Any) -> Job:
     if mode == "sync":
         run_job(row.id)
     elif mode == "celery":
-        from .celery_app import run_job_task
-
-        run_job_task.delay(row.id)
+        _hand_to_workers(row)
     else:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         threading.Thread(target=_run_in_app, args=(app, row.id), daemon=True, name=f"job-{kind}").start()
     return row
+
+
+def _broker_errors() -> tuple[type[BaseException], ...]:
+    """Return the exceptions that mean the broker (Redis) could not take the message."""
+    from kombu.exceptions import OperationalError
+
+    errors: tuple[type[BaseException], ...] = (OperationalError, OSError)
+    try:
+        from redis.exceptions import RedisError
+
+        errors += (RedisError,)
+    except ImportError:  # pragma: no cover  (a broker other than Redis)
+        pass
+    return errors
+
+
+def _hand_to_workers(row: Job) -> None:
+    """Send a recorded job to the Celery workers; if the broker is unreachable, record it as failed."""
+    from .celery_app import run_job_task
+
+    try:
+        run_job_task.delay(row.id)
+    except _broker_errors() as exc:
+        log.warning("job %s (%s) not started: job queue unreachable (%s)", row.id, row.kind, type(exc).__name__)
+        db.session.rollback()
+        row.state, row.finished_at = "failed", utcnow()
+        row.message = f"{NOT_STARTED} ({type(exc).__name__})"
+        db.session.commit()
+        _tell_the_person()
+
+
+def _tell_the_person() -> None:
+    """Flash the "could not start" message to whoever started the job from a page."""
+    from flask import flash, has_request_context
+
+    if has_request_context():
+        flash(str(MSG_NOT_STARTED))
 
 
 def _scope_of_request() -> dict[str, Any]:
