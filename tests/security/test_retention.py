@@ -1,4 +1,5 @@
-"""Retention (free text erased after the partnership's period), erasure by receipt code, signed export links."""
+"""Retention (free text, evidence files and outbox emails erased after the period), erasure by receipt
+code, signed export links."""
 
 from __future__ import annotations
 
@@ -119,6 +120,185 @@ def test_retention_job_and_cli(app) -> None:  # type: ignore[no-untyped-def]
     assert row.state == "done" and row.result["partnerships"][0]["answers_erased"] == 1
     out = app.test_cli_runner().invoke(args=["retention", "--dry-run"])
     assert out.exit_code == 0 and "would erase text of 0 answer(s)" in out.output
+
+
+# ---- evidence files and the outbox ---------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n% evidence\n"
+
+
+def _organisation_response_with_file(c, name: str, *, submit: bool = True):  # type: ignore[no-untyped-def]
+    """Return (response, EvidenceFile) for an organisation that attached a file to its response."""
+    from consult.data import org_responses, responses
+    from consult.extensions import db
+    from consult.models import Contact, Organisation
+    from consult.services import org_response
+
+    org = Organisation(partnership_id=c.plan.partnership_id, name=name, name_key=name.lower(), org_type="provides")
+    contact = Contact(name=f"Contact at {name}", email=f"{name.lower().replace(' ', '-')}@example.org")
+    org.contacts.append(contact)
+    db.session.add(org)
+    db.session.flush()
+    response = org_responses.get_or_start(c, org, "organisation")
+    stored = org_response.store_file(PDF, "pdf")
+    row = org_responses.add_evidence_file(response, filename=f"{name} annual report.pdf", stored_name=stored,
+                                          content_type="application/pdf", size=len(PDF), contact=contact)
+    if submit:
+        responses.submit(response)
+    db.session.flush()
+    return response, row
+
+
+@pytest.fixture()
+def uploads(app, tmp_path):  # type: ignore[no-untyped-def]
+    """Keep this test's evidence files in a folder of its own."""
+    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    return tmp_path / "uploads"
+
+
+def test_retention_deletes_evidence_files_from_disk_after_the_period(app, uploads) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.models import AuditEvent, EvidenceFile
+    from consult.services.retention import apply_retention_everywhere
+
+    _p, c = _consultation(retention_days=30)
+    old, old_file = _organisation_response_with_file(c, "Old Trust")
+    new, new_file = _organisation_response_with_file(c, "New Trust")
+    old_id, old_path, new_path = old_file.id, uploads / old_file.stored_name, uploads / new_file.stored_name
+    _age(old, 31)
+    db.session.commit()
+    assert old_path.is_file() and new_path.is_file()
+
+    dry = apply_retention_everywhere(dry_run=True)
+    assert dry[0].evidence_files_deleted == 1
+    assert old_path.is_file() and db.session.get(EvidenceFile, old_id) is not None, "a dry run changes nothing"
+
+    result = apply_retention_everywhere()[0]
+    assert result.evidence_files_deleted == 1 and result.evidence_files_held == 0
+    db.session.expire_all()
+    assert not old_path.exists(), "the file is gone from disk"
+    assert db.session.get(EvidenceFile, old_id) is None, "and so is its row, with the name it was uploaded under"
+    assert new_path.is_file() and db.session.get(EvidenceFile, new_file.id) is not None, "inside the period: kept"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "retention",
+                                                       AuditEvent.object_type == "partnership"))
+    assert event is not None and event.detail["evidence_files"] == 1
+    assert apply_retention_everywhere()[0].evidence_files_deleted == 0, "running twice changes nothing more"
+    assert sorted(p.name for p in uploads.iterdir()) == [new_path.name], "no file left behind"
+
+
+def test_retention_finishes_a_run_that_stopped_half_way(app, uploads) -> None:  # type: ignore[no-untyped-def]
+    """Files go from disk before rows are deleted: a row whose file is already gone is deleted next time."""
+    from consult.extensions import db
+    from consult.models import EvidenceFile
+    from consult.services.retention import apply_retention_everywhere
+
+    _p, c = _consultation(retention_days=30)
+    old, old_file = _organisation_response_with_file(c, "Half Way")
+    _age(old, 31)
+    db.session.commit()
+    (uploads / old_file.stored_name).unlink()  # the run that stopped removed the file, not yet the row
+    assert apply_retention_everywhere(dry_run=True)[0].evidence_files_deleted == 1
+    assert apply_retention_everywhere()[0].evidence_files_deleted == 1
+    db.session.expire_all()
+    assert db.session.scalar(select(EvidenceFile.id)) is None
+
+
+def test_retention_holds_evidence_of_a_response_awaiting_safeguarding_review(app, uploads) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.models import EvidenceFile, SafeguardingFlag
+    from consult.services.retention import apply_retention_everywhere
+
+    _p, c = _consultation(retention_days=10)
+    old, old_file = _organisation_response_with_file(c, "Flagged Trust")
+    flag = SafeguardingFlag(response_id=old.id, answer_id=None, categories=["test"])
+    db.session.add(flag)
+    _age(old, 11)
+    db.session.commit()
+    path, file_id = uploads / old_file.stored_name, old_file.id
+
+    dry = apply_retention_everywhere(dry_run=True)[0]
+    assert (dry.evidence_files_deleted, dry.evidence_files_held) == (0, 1)
+    result = apply_retention_everywhere()[0]
+    assert (result.evidence_files_deleted, result.evidence_files_held) == (0, 1)
+    assert path.is_file(), "held for the safeguarding lead until reviewed"
+    flag.reviewed_at = datetime.now(UTC)
+    db.session.commit()
+    assert apply_retention_everywhere()[0].evidence_files_deleted == 1
+    db.session.expire_all()
+    assert not path.exists() and db.session.get(EvidenceFile, file_id) is None
+
+
+def _age_email(row, days: int) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import update
+
+    from consult.extensions import db
+
+    then = datetime.now(UTC) - timedelta(days=days)
+    db.session.execute(update(type(row)).where(type(row).id == row.id).values(created_at=then, sent_at=then))
+
+
+def test_retention_deletes_outbox_emails_after_the_shortest_period(app) -> None:  # type: ignore[no-untyped-def]
+    """Invitations kept in the outbox (no mail server: with the live personal link) go after the period."""
+    from consult.data import consultations
+    from consult.extensions import db
+    from consult.models import AuditEvent, Contact, Organisation, OutboxEmail
+    from consult.services import invitations, mail
+    from consult.services.retention import apply_retention_everywhere
+
+    _p, c = _consultation(retention_days=30)
+    consultations.create_partnership(name="Longer", local_authority="L", health_board="L", areas=[("l", "L")],
+                                     retention_days=400)
+    org = Organisation(partnership_id=c.plan.partnership_id, name="Mail Trust", name_key="mail trust",
+                       org_type="provides")
+    org.contacts.append(Contact(name="Morag Example", email="morag@example.org"))
+    db.session.add(org)
+    db.session.flush()
+    with app.test_request_context("/"):  # as when a planner invites from the page
+        invitations.invite_organisation(c, org, invited_by_id=None, base_url="http://localhost/")
+    old = db.session.scalar(select(OutboxEmail).where(OutboxEmail.to == "morag@example.org"))
+    assert old is not None and "Morag Example" in old.body and "http://localhost/" in old.body
+    new = mail.send(to="recent@example.org", subject="Recent", body="Dear Recent Person")
+    _age_email(old, 31)
+    _age_email(new, 5)
+    db.session.commit()
+    old_id, new_id = old.id, new.id
+
+    dry = apply_retention_everywhere(dry_run=True)
+    assert dry.outbox.retention_days == 30, "the shortest period of any partnership on the server"
+    assert dry.outbox.emails_deleted == 1
+    assert db.session.get(OutboxEmail, old_id) is not None, "a dry run changes nothing"
+
+    results = apply_retention_everywhere()
+    assert results.outbox.emails_deleted == 1
+    db.session.expire_all()
+    assert db.session.get(OutboxEmail, old_id) is None
+    assert not db.session.scalars(select(OutboxEmail).where(OutboxEmail.body.contains("Morag"))).all()
+    assert db.session.get(OutboxEmail, new_id) is not None, "inside the period: kept"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "retention",
+                                                       AuditEvent.object_type == "outbox"))
+    assert event is not None and event.detail["emails"] == 1 and "morag" not in str(event.detail).lower()
+    assert apply_retention_everywhere().outbox.emails_deleted == 0, "running twice changes nothing more"
+
+
+def test_retention_job_reports_evidence_and_outbox(app, uploads) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.jobs import enqueue
+    from consult.services import mail
+
+    _p, c = _consultation(retention_days=1)
+    old, _file = _organisation_response_with_file(c, "Job Trust")
+    _age(old, 2)
+    _age_email(mail.send(to="old@example.org", subject="Old", body="Dear Old Person"), 2)
+    db.session.commit()
+    dry = enqueue("retention", dry_run=True)
+    assert dry.state == "done"
+    assert dry.result["partnerships"][0]["evidence_files_deleted"] == 1
+    assert dry.result["outbox"] == {"retention_days": 1, "cutoff": dry.result["outbox"]["cutoff"], "emails_deleted": 1}
+    row = enqueue("retention")
+    assert row.state == "done"
+    assert row.result["partnerships"][0]["evidence_files_deleted"] == 1
+    assert row.result["outbox"]["emails_deleted"] == 1
+    assert list(uploads.iterdir()) == []
 
 
 def test_celery_beat_runs_retention_daily() -> None:
