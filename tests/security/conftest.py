@@ -14,6 +14,10 @@ from tests.conftest import IsolatedClient, _empty_tables, _normal, csrf_from
 STAFF_ROLES = ["admin", "planner", "tsi", "moderator", "safeguarding"]
 ROLES = ["anonymous", "respondent", "org_contact", *STAFF_ROLES]
 CANARY_ANSWER = "zq-canary-answer-7731"
+# URL parameters whose value build_side gives both partnerships alike (a template's question key, an
+# audience, a picture, a static file, a language): a URL made only of these names no partnership's
+# object. Every other parameter is an id or key of one partnership's own object.
+SHARED_PARAMS = frozenset({"audience", "core_id", "filename", "lang", "name"})
 
 
 @pytest.fixture(autouse=True, scope="session")
