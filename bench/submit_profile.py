@@ -30,6 +30,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("-n", type=int, default=200)
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--sort", default="cumulative", help="pstats sort key with --profile (cumulative, tottime)")
     ap.add_argument("--limits", action="store_true", help="rate limits on (in-memory storage), as in production")
     args = ap.parse_args()
 
@@ -105,7 +106,7 @@ def main() -> None:
         cpu = (time.process_time() - started) / args.n * 1000
         print(f"answer POST ({label}): {cpu:.1f} CPU ms per POST, {queries[0] / args.n:.1f} queries per POST")
         if prof:
-            pstats.Stats(prof).sort_stats("cumulative").print_stats(35)
+            pstats.Stats(prof).sort_stats(args.sort).print_stats(35)
 
 
 if __name__ == "__main__":

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from forms import AnswerData
 
 from ..extensions import db
 from ..models import Answer, AudienceVariant, Consultation, Question, Response, SafeguardingFlag
+from . import consultations
 from ..models._base import utcnow
-from ..services.screening import check_text
+from ..services.screening import CheckedText, check_text
 from .users import hash_token
 
 # Receipt codes avoid letters and digits that look alike (0/O, 1/I/L).
@@ -86,6 +88,13 @@ class SaveResult:
     flagged: bool
 
 
+def _checked(data: AnswerData, audience: str, partnership: object) -> CheckedText | None:
+    """Redact and screen the answer's free text, if it has any worth keeping."""
+    if data.text and data.text.strip() and not data.skipped:
+        return check_text(data.text, audience=audience, partnership=partnership)  # type: ignore[arg-type]
+    return None
+
+
 def save_answer(response: Response, question: Question, data: AnswerData) -> SaveResult:
     """Store one answer (redacted, screened), replacing any earlier answer to the same question."""
     if response.status == "withdrawn":
@@ -97,8 +106,8 @@ def save_answer(response: Response, question: Question, data: AnswerData) -> Sav
         response.answers.append(answer)
     answer.value, answer.skipped = data.value, data.skipped
     flagged = False
-    if data.text and data.text.strip() and not data.skipped:
-        checked = check_text(data.text, audience=response.audience, partnership=partnership)
+    checked = _checked(data, response.audience, partnership)
+    if checked is not None:
         answer.text, answer.text_original = checked.redacted, data.text
         db.session.flush()
         if checked.flagged:
@@ -185,3 +194,143 @@ def apply_text_policy(response: Response) -> None:
     """After a sent response is changed, drop the typed text again where partnership policy says so."""
     if response.status == "submitted":
         _apply_original_text_policy(response)
+
+
+# ---- the respondent's answer path: a few plain statements, no ORM graph --------------------------
+#
+# Answer pages are where a whole school arrives at once. Loading the response, its variant's
+# questions and every answer as ORM objects to change one answer took most of each POST; these
+# functions read and write only the rows involved.
+
+@dataclass(frozen=True)
+class ResponseState:
+    """What the respondent pages need to know about a response, without its answers."""
+
+    id: int
+    consultation_id: int
+    variant_id: int
+    audience: str
+    status: str
+    safeguarding: bool
+    may_quote: bool
+    updated_at: datetime
+
+
+_STATE_COLUMNS = (Response.id, Response.consultation_id, Response.variant_id, Response.audience, Response.status,
+                  Response.safeguarding, Response.may_quote, Response.updated_at)
+
+
+def response_state(response_id: int) -> ResponseState | None:
+    """Return a response's state, or None."""
+    row = db.session.execute(select(*_STATE_COLUMNS).where(Response.id == response_id)).first()
+    return ResponseState(*row) if row else None
+
+
+_CONTEXT_SELECT = None
+
+
+def respondent_context(slug: str, response_id: int | None
+                       ) -> tuple[consultations.RespondentConsultation | None, ResponseState | None]:
+    """Return the consultation a respondent is answering and, if it is in it, their response: one query."""
+    global _CONTEXT_SELECT
+    if response_id is None:
+        return consultations.respondent_consultation(slug), None
+    if _CONTEXT_SELECT is None:  # built once: constructing it cost more than running it
+        _CONTEXT_SELECT = consultations.respondent_select(bindparam("slug")).add_columns(*_STATE_COLUMNS).outerjoin(
+            Response, (Response.id == bindparam("rid")) & (Response.consultation_id == Consultation.id))
+    rows = db.session.execute(_CONTEXT_SELECT, {"slug": slug, "rid": response_id}).all()
+    info = consultations.respondent_from_rows(rows)
+    n = consultations.RESPONDENT_COLUMNS
+    state = ResponseState(*rows[0][n:]) if rows and rows[0][n] is not None else None
+    return info, state
+
+
+def answers_of(response_id: int) -> dict[str, AnswerData]:
+    """Return a response's answers as AnswerData keyed by core id (typed text where still kept)."""
+    a = Answer.__table__.c
+    rows = db.session.execute(select(a.core_id, a.value, a.text, a.text_original, a.skipped)
+                              .where(a.response_id == response_id))
+    return {core_id: AnswerData(value=value, text=original or text, skipped=skipped)
+            for core_id, value, text, original, skipped in rows}
+
+
+_UPSERTS: dict[str, object] = {}
+
+
+def _answer_upsert():  # type: ignore[no-untyped-def]
+    """Return the statement that stores one answer, replacing an earlier one (built once per database)."""
+    dialect = db.session.get_bind().dialect.name
+    stmt = _UPSERTS.get(dialect)
+    if stmt is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        c = Answer.__table__.c
+        ins = insert(Answer.__table__).values(
+            response_id=bindparam("response_id"), question_id=bindparam("question_id"),
+            core_id=bindparam("core_id"), value=bindparam("value", type_=c.value.type),
+            skipped=bindparam("skipped"), text=bindparam("text"), text_original=bindparam("text_original"),
+            version=1, quote_status="none", updated_at=bindparam("now", type_=c.updated_at.type))
+        stmt = ins.on_conflict_do_update(
+            index_elements=[c.response_id, c.question_id],
+            set_={"value": ins.excluded.value, "skipped": ins.excluded.skipped, "text": ins.excluded.text,
+                  "text_original": ins.excluded.text_original, "version": c.version + 1,
+                  "updated_at": ins.excluded.updated_at},
+        ).returning(c.id)
+        _UPSERTS[dialect] = stmt
+    return stmt
+
+
+_UNCHANGED = object()
+# How stale a response's updated_at may get while someone answers (retention counts from it, in days):
+# touching it on every answer was a second write per POST.
+RESPONSE_TOUCH = timedelta(minutes=10)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def record_answer(state: ResponseState, question_id: int, core_id: str, data: AnswerData, *, partnership: object,
+                  text_policy: str, area_id: object = _UNCHANGED) -> bool:
+    """Store one answer (redacted, screened) in a response, replacing any earlier one; True if flagged.
+
+    One upsert and one update (plus a flag row when the screen flags the text). ``partnership`` is
+    anything the redactor reads local names from (a Partnership or a RespondentConsultation);
+    ``area_id`` records the coarse area when this is the area question.
+    """
+    if state.status == "withdrawn":
+        raise ResponseClosed
+    db.session.flush()  # nothing the ORM holds may be written after these statements
+    checked = _checked(data, state.audience, partnership)
+    text = checked.redacted if checked else None
+    original = data.text if checked else None
+    flagged = bool(checked and checked.flagged)
+    if original is not None and state.status == "submitted" and not flagged:
+        # A change after sending keeps no more than sending did: the typed text only where it was flagged.
+        if text_policy == "none" or not db.session.scalar(select(exists().where(
+                SafeguardingFlag.response_id == state.id, SafeguardingFlag.answer_id == Answer.id,
+                Answer.response_id == state.id, Answer.question_id == question_id))):
+            original = None
+    if text_policy == "none" and state.status == "submitted":
+        original = None
+    now = utcnow()
+    answer_id = db.session.execute(_answer_upsert(), {
+        "response_id": state.id, "question_id": question_id, "core_id": core_id, "value": data.value,
+        "skipped": data.skipped, "text": text, "text_original": original, "now": now}).scalar_one()
+    changes: dict[str, object] = {}
+    if now - _aware(state.updated_at) > RESPONSE_TOUCH:
+        changes["updated_at"] = now
+    if flagged:
+        changes["safeguarding"] = True
+        assert checked is not None
+        db.session.execute(SafeguardingFlag.__table__.insert().values(
+            response_id=state.id, answer_id=answer_id, categories=checked.categories, triggers=checked.triggers,
+            created_at=now, outcome=""))
+    if area_id is not _UNCHANGED:
+        changes["area_id"] = area_id
+    if changes:
+        db.session.execute(update(Response.__table__).where(Response.__table__.c.id == state.id).values(**changes))
+    db.session.expire_all()  # ORM copies of this response or its answers are out of date now
+    return flagged

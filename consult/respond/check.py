@@ -45,7 +45,7 @@ def check(slug: str):  # type: ignore[no-untyped-def]
         db.session.commit()
         return redirect(url_for("respond.done", slug=slug), code=303)
     if not form.is_submitted():
-        form.may_quote.data = f.response.may_quote
+        form.may_quote.data = f.state.may_quote
     answers = f.answers()
     rows = [(q, f.qdef(q.core_id), f.display(q.core_id, answers.get(q.core_id))) for q in f.questions]
     return render_template("respond/check.html", f=f, form=form, rows=rows, show_help=flow.pop_help())
@@ -59,7 +59,7 @@ def done(slug: str):  # type: ignore[no-untyped-def]
         f = flow.current_flow(slug)
     except flow.Closed as exc:
         return flow.closed_page(exc.consultation)
-    if f is None or f.response.status != "submitted":
+    if f is None or f.state.status != "submitted":
         return not_started(slug)
     kiosk = flow.kiosk_slug() == slug
     if kiosk:

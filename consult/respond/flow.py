@@ -20,7 +20,7 @@ from forms.types.fields import field_error
 
 from ..data import consultations, responses
 from ..i18n import current_language
-from ..models import AudienceVariant, Consultation, Question, Response
+from ..models import Consultation, Response
 
 KEY = "respond"
 KIOSK_KEY = "kiosk"
@@ -31,22 +31,32 @@ CHANNEL_FOR_MODE = {"form": "online_form", "chat": "online_chat"}
 class Closed(Exception):
     """The consultation is not open for answers."""
 
-    def __init__(self, consultation: Consultation | None) -> None:
+    def __init__(self, consultation: consultations.RespondentConsultation | Consultation | None) -> None:
         super().__init__("closed")
         self.consultation = consultation
 
 
-def consultation_or_404(slug: str) -> Consultation:
-    """Return the consultation, or 404; raise Closed when it is not open."""
-    consultation = consultations.get_for_respondent(slug)
-    if consultation is None or consultation.status == "draft":
+def open_consultation_or_404(slug: str, info: consultations.RespondentConsultation | None = None,
+                             ) -> consultations.RespondentConsultation:
+    """Return what respondent pages need of the consultation, or 404; raise Closed when it is not open."""
+    info = info or consultations.respondent_consultation(slug)
+    if info is None or info.status == "draft":
         abort(404)
-    if not consultations.is_open(consultation):
-        raise Closed(consultation)
+    if not consultations.is_open(info):  # type: ignore[arg-type]
+        raise Closed(info)
+    return info
+
+
+def consultation_or_404(slug: str) -> Consultation:
+    """Return the consultation (with its plan, partnership and areas), or 404; raise Closed when it is not open."""
+    open_consultation_or_404(slug)
+    consultation = consultations.get_for_respondent(slug)
+    if consultation is None:
+        abort(404)
     return consultation
 
 
-def closed_page(consultation: Consultation | None):  # type: ignore[no-untyped-def]
+def closed_page(consultation: consultations.RespondentConsultation | Consultation | None):  # type: ignore[no-untyped-def]
     """Render the clear "this consultation has closed" page (410 Gone)."""
     return render_template("respond/closed.html", consultation=consultation), 410
 
@@ -95,30 +105,52 @@ def expire_idle_kiosk() -> bool:
 
 @dataclass
 class Flow:
-    """One person's way through one consultation variant."""
+    """One person's way through one consultation variant.
 
-    consultation: Consultation
-    variant: AudienceVariant
+    Built from small snapshots (the consultation, the variant's question order, the response's
+    state) so that an answer POST reads three rows; the ORM consultation and response are loaded
+    only by the pages that need them.
+    """
+
+    info: consultations.RespondentConsultation
+    variant: consultations.VariantShape
     audience: AudienceDef
-    questions: list[Question]
-    response: Response
+    state: responses.ResponseState
     mode: str
     easy_read: bool
     receipt_code: str | None
     lang: str = field(default_factory=current_language)
 
+    @property
+    def slug(self) -> str:
+        return self.info.slug
+
+    @cached_property
+    def consultation(self) -> Consultation:
+        consultation = consultations.get_for_respondent(self.info.slug)
+        assert consultation is not None
+        return consultation
+
+    @cached_property
+    def response(self) -> Response:
+        response = responses.get_response_with_answers(self.state.id)
+        assert response is not None
+        return response
+
+    @property
+    def questions(self) -> tuple[consultations.QuestionRef, ...]:
+        return self.variant.questions
+
     @cached_property
     def core_ids(self) -> list[str]:
-        # Kept as plain strings: after the commit the Question rows are expired, and reading
-        # core_id from each again would cost a query per question.
-        return [q.core_id for q in self.questions]
+        return self.variant.core_ids
 
     @property
     def is_child(self) -> bool:
         return self.variant.audience in CHILD_AUDIENCES
 
-    def question(self, core_id: str) -> Question:
-        for q in self.questions:
+    def question(self, core_id: str) -> consultations.QuestionRef:
+        for q in self.variant.questions:
             if q.core_id == core_id:
                 return q
         abort(404)
@@ -130,10 +162,14 @@ class Flow:
         return self.core_ids.index(core_id)
 
     def area_options(self) -> list[tuple[str, str]]:
-        return [(a.code, a.name) for a in self.consultation.plan.partnership.areas]
+        return [(a.code, a.name) for a in self.info.areas]
 
     def answers(self) -> dict[str, AnswerData]:
-        return responses.answers_as_data(self.response)
+        if self._answers is None:
+            self._answers = responses.answers_of(self.state.id)
+        return self._answers
+
+    _answers: dict[str, AnswerData] | None = field(default=None, init=False, repr=False)
 
     def first_unanswered(self) -> str | None:
         answered = self.answers()
@@ -158,25 +194,26 @@ class Flow:
 
 def current_flow(slug: str) -> Flow | None:
     """Return this person's flow through the consultation, or None if they have not started."""
-    consultation = consultation_or_404(slug)
     data = state()
-    if data.get("slug") != slug or not data.get("rid"):
+    mine = data.get("slug") == slug and data.get("rid")
+    info, rstate = responses.respondent_context(slug, int(data["rid"]) if mine else None)
+    if info is None:
+        abort(404)
+    info = open_consultation_or_404(slug, info)
+    if not mine:
         return None
-    response = responses.get_response_with_answers(int(data["rid"]))
-    if response is None or response.consultation_id != consultation.id or response.status == "withdrawn":
+    if rstate is None or rstate.status == "withdrawn":
         clear_state()
         return None
-    definition = consultations.definition_of(consultation)
+    shape = consultations.variant_shape(info, rstate.variant_id)
+    if shape is None:
+        return None
     try:
-        audience = definition.audience(response.audience)
+        audience = consultations.definition_of(info).audience(rstate.audience)
     except KeyError:
         return None
-    f = Flow(consultation=consultation, variant=response.variant, audience=audience,
-             questions=list(response.variant.questions), response=response,
-             mode=data.get("mode", "form"), easy_read=bool(data.get("easy")),
-             receipt_code=data.get("code"))
-    f.core_ids  # noqa: B018 - read now, while the rows are loaded
-    return f
+    return Flow(info=info, variant=shape, audience=audience, state=rstate, mode=data.get("mode", "form"),
+                easy_read=bool(data.get("easy")), receipt_code=data.get("code"))
 
 
 def check_posted_question(form: FlaskForm, core_id: str, posted: str | None) -> bool:
@@ -200,13 +237,18 @@ def explain_csrf(form: FlaskForm) -> bool:
 
 def store_answer(flow: Flow, core_id: str, data: AnswerData) -> bool:
     """Save one answer (redacted, screened); return True if the safeguarding screen flagged it."""
-    result = responses.save_answer(flow.response, flow.question(core_id), data)
-    responses.apply_text_policy(flow.response)  # a change after sending keeps no more than sending did
+    q = flow.question(core_id)
+    area: dict[str, object] = {}
     if flow.qdef(core_id).type == "area":
-        responses.set_area(flow.response, None if data.skipped else data.value)
-    if result.flagged:
+        code = None if data.skipped else data.value
+        area["area_id"] = next((a.id for a in flow.info.areas if a.code == code), None)
+    flagged = responses.record_answer(flow.state, q.id, q.core_id, data, partnership=flow.info,
+                                      text_policy=flow.info.original_text_policy, **area)
+    flow._answers = None
+    flow.__dict__.pop("response", None)
+    if flagged:
         save_state(help=True)
-    return result.flagged
+    return flagged
 
 
 def pop_help() -> bool:
