@@ -51,8 +51,11 @@ class Config:
     # every gunicorn worker shares one count; memory otherwise (one count per process).
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
-    RATELIMIT_STRATEGY = "moving-window"
-    RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
+    # The sliding-window counter is one small Redis script per limit, whatever the limit's size (a
+    # moving window keeps a list entry per hit: 3,000 entries for a school's address), and the
+    # X-RateLimit-* headers would cost another round trip per request: the 429 page sets Retry-After.
+    RATELIMIT_STRATEGY = "sliding-window-counter"
+    RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_SWALLOW_ERRORS = True  # Redis down: let people answer rather than fail them
     RATELIMIT_KEY_PREFIX = "guth"
     # A whole school shares one address, so per-address limits on answering are generous; the limits

@@ -49,6 +49,23 @@ def render_error(status: int, title=None, body=None):  # type: ignore[no-untyped
     )
 
 
+def _too_many():  # type: ignore[no-untyped-def]
+    """The 429 page, telling the browser when to try again (the limiter's own headers are off)."""
+    import time
+
+    from .extensions import limiter
+
+    body, status = render_error(429)
+    retry = 60
+    try:
+        current = limiter.current_limit
+        if current is not None:
+            retry = max(1, int(current.reset_at - time.time()) + 1)
+    except Exception:  # the limiter's store may be what is failing; a minute is a fair guess
+        pass
+    return body, status, {"Retry-After": str(retry)}
+
+
 def init_app(app: Flask) -> None:
     """Register the error handlers."""
 
@@ -64,6 +81,8 @@ def init_app(app: Flask) -> None:
     def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
         if exc.code is None or exc.code < 400:
             return exc
+        if exc.code == 429:
+            return _too_many()
         return render_error(exc.code)
 
     @app.errorhandler(Exception)

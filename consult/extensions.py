@@ -50,11 +50,18 @@ def _anonymous_post_limit() -> str:
 
 
 def _not_anonymous_post() -> bool:
-    """Exempt everything but POSTs from people not signed in from the site-wide limit."""
-    from flask import request
+    """Exempt from the site-wide limit everything but anonymous POSTs to routes without limits of their own.
+
+    Routes with ``@submission_limit`` already count each POST per address (more tightly) and per
+    session; counting them here too would only cost another round trip to Redis per answer.
+    """
+    from flask import current_app, request
     from flask_login import current_user
 
     if request.method != "POST":
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "guth_submission_limit", False):
         return True
     return bool(getattr(current_user, "is_authenticated", False))
 
