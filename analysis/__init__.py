@@ -15,7 +15,20 @@ from .sentiment import sentiment, stance
 from .themer import ThemeAssignment, Themer
 from .trace import Priority, find_gaps, load_priorities, trace, trace_themes
 
+
+
+def warm_up() -> None:
+    """Build what the first redaction and screen would build (the spaCy pipeline, word lists, patterns).
+
+    A server calls this before it forks its workers, so that no respondent's answer waits seconds
+    for it and the workers share one copy of it in memory.
+    """
+    redact("Warm up in Glenbrae.", places=["Glenbrae"], schools=[])
+    screen("warm up")
+
+
 __all__ = [
+    "warm_up",
     "Analysis",
     "CATEGORIES",
     "Codebook",

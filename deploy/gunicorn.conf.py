@@ -49,6 +49,22 @@ def post_fork(server, worker):  # type: ignore[no-untyped-def]
         pass
 
 
+def when_ready(server):  # type: ignore[no-untyped-def]
+    """Before the workers fork: build the analysis pipeline once, so they share it and no answer waits for it.
+
+    Without this each new worker (and each one recycled by max_requests) spent seconds building spaCy
+    on its first free-text answer: that respondent waited, and so did everyone queued behind them.
+    """
+    if not preload_app:
+        return
+    try:
+        import analysis
+
+        analysis.warm_up()
+    except Exception:  # a worker builds it on first use instead
+        server.log.warning("analysis warm-up failed; workers will build the pipeline on first use")
+
+
 def on_starting(server):  # type: ignore[no-untyped-def]
     """Name no server software in responses (gunicorn's own Server header says just "Guth")."""
     import gunicorn.http.wsgi
