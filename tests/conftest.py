@@ -136,4 +136,28 @@ def login(client):  # type: ignore[no-untyped-def]
     return do
 
 
+@pytest.fixture()
+def world(app):  # type: ignore[no-untyped-def]
+    """Return a small consultation with themes, codes, quotes and one flagged response (planner and public pages).
+
+    tests/consult/orgs and tests/security define a `world` of their own, which wins there.
+    """
+    from tests.consult.planner.world import build_world
+
+    return build_world()
+
+
+@pytest.fixture()
+def as_role(client, make_user, login):  # type: ignore[no-untyped-def]
+    """Return a function that signs in a new user holding the roles and returns the client."""
+
+    def sign_in(*roles: str):  # type: ignore[no-untyped-def]
+        email = f"{'-'.join(roles)}@example.org"
+        make_user(*roles, email=email)
+        login(email)
+        return client
+
+    return sign_in
+
+
 ROOT = Path(__file__).resolve().parent.parent
