@@ -6,6 +6,7 @@ import contextvars
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -58,18 +59,35 @@ class IsolatedClient(FlaskClient):
         return contextvars.copy_context().run(run)
 
 
-@pytest.fixture()
-def app(_migrated: str) -> Iterator:
-    """Yield an app on the migrated test database, emptied after each test."""
+# Rate limits on and low enough for a test to pass them: three stored POSTs per browser session a minute.
+SUBMIT_LIMITS = {
+    "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://", "RATELIMIT_SUBMIT_SESSION": "3 per minute",
+    "RATELIMIT_SUBMIT_ADDRESS": "100 per minute", "RATELIMIT_ANONYMOUS_POST": "100 per minute",
+}
+
+
+@contextmanager
+def app_on_test_database(config) -> Iterator:  # type: ignore[no-untyped-def]
+    """Yield create_app(config) with isolated clients, inside its app context; then empty every table.
+
+    config is what create_app takes (a dict or a config class) and names the test database.
+    """
     from consult import create_app
     from consult.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": _normal(_migrated), "SERVER_NAME": "localhost"})
+    app = create_app(config)
     app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.remove()
         _empty_tables(db)
+
+
+@pytest.fixture()
+def app(_migrated: str) -> Iterator:
+    """Yield an app on the migrated test database, emptied after each test."""
+    with app_on_test_database({"SQLALCHEMY_DATABASE_URI": _normal(_migrated), "SERVER_NAME": "localhost"}) as app:
+        yield app
 
 
 def _empty_tables(db) -> None:  # type: ignore[no-untyped-def]

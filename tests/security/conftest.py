@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from tests.conftest import IsolatedClient, _empty_tables, _normal, csrf_from
+from tests.conftest import _empty_tables, _normal, app_on_test_database, csrf_from
 
 STAFF_ROLES = ["admin", "planner", "tsi", "moderator", "safeguarding"]
 ROLES = ["anonymous", "respondent", "org_contact", *STAFF_ROLES]
@@ -124,18 +124,13 @@ def build_side(key: str) -> Side:
 @pytest.fixture(scope="module")
 def world_app(_migrated: str) -> Iterator:
     """An app with two partnerships' data, kept for the whole module (building it is slow)."""
-    from consult import create_app
     from consult.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": _normal(_migrated), "SERVER_NAME": "localhost"})
-    app.test_client_class = IsolatedClient
-    with app.app_context():
+    with app_on_test_database({"SQLALCHEMY_DATABASE_URI": _normal(_migrated), "SERVER_NAME": "localhost"}) as app:
         _empty_tables(db)
         app.guth_world = World(build_side("a"), build_side("b"))  # type: ignore[attr-defined]
         db.session.remove()
         yield app
-        db.session.remove()
-        _empty_tables(db)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import csrf_from
+from tests.conftest import app_on_test_database, csrf_from
 from tests.security.test_access_matrix import check_headers
 
 
@@ -34,7 +34,6 @@ def test_no_software_versions_or_stack_traces(app, client) -> None:  # type: ign
 
 @pytest.fixture()
 def production_app(_migrated):  # type: ignore[no-untyped-def]
-    from consult import create_app
     from consult.config import ProductionConfig
     from tests.conftest import _normal
 
@@ -44,17 +43,8 @@ def production_app(_migrated):  # type: ignore[no-untyped-def]
         RATELIMIT_ENABLED = False
         RATELIMIT_STORAGE_URI = "memory://"
 
-    app = create_app(Prod)
-    from tests.conftest import IsolatedClient
-
-    app.test_client_class = IsolatedClient
-    with app.app_context():
+    with app_on_test_database(Prod) as app:
         yield app
-        from consult.extensions import db
-        from tests.conftest import _empty_tables
-
-        db.session.remove()
-        _empty_tables(db)
 
 
 def test_production_cookies_are_secure_httponly_samesite(production_app) -> None:  # type: ignore[no-untyped-def]

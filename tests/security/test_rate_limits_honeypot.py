@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import IsolatedClient, _normal, csrf_from
+from tests.conftest import _normal, app_on_test_database, csrf_from
 
 
 @pytest.fixture()
 def limited_app(_migrated):  # type: ignore[no-untyped-def]
     """An app with the rate limits on and small enough to reach in a test."""
-    from consult import create_app
-    from consult.extensions import db
-    from tests.conftest import _empty_tables
-
-    app = create_app({
+    with app_on_test_database({
         "SQLALCHEMY_DATABASE_URI": _normal(_migrated), "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://", "RATELIMIT_LOGIN_ADDRESS": "4 per minute",
         "RATELIMIT_LOGIN_ACCOUNT": "3 per minute", "RATELIMIT_ANONYMOUS_POST": "8 per minute",
-    })
-    app.test_client_class = IsolatedClient
-    with app.app_context():
+    }) as app:
         yield app
-        db.session.remove()
-        _empty_tables(db)
 
 
 def _try_login(client, email: str, password: str = "wrong password!"):  # type: ignore[no-untyped-def]

@@ -10,25 +10,15 @@ from sqlalchemy import select
 
 from consult.extensions import db
 from consult.models import OutboxEmail, Response
-from tests.conftest import IsolatedClient, _normal, csrf_from
+from tests.conftest import SUBMIT_LIMITS, _normal, app_on_test_database, csrf_from
 
 
 @pytest.fixture()
 def app(_migrated) -> Iterator:  # type: ignore[no-untyped-def]
     """The usual test app, with the rate limits on: three stored POSTs per browser session per minute."""
-    from consult import create_app
-    from tests.conftest import _empty_tables
-
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": _normal(_migrated), "SERVER_NAME": "localhost", "RATELIMIT_ENABLED": True,
-        "RATELIMIT_STORAGE_URI": "memory://", "RATELIMIT_SUBMIT_SESSION": "3 per minute",
-        "RATELIMIT_SUBMIT_ADDRESS": "100 per minute", "RATELIMIT_ANONYMOUS_POST": "100 per minute",
-    })
-    app.test_client_class = IsolatedClient
-    with app.app_context():
+    config = {"SQLALCHEMY_DATABASE_URI": _normal(_migrated), "SERVER_NAME": "localhost", **SUBMIT_LIMITS}
+    with app_on_test_database(config) as app:
         yield app
-        db.session.remove()
-        _empty_tables(db)
 
 
 def _link(address: str) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import IsolatedClient, _normal
+from tests.conftest import SUBMIT_LIMITS, _normal, app_on_test_database
 
 from .conftest import Respondent, make_consultation
 
@@ -14,23 +14,12 @@ from .conftest import Respondent, make_consultation
 @pytest.fixture()
 def limited_app(_migrated) -> Iterator:  # type: ignore[no-untyped-def]
     """An app with the rate limits on: three stored POSTs per browser session per minute."""
-    from consult import create_app
-    from consult.extensions import db
-    from tests.conftest import _empty_tables
+    from forms import load_template
 
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": _normal(_migrated), "SERVER_NAME": "localhost", "RATELIMIT_ENABLED": True,
-        "RATELIMIT_STORAGE_URI": "memory://", "RATELIMIT_SUBMIT_SESSION": "3 per minute",
-        "RATELIMIT_SUBMIT_ADDRESS": "100 per minute", "RATELIMIT_ANONYMOUS_POST": "100 per minute",
-    })
-    app.test_client_class = IsolatedClient
-    with app.app_context():
-        from forms import load_template
-
+    config = {"SQLALCHEMY_DATABASE_URI": _normal(_migrated), "SERVER_NAME": "localhost", **SUBMIT_LIMITS}
+    with app_on_test_database(config) as app:
         make_consultation(load_template("childrens-services-plan"), slug="csp")
         yield app
-        db.session.remove()
-        _empty_tables(db)
 
 
 def _blocked(page) -> None:  # type: ignore[no-untyped-def]
