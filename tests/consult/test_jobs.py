@@ -14,6 +14,17 @@ from consult.extensions import db
 from consult.models import Job
 
 
+def _finished(job_id: str, seconds: float) -> Job:
+    """Poll the job's row until it is done or failed or the time is up; return the row as it then stands."""
+    deadline = time.monotonic() + seconds
+    while True:
+        db.session.expire_all()
+        row = db.session.get(Job, job_id)
+        if row.state in ("done", "failed") or time.monotonic() > deadline:
+            return row
+        time.sleep(0.05)
+
+
 def test_sync_job_records_progress_and_result(app) -> None:
     row = jobs.enqueue("noop", steps=4)
     db.session.refresh(row)
@@ -29,24 +40,14 @@ def test_failed_job_is_recorded(app) -> None:
 
     app.config["JOBS_MODE"] = "thread"
     row = jobs.enqueue("explode")
-    for _ in range(100):
-        db.session.expire_all()
-        if db.session.get(Job, row.id).state == "failed":
-            break
-        time.sleep(0.05)
-    assert db.session.get(Job, row.id).state == "failed"
+    assert _finished(row.id, 5).state == "failed"
 
 
 def test_thread_job_runs_in_background_and_page_shows_progress(app, client, make_user, login,
                                                                partnership) -> None:
     app.config["JOBS_MODE"] = "thread"
     row = jobs.enqueue("noop", steps=2, partnership_id=partnership.id)
-    for _ in range(100):
-        db.session.expire_all()
-        if db.session.get(Job, row.id).state == "done":
-            break
-        time.sleep(0.05)
-    assert db.session.get(Job, row.id).state == "done"
+    assert _finished(row.id, 5).state == "done"
     make_user("planner", email="p@example.org")
     login("p@example.org")
     assert client.get(f"/planner/jobs/{row.id}", headers={"Accept": "application/json"}).get_json() == {
@@ -81,13 +82,7 @@ def test_celery_worker_runs_the_job(_migrated, tmp_path) -> None:
         app = create_app(config)
         with app.app_context():
             row = jobs.enqueue("noop", steps=3)
-            deadline = time.time() + 60
-            while time.time() < deadline:
-                db.session.expire_all()
-                if db.session.get(Job, row.id).state in ("done", "failed"):
-                    break
-                time.sleep(0.2)
-            done = db.session.get(Job, row.id)
+            done = _finished(row.id, 60)
             if done.state != "done":
                 worker.terminate()
                 output = worker.communicate(timeout=20)[0]

@@ -31,11 +31,16 @@ def test_pack_page_and_downloads(world, as_role) -> None:
     assert "LEAKMARKER" not in csv.get_data(as_text=True)
 
 
-def test_exporting_an_empty_consultation_says_so(world, as_role) -> None:
-    empty = consultations.create_consultation(world.consultation.plan, load_template("childrens-services-plan"),
-                                              slug="empty-one", opens_on=date(2027, 1, 1),
-                                              closes_on=date(2027, 2, 1))
+def _another_consultation(world, slug: str):  # type: ignore[no-untyped-def]
+    """Add a consultation nobody has answered yet to the world's plan."""
+    made = consultations.create_consultation(world.consultation.plan, load_template("childrens-services-plan"),
+                                             slug=slug, opens_on=date(2027, 1, 1), closes_on=date(2027, 2, 1))
     db.session.commit()
+    return made
+
+
+def test_exporting_an_empty_consultation_says_so(world, as_role) -> None:
+    empty = _another_consultation(world, "empty-one")
     client = as_role("planner")
     for ext in ("pdf", "xlsx", "csv"):
         link = signed_link(client.application, "planner@example.org", f"planner.pack_{ext}",
@@ -54,10 +59,7 @@ def test_theme_names_cannot_become_spreadsheet_formulas(world, as_role) -> None:
 
 
 def test_compare_themes_across_consultations(world, as_role) -> None:
-    other = consultations.create_consultation(world.consultation.plan, load_template("childrens-services-plan"),
-                                              slug="review-2027", opens_on=date(2027, 1, 1),
-                                              closes_on=date(2027, 2, 1))
-    db.session.commit()
+    other = _another_consultation(world, "review-2027")
     client = as_role("planner")
     r = client.get(f"/planner/c/{world.consultation.id}/compare?with={other.id}")
     html = r.get_data(as_text=True)
