@@ -9,11 +9,12 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import date
 
-from sqlalchemy import String, case, cast, func, select
+from sqlalchemy import Date, String, case, cast, func, literal, literal_column, select
 
 from ..extensions import db
-from ..models import AUDIENCES, Answer, Area, Consultation, PopulationCount, Response
+from ..models import AUDIENCES, Answer, Area, Consultation, Plan, PopulationCount, Response
 
 TRACKED_GROUPS = ["care_experienced", "young_carer", "disabled", "gaelic_home", "other_language"]
 # A group is under-represented when its reach is below this share of the consultation's overall reach.
@@ -62,12 +63,92 @@ def _submitted(consultation: Consultation):  # type: ignore[no-untyped-def]
     return (Response.consultation_id == consultation.id, Response.status == "submitted")
 
 
+def _partnership_id(consultation: Consultation):  # type: ignore[no-untyped-def]
+    """Return the consultation's partnership id as a subquery (no plan or partnership objects loaded)."""
+    return select(Plan.partnership_id).where(Plan.id == consultation.plan_id).scalar_subquery()
+
+
 def _breakdown(consultation: Consultation) -> list[tuple]:
-    """Return (status, flagged, audience, language, channel, area id, count) rows: one scan for most figures."""
-    cols = (Response.status, Response.safeguarding, Response.audience, Response.language, Response.channel,
-            Response.area_id)
-    return [tuple(r) for r in db.session.execute(
-        select(*cols, func.count()).where(Response.consultation_id == consultation.id).group_by(*cols)).all()]
+    """Return (status, flagged, audience, language, channel, area id, count) rows: one scan for most figures.
+
+    The GROUP BY follows ix_response_breakdown's column order, so PostgreSQL streams the groups off the
+    index-only scan (GroupAggregate) instead of hashing 100,000 rows; SQLite streams them either way.
+    """
+    cols = (Response.status, Response.audience, Response.language, Response.channel, Response.area_id,
+            Response.safeguarding)
+    return [(status, flagged, audience, language, channel, area_id, n)
+            for status, audience, language, channel, area_id, flagged, n in db.session.execute(
+                select(*cols, func.count()).where(Response.consultation_id == consultation.id).group_by(*cols))]
+
+
+# Above this many days between the first and last submission, count by grouping on date() instead.
+MAX_DAY_RANGES = 732
+
+
+def _short_span(first: str, last: str) -> bool:
+    """Return True if first to last (ISO dates) is a span of at most MAX_DAY_RANGES days."""
+    try:
+        return 0 <= (date.fromisoformat(last) - date.fromisoformat(first)).days < MAX_DAY_RANGES
+    except ValueError:  # a date() outside what Python's dates hold
+        return False
+
+
+def _by_day(consultation: Consultation) -> list[tuple[str, int]]:
+    """Return (day, submitted responses) for each day with any, oldest first.
+
+    Grouping 100,000 rows on date(submitted_at) evaluates date() per row and sorts or hashes them all.
+    Instead: find the first and last day (two index seeks), then count each day's range of the
+    (consultation, status, submitted_at) index, which reads the same entries but does no per-row work.
+    A day is [its midnight, the next midnight), as date() has it: text on SQLite (stored as
+    'YYYY-MM-DD HH:MM:SS...', so it sorts by time) and midnight in the session's time zone on PostgreSQL.
+    The days come from a recursive CTE, so the statement is the same whatever the span (and compiled once).
+    """
+    which = _submitted(consultation)
+    first, last = db.session.execute(select(
+        func.date(select(func.min(Response.submitted_at)).where(*which).scalar_subquery()),
+        func.date(select(func.max(Response.submitted_at)).where(*which).scalar_subquery()))).one()
+    if first is None or last is None:
+        return []
+    if not _short_span(str(first), str(last)):
+        day = func.date(Response.submitted_at)
+        return [(str(d), int(n)) for d, n in db.session.execute(
+            select(day, func.count()).where(*which).group_by(day).order_by(day)).all() if d]
+    if db.engine.dialect.name == "sqlite":
+        start = select(literal(str(first), String).label("day")).cte("days", recursive=True)
+        days = start.union_all(select(func.date(start.c.day, "+1 day")).where(start.c.day < str(last)))
+        lo, hi = days.c.day, func.date(days.c.day, "+1 day")
+    else:
+        start = select(cast(literal(str(first)), Date).label("day")).cte("days", recursive=True)
+        days = start.union_all(select(start.c.day + 1).where(start.c.day < cast(literal(str(last)), Date)))
+        lo, hi = cast(days.c.day, Response.submitted_at.type), cast(days.c.day + 1, Response.submitted_at.type)
+    count = (select(func.count()).where(*which, Response.submitted_at >= lo, Response.submitted_at < hi)
+             .scalar_subquery())
+    return sorted((str(d), int(n)) for d, n in db.session.execute(select(days.c.day, count)).all() if n)
+
+
+def _groups(consultation: Consultation) -> tuple[int, list[tuple[str, int]]]:
+    """Return how many people answered the "groups" question, and how many chose each tracked group.
+
+    A group counts an answer when the answer's JSON text contains the group's quoted key (LIKE).
+    """
+    # On SQLite, "+ 0" and coalesce keep the planner from driving this join from the response indexes:
+    # reading the (few) "groups" answers first and looking each response up by key is several times
+    # faster there, and LIKE per answer beats grouping the answers by their text.
+    # PostgreSQL hash-joins by itself (the hint would make it worse), and LIKE is dearer there: group
+    # the answers by their text first (a few dozen distinct choices) and match each distinct text once.
+    sqlite = db.engine.dialect.name == "sqlite"
+    if sqlite:
+        which = ((Response.consultation_id + 0) == consultation.id, func.coalesce(Response.status, "") == "submitted")
+    else:
+        which = _submitted(consultation)
+    value = cast(Answer.value, String)
+    answers = (select(value.label("v"), (literal_column("1") if sqlite else func.count()).label("n"))
+               .select_from(Answer).join(Response, Answer.response_id == Response.id)
+               .where(*which, Answer.core_id == "groups", Answer.skipped.is_(False)))
+    values_ = (answers if sqlite else answers.group_by(value)).subquery()
+    sums = [func.sum(case((values_.c.v.like(f'%"{g}"%'), values_.c.n), else_=0)) for g in TRACKED_GROUPS]
+    row = db.session.execute(select(func.sum(values_.c.n), *sums)).one()
+    return int(row[0] or 0), [(g, int(n or 0)) for g, n in zip(TRACKED_GROUPS, row[1:], strict=True)]
 
 
 def _sorted(counter: dict[str, int]) -> list[tuple[str, int]]:
@@ -75,7 +156,7 @@ def _sorted(counter: dict[str, int]) -> list[tuple[str, int]]:
 
 
 def dashboard(consultation: Consultation) -> Dashboard:
-    """Return the consultation's dashboard figures in three grouped queries."""
+    """Return the consultation's dashboard figures: one grouped scan, day ranges, the groups answers."""
     rows = _breakdown(consultation)
     total = flagged = in_progress = 0
     by_audience: dict[str, int] = {}
@@ -96,31 +177,16 @@ def dashboard(consultation: Consultation) -> Dashboard:
         by_area_id[area_id] = by_area_id.get(area_id, 0) + n
         reach_counts[(audience, area_id)] = reach_counts.get((audience, area_id), 0) + n
 
-    day = func.date(Response.submitted_at)
-    by_day = [(str(d), int(n)) for d, n in db.session.execute(
-        select(day, func.count()).where(*_submitted(consultation)).group_by(day).order_by(day)).all() if d]
+    by_day = _by_day(consultation)
 
     order = {a: i for i, a in enumerate(AUDIENCES)}
-    areas = consultation.plan.partnership.areas
-    by_area = [(a.name, by_area_id[a.id]) for a in areas if by_area_id.get(a.id)]
+    areas = db.session.execute(select(Area.id, Area.name).where(Area.partnership_id == _partnership_id(consultation))
+                               .order_by(Area.position)).all()
+    by_area = [(name, by_area_id[area_id]) for area_id, name in areas if by_area_id.get(area_id)]
     if by_area_id.get(None):
         by_area.append(("", by_area_id[None]))
 
-    # On SQLite, "+ 0" and coalesce keep the planner from driving this join from the response indexes:
-    # reading the (few) "groups" answers first and looking each response up by key is several times
-    # faster there. PostgreSQL picks a hash join by itself (and the hint would make it worse).
-    # The value is cast to text once, in the subquery, and matched per group outside it.
-    if db.engine.dialect.name == "sqlite":
-        which = ((Response.consultation_id + 0) == consultation.id, func.coalesce(Response.status, "") == "submitted")
-    else:
-        which = _submitted(consultation)
-    values = (select(cast(Answer.value, String).label("v")).select_from(Answer)
-              .join(Response, Answer.response_id == Response.id)
-              .where(*which, Answer.core_id == "groups", Answer.skipped.is_(False)).subquery())
-    sums = [func.sum(case((values.c.v.like(f'%"{g}"%'), 1), else_=0)) for g in TRACKED_GROUPS]
-    group_row = db.session.execute(select(func.count(), *sums).select_from(values)).one()
-    groups_answered = int(group_row[0] or 0)
-    groups = [(g, int(n or 0)) for g, n in zip(TRACKED_GROUPS, group_row[1:], strict=True)]
+    groups_answered, groups = _groups(consultation)
 
     board = Dashboard(total=total, in_progress=in_progress, flagged=flagged, by_day=by_day,
                       by_audience=sorted(by_audience.items(), key=lambda kv: order.get(kv[0], 99)),
@@ -133,11 +199,11 @@ def dashboard(consultation: Consultation) -> Dashboard:
 def reach(consultation: Consultation, counts: dict[tuple[str, int | None], int] | None = None
           ) -> tuple[list[ReachRow], float]:
     """Return reach rows for every population count entered, and the overall rate per 1,000."""
-    partnership_id = consultation.plan.partnership_id
-    pops = list(db.session.execute(
-        select(PopulationCount, Area.name).outerjoin(Area, PopulationCount.area_id == Area.id)
-        .where(PopulationCount.partnership_id == partnership_id)
-        .order_by(PopulationCount.audience, Area.position)).all())
+    pops = db.session.execute(
+        select(PopulationCount.audience, PopulationCount.area_id, PopulationCount.count, Area.name)
+        .outerjoin(Area, PopulationCount.area_id == Area.id)
+        .where(PopulationCount.partnership_id == _partnership_id(consultation))
+        .order_by(PopulationCount.audience, Area.position)).all()
     if not pops:
         return [], 0.0
     if counts is None:
@@ -148,9 +214,9 @@ def reach(consultation: Consultation, counts: dict[tuple[str, int | None], int] 
     for (aud, _area), n in counts.items():
         by_audience[aud] = by_audience.get(aud, 0) + n
     rows = []
-    for pop, area_name in pops:
-        got = counts.get((pop.audience, pop.area_id), 0) if pop.area_id else by_audience.get(pop.audience, 0)
-        rows.append(ReachRow(pop.audience, pop.area_id, area_name or "", got, pop.count))
+    for audience, area_id, population, area_name in pops:
+        got = counts.get((audience, area_id), 0) if area_id else by_audience.get(audience, 0)
+        rows.append(ReachRow(audience, area_id, area_name or "", got, population))
     # Overall: the whole-area rows if planners gave them, else the per-area rows.
     basis = [r for r in rows if r.area_id is None] or rows
     people = sum(r.population for r in basis)
