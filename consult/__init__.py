@@ -35,9 +35,10 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
 
     app.teardown_appcontext(close_session_quietly)  # runs before Flask-SQLAlchemy's own teardown
     with app.app_context():
-        from .extensions import init_sqlite_pragmas
+        from .extensions import init_ping_when_idle, init_sqlite_pragmas
 
         init_sqlite_pragmas(db.engine)
+        init_ping_when_idle(db.engine)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

@@ -91,12 +91,52 @@ def init_sqlite_pragmas(engine) -> None:  # type: ignore[no-untyped-def]
                 conn.exec_driver_sql("PRAGMA journal_mode=WAL")
 
 
+# A connection that has just been used is alive: only one idle longer than this is pinged on checkout.
+PING_IDLE_SECONDS = 1.0
+
+
+def init_ping_when_idle(engine) -> None:  # type: ignore[no-untyped-def]
+    """Ping a pooled connection before use only if it sat idle (no-op for SQLite).
+
+    SQLAlchemy's pool_pre_ping costs a round trip on every request; under load connections are
+    reused within milliseconds, so the ping told us nothing. A connection idle for over a second
+    (or any after the database restarted: a failed statement invalidates the whole pool) is still
+    pinged, and a dead one is replaced before the request sees it.
+    """
+    import time
+
+    from sqlalchemy import event
+    from sqlalchemy.exc import DisconnectionError
+
+    if engine.dialect.name == "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _fresh(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+        record.info["guth_used"] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _used(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+        if record is not None:
+            record.info["guth_used"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy) -> None:  # type: ignore[no-untyped-def]
+        last = record.info.get("guth_used")
+        if last is not None and time.monotonic() - last <= PING_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # the pool drops this connection and tries another
+            raise DisconnectionError() from exc
+
+
 def close_session_quietly(_exc: BaseException | None = None) -> None:
     """End the request's database session; if its connection died (database restarting), drop it.
 
     Runs before Flask-SQLAlchemy's own teardown. Closing rolls back, and a rollback on a connection
     the server has already terminated raises after the page was produced, turning a good answer
-    into a 500. The pool discards the dead connection (pre-ping) and the next request reconnects.
+    into a 500. The pool discards the dead connection and the next request reconnects.
     """
     try:
         db.session.remove()
