@@ -7,12 +7,23 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import UTC
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from ..extensions import db
-from ..models import ORG_TYPES, Contact, Organisation
+from ..models import (
+    ORG_TYPES,
+    Consultation,
+    Contact,
+    DraftEdit,
+    EvidenceFile,
+    Invitation,
+    Organisation,
+    Response,
+)
+from ..models._base import utcnow
 
 ORG_TYPE_LABELS = {
     "represents": _l("Represents people who use services"),
@@ -28,6 +39,8 @@ CSV_COLUMNS = ["name", "type", "area", "themes", "tsi_member", "contact_name", "
 REQUIRED_COLUMNS = ["name", "type"]
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_IMPORT_ROWS = 5000
+# The longest value each imported column's database field holds (the name has its own message).
+COLUMN_LIMITS = {"area": 200, "contact_name": 200, "contact_email": 320, "contact_role": 200}
 YES = {"yes", "y", "true", "1", "x"}
 NO = {"no", "n", "false", "0", ""}
 
@@ -88,18 +101,125 @@ def update_organisation(org: Organisation, *, name: str, org_type: str, area: st
     db.session.flush()
 
 
+def _clean(text: str) -> str:
+    """Return typed text as stored: NFC-normalised, without surrounding spaces."""
+    return unicodedata.normalize("NFC", text or "").strip()
+
+
+def _clean_email(email: str) -> str:
+    return _clean(email).lower()
+
+
+# A removed contact who must stay on record (an invitation, a draft edit, a file or a submission
+# names them, and the evidence of consultation counts those) keeps its row with the address
+# erased and email stopped. There is no column for it yet: an empty address marks it, as no
+# contact can be added or imported without one.
+REMOVED_EMAIL = ""
+
+
+def is_removed(contact: Contact) -> bool:
+    """Return True if the contact was removed from the register (kept only as a record)."""
+    return contact.email == REMOVED_EMAIL
+
+
+def contacts_of(org: Organisation) -> list[Contact]:
+    """Return the organisation's contacts in the register (not those removed), in the order added."""
+    return sorted((c for c in org.contacts if not is_removed(c)), key=lambda c: c.id)
+
+
 def add_contact(org: Organisation, *, name: str, email: str, role: str = "") -> Contact:
     """Add a contact to an organisation."""
-    contact = Contact(organisation_id=org.id, name=name.strip(), email=email.strip().lower(), role=role.strip())
+    contact = Contact(organisation_id=org.id, name=_clean(name), email=_clean_email(email), role=_clean(role))
     db.session.add(contact)
     db.session.flush()
     return contact
 
 
 def get_contact(org: Organisation, contact_id: int) -> Contact | None:
-    """Return one of the organisation's contacts, or None."""
-    contact = db.session.get(Contact, contact_id)
-    return contact if contact is not None and contact.organisation_id == org.id else None
+    """Return one of the organisation's contacts in the register, or None (removed ones give None)."""
+    contact = db.session.get(Contact, contact_id) if 0 < contact_id < 2**31 else None
+    if contact is None or contact.organisation_id != org.id or is_removed(contact):
+        return None
+    return contact
+
+
+def update_contact(contact: Contact, *, name: str, email: str, role: str) -> list[str]:
+    """Change a contact's name, email and role; return the names of the fields that changed."""
+    new = {"name": _clean(name), "email": _clean_email(email), "role": _clean(role)}
+    changed = [k for k, v in new.items() if getattr(contact, k) != v]
+    for key in changed:
+        setattr(contact, key, new[key])
+    db.session.flush()
+    return changed
+
+
+def live_invitations(contact: Contact) -> list[Invitation]:
+    """Return the contact's invitations whose personal links work now (not replaced, not expired)."""
+    if contact.opted_out:
+        return []
+    now = utcnow()
+    rows = db.session.scalars(select(Invitation).where(Invitation.contact_id == contact.id,
+                                                       Invitation.revoked.is_(False)).order_by(Invitation.id))
+    # Compared here, not in SQL: SQLite hands stored moments back without their time zone.
+    return [i for i in rows if (i.expires_at if i.expires_at.tzinfo else i.expires_at.replace(tzinfo=UTC)) > now]
+
+
+def outstanding_consultations(contact: Contact) -> list[Consultation]:
+    """Return consultations the contact holds a working link for and the organisation has not yet answered."""
+    ids = {i.consultation_id for i in live_invitations(contact)}
+    if not ids:
+        return []
+    answered = set(db.session.scalars(select(Response.consultation_id).where(
+        Response.organisation_id == contact.organisation_id, Response.status == "submitted",
+        Response.consultation_id.in_(ids))))
+    return list(db.session.scalars(select(Consultation).where(Consultation.id.in_(ids - answered))
+                                   .order_by(Consultation.id)))
+
+
+def stranded_consultations(contact: Contact) -> list[Consultation]:
+    """Return outstanding consultations for which nobody else at the organisation holds a working link.
+
+    These are what removing the contact would leave with nobody able to respond or be reminded.
+    """
+    others = {i.consultation_id for c in contacts_of(contact.organisation) if c.id != contact.id
+              for i in live_invitations(c)}
+    return [c for c in outstanding_consultations(contact) if c.id not in others]
+
+
+def revoke_links(contact: Contact) -> int:
+    """Stop every working personal link of the contact; return how many there were."""
+    live = live_invitations(contact)
+    for invitation in live:
+        invitation.revoked = True
+    db.session.flush()
+    return len(live)
+
+
+def on_record(contact: Contact) -> bool:
+    """Return True if anything the evidence or a draft's history relies on names the contact."""
+    cid = contact.id
+    return bool(db.session.scalar(select(
+        exists().where(Invitation.contact_id == cid) | exists().where(DraftEdit.contact_id == cid)
+        | exists().where(EvidenceFile.uploaded_by_contact_id == cid)
+        | exists().where(Response.submitted_by_contact_id == cid))))
+
+
+def remove_contact(contact: Contact) -> bool:
+    """Take a contact out of the register; their links stop working at once.
+
+    A contact on record (invited, or named in a draft's history or a submission) keeps a row for
+    the evidence of consultation: their name stays, their email address is erased and they get no
+    more email. Anyone else is deleted outright. Return True if a record was kept.
+    """
+    revoke_links(contact)
+    if on_record(contact):
+        contact.email, contact.opted_out = REMOVED_EMAIL, True
+        db.session.flush()
+        return True
+    org = contact.organisation
+    org.contacts.remove(contact)  # delete-orphan: the row goes with the flush
+    db.session.flush()
+    return False
 
 
 def split_themes(raw: str) -> list[str]:
@@ -107,9 +227,10 @@ def split_themes(raw: str) -> list[str]:
     return [t.strip() for t in re.split(r"[;,]", raw or "") if t.strip()][:30]
 
 
-def email_taken(org: Organisation, email: str) -> bool:
-    """Return True if the organisation already has a contact with this email."""
-    return any(c.email == email.strip().lower() for c in org.contacts)
+def email_taken(org: Organisation, email: str, *, other_than: Contact | None = None) -> bool:
+    """Return True if another contact of the organisation already has this email."""
+    wanted = _clean_email(email)
+    return bool(wanted) and any(c.email == wanted and c is not other_than for c in contacts_of(org))
 
 
 # ---- CSV -------------------------------------------------------------------------------------
@@ -179,7 +300,9 @@ def import_csv(partnership_id: int, data: bytes) -> ImportResult:
                 result.errors.append(str(_l("The file has more than %(n)s rows. Split it into smaller files.",
                                             n=MAX_IMPORT_ROWS)))
                 return result
-            row = {k: (v or "").strip() if isinstance(v, str) else "" for k, v in raw.items() if k}
+            # NFC first, so a value's length here is its length as stored (normalising can change it).
+            row = {k: unicodedata.normalize("NFC", v).strip() if isinstance(v, str) else "" for k, v in raw.items()
+                   if k}
             if not any(row.values()):
                 continue
             problems = _row_problems(row)
@@ -210,7 +333,8 @@ def import_csv(partnership_id: int, data: bytes) -> ImportResult:
             result.matched += 1
         email = row.get("contact_email", "")
         if email and not email_taken(org, email):
-            add_contact(org, name=row.get("contact_name") or email, email=email, role=row.get("contact_role", ""))
+            add_contact(org, name=row.get("contact_name") or email[:200], email=email,
+                        role=row.get("contact_role", ""))
             db.session.refresh(org)
             result.contacts_added += 1
     return result
@@ -230,6 +354,10 @@ def _row_problems(row: dict[str, str]) -> list[str]:
     email = row.get("contact_email", "")
     if email and not EMAIL_RE.match(email):
         problems.append(str(_l("the contact email %(value)s is not an email address", value=repr(email))))
+    for key, limit in COLUMN_LIMITS.items():  # longer than the database column: PostgreSQL refuses it (a 500)
+        stored = row.get(key, "").lower() if key == "contact_email" else row.get(key, "")  # as add_contact keeps it
+        if len(stored) > limit:
+            problems.append(f"{key}: " + str(_l("Keep it to %(n)s characters or fewer", n=limit)))
     for key, value in row.items():
         if any(unicodedata.category(ch) == "Cc" for ch in value):
             problems.append(str(_l("the %(col)s column holds hidden control characters", col=key)))
@@ -247,7 +375,7 @@ def export_rows(partnership_id: int) -> list[list[str]]:
     for org in list_organisations(partnership_id):
         base = [org.name, org.org_type, org.area, "; ".join(org.themes_of_interest or []),
                 "yes" if org.tsi_member else "no"]
-        contacts = org.contacts or [None]
+        contacts: list[Contact | None] = list(contacts_of(org)) or [None]
         for c in contacts:
             out.append([_cell(v) for v in base + ([c.name, c.email, c.role] if c else ["", "", ""])])
     return out
