@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.orm import joinedload, selectinload
@@ -13,9 +13,9 @@ from forms import AnswerData
 
 from ..extensions import db
 from ..models import Answer, AudienceVariant, Consultation, Question, Response, SafeguardingFlag
-from . import consultations
 from ..models._base import utcnow
 from ..services.screening import CheckedText, check_text
+from . import consultations
 from .users import hash_token
 
 # Receipt codes avoid letters and digits that look alike (0/O, 1/I/L).
@@ -289,7 +289,7 @@ RESPONSE_TOUCH = timedelta(minutes=10)
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def record_answer(state: ResponseState, question_id: int, core_id: str, data: AnswerData, *, partnership: object,

@@ -19,7 +19,6 @@ from ..auth.decorators import respondent_route
 from ..extensions import csrf, db
 from ..security import submission_limit
 from . import flow
-from .form_mode import not_started
 from .views import bp
 
 CHOICE_BUTTON_TYPES = {"single_choice", "face_scale", "yes_no", "area"}
@@ -82,13 +81,9 @@ def conversation(f: flow.Flow) -> list[dict]:
 @submission_limit
 def chat(slug: str):  # type: ignore[no-untyped-def]
     """Ask the next question in the conversation; save each answer as it comes."""
-    try:
-        expired = flow.expire_idle_kiosk()
-        f = flow.current_flow(slug)
-    except flow.Closed as exc:
-        return flow.closed_page(exc.consultation)
+    f, instead = flow.load(slug)
     if f is None:
-        return not_started(slug) if not expired else redirect(url_for("respond.kiosk_cleared", slug=slug))
+        return instead
     follow = flow.state().get("follow")
     current = f.first_unanswered()
     status = 200

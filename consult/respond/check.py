@@ -12,7 +12,6 @@ from ..data import responses
 from ..extensions import db
 from ..security import HoneypotMixin, submission_limit
 from . import flow
-from .form_mode import not_started
 from .views import bp
 
 
@@ -28,13 +27,9 @@ class SendForm(HoneypotMixin, FlaskForm):
 @submission_limit
 def check(slug: str):  # type: ignore[no-untyped-def]
     """Show every answer with a Change link; sending makes the response final."""
-    try:
-        expired = flow.expire_idle_kiosk()
-        f = flow.current_flow(slug)
-    except flow.Closed as exc:
-        return flow.closed_page(exc.consultation)
+    f, instead = flow.load(slug)
     if f is None:
-        return not_started(slug) if not expired else redirect(url_for("respond.kiosk_cleared", slug=slug))
+        return instead
     form = SendForm()
     if form.validate_on_submit():
         if form.honeypot_filled():  # a robot: send nothing, and thank it as if we had
@@ -55,12 +50,11 @@ def check(slug: str):  # type: ignore[no-untyped-def]
 @respondent_route
 def done(slug: str):  # type: ignore[no-untyped-def]
     """Thank the person and show their receipt code; a kiosk forgets them straight away."""
-    try:
-        f = flow.current_flow(slug)
-    except flow.Closed as exc:
-        return flow.closed_page(exc.consultation)
-    if f is None or f.state.status != "submitted":
-        return not_started(slug)
+    f, instead = flow.load(slug, kiosk=False)
+    if f is None:
+        return instead
+    if f.state.status != "submitted":
+        return flow.not_started(slug)
     kiosk = flow.kiosk_slug() == slug
     if kiosk:
         flow.clear_state()

@@ -216,6 +216,34 @@ def current_flow(slug: str) -> Flow | None:
                 easy_read=bool(data.get("easy")), receipt_code=data.get("code"))
 
 
+def load(slug: str, *, kiosk: bool = True) -> tuple[Flow | None, Any]:
+    """Return (this person's flow, None), or (None, the page to show instead).
+
+    The page instead is the "closed" page, the start of the consultation for someone who has not
+    started, or (``kiosk``: pages that count as a touch) the "answers cleared" page of a shared
+    device left idle.
+    """
+    from flask import redirect, url_for
+
+    try:
+        expired = expire_idle_kiosk() if kiosk else False
+        f = current_flow(slug)
+    except Closed as exc:
+        return None, closed_page(exc.consultation)
+    if f is not None:
+        return f, None
+    if expired:
+        return None, redirect(url_for("respond.kiosk_cleared", slug=slug))
+    return None, not_started(slug)
+
+
+def not_started(slug: str):  # type: ignore[no-untyped-def]
+    """Send someone with no answers in progress to the start of the consultation."""
+    from flask import redirect, url_for
+
+    return redirect(url_for("respond.audience", slug=slug), code=303)
+
+
 def check_posted_question(form: FlaskForm, core_id: str, posted: str | None) -> bool:
     """Refuse a post meant for another question (a tampered or out-of-date hidden field)."""
     if posted == core_id:

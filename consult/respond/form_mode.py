@@ -11,24 +11,15 @@ from . import flow
 from .views import bp
 
 
-def not_started(slug: str):  # type: ignore[no-untyped-def]
-    """Send someone with no answers in progress to the start of the consultation."""
-    return redirect(url_for("respond.audience", slug=slug), code=303)
-
-
 @bp.route("/c/<slug>/q/<core_id>", methods=["GET", "POST"])
 @csrf.exempt  # the form itself checks the token, so a stale page keeps what was typed
 @respondent_route
 @submission_limit
 def question(slug: str, core_id: str):  # type: ignore[no-untyped-def]
     """Show one question; save the answer and go on to the next (or back to check answers)."""
-    try:
-        expired = flow.expire_idle_kiosk()
-        f = flow.current_flow(slug)
-    except flow.Closed as exc:
-        return flow.closed_page(exc.consultation)
+    f, instead = flow.load(slug)
     if f is None:
-        return not_started(slug) if not expired else redirect(url_for("respond.kiosk_cleared", slug=slug))
+        return instead
     f.question(core_id)  # 404 for a question this audience is not asked
     changing = request.args.get("change") == "1"
     status = 200

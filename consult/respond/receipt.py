@@ -15,7 +15,6 @@ from ..auth.decorators import public_route, respondent_route
 from ..data import consultations, responses
 from ..extensions import db
 from . import flow
-from .form_mode import not_started
 from .views import bp
 
 
@@ -64,12 +63,9 @@ def receipt():  # type: ignore[no-untyped-def]
 @respondent_route
 def save_for_later(slug: str):  # type: ignore[no-untyped-def]
     """Show the receipt code so the person can come back later (answers are already saved)."""
-    try:
-        f = flow.current_flow(slug)
-    except flow.Closed as exc:
-        return flow.closed_page(exc.consultation)
+    f, instead = flow.load(slug, kiosk=False)
     if f is None:
-        return not_started(slug)
+        return instead
     return render_template("respond/save.html", f=f, receipt_code=f.receipt_code)
 
 
@@ -77,12 +73,9 @@ def save_for_later(slug: str):  # type: ignore[no-untyped-def]
 @respondent_route
 def delete(slug: str):  # type: ignore[no-untyped-def]
     """Ask once, then delete this person's answers."""
-    try:
-        f = flow.current_flow(slug)
-    except flow.Closed as exc:
-        return flow.closed_page(exc.consultation)
+    f, instead = flow.load(slug, kiosk=False)
     if f is None:
-        return not_started(slug)
+        return instead
     form = DeleteForm()
     if form.validate_on_submit():
         responses.withdraw(f.response)
