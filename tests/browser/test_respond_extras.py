@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .test_respond_flow import SLUG
+from .test_respond_flow import SLUG, start_answering
 
 
 def test_read_aloud_speaks_in_the_page_language(live_server, new_page) -> None:
@@ -14,11 +14,7 @@ def test_read_aloud_speaks_in_the_page_language(live_server, new_page) -> None:
     page.goto(f"{live_server}/")
     page.click("button[lang=gd]")
     page.goto(f"{live_server}/c/{SLUG}/")
-    page.check("input[value=child_8_11]")
-    page.click("button[name=continue_]")
-    page.check("input[name=mode][value=form]")
-    page.click("button[name=start]")
-    page.wait_for_url(re.compile(r"/q/feel_safe"))
+    start_answering(page, "child_8_11", "form", r"/q/feel_safe")
     page.evaluate("""() => { window.__spoken = [];
       window.speechSynthesis.speak = (u) => window.__spoken.push([u.lang, u.text]); }""")
     button = page.locator("button.read-aloud")
@@ -37,11 +33,7 @@ def test_read_aloud_speaks_in_the_page_language(live_server, new_page) -> None:
 def test_read_aloud_button_is_hidden_without_javascript(live_server, new_page) -> None:
     page = new_page(width=320, javascript=False)
     page.goto(f"{live_server}/c/{SLUG}/")
-    page.check("input[value=child_8_11]")
-    page.click("button[name=continue_]")
-    page.check("input[name=mode][value=form]")
-    page.click("button[name=start]")
-    page.wait_for_url(re.compile(r"/q/feel_safe"))
+    start_answering(page, "child_8_11", "form", r"/q/feel_safe")
     assert not page.locator("button.read-aloud").is_visible()
 
 
@@ -52,11 +44,7 @@ def test_kiosk_clears_after_inactivity_in_the_browser(live_server, live_app, new
         page.goto(f"{live_server}/c/{SLUG}/kiosk")
         page.click("button[name=start]")
         page.wait_for_url(re.compile(rf"/c/{SLUG}/$"))
-        page.check("input[value=child_8_11]")
-        page.click("button[name=continue_]")
-        page.check("input[name=mode][value=form]")
-        page.click("button[name=start]")
-        page.wait_for_url(re.compile(r"/q/feel_safe"))
+        start_answering(page, "child_8_11", "form", r"/q/feel_safe")
         page.check("input[name=answer][value='4']")
         page.click("button[name=continue_]")
         page.wait_for_url(re.compile(r"/q/wellbeing"))

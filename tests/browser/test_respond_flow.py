@@ -75,6 +75,15 @@ def choose_audience(page, base: str, lang: str, mode: str, check) -> None:  # ty
     page.click("button[name=start]")
 
 
+def start_answering(page, audience: str, mode: str, lands_on: str) -> None:  # type: ignore[no-untyped-def]
+    """On a consultation's start page, choose an audience and a way to answer; wait to land on lands_on."""
+    page.check(f"input[value={audience}]")
+    page.click("button[name=continue_]")
+    page.check(f"input[name=mode][value={mode}]")
+    page.click("button[name=start]")
+    page.wait_for_url(re.compile(lands_on))
+
+
 def continue_(page) -> None:  # type: ignore[no-untyped-def]
     with page.expect_navigation():
         page.click("button[name=continue_]")

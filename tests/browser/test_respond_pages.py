@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from .test_respond_flow import SLUG, TARGETS_JS, error_prefix
+from .test_respond_flow import SLUG, TARGETS_JS, error_prefix, start_answering
 
 COMBOS = [(lang, width) for lang in ("en", "gd", "ar") for width in (320, 1280)]
 
@@ -52,11 +52,7 @@ def test_every_respondent_page_passes_axe(live_server, live_app, new_page, check
     check("privacy adults", child=False)
     # A young person (agree_priority questions), form mode.
     page.goto(f"{base}/")
-    page.check("input[value=young_12_17]")
-    go("button[name=continue_]")
-    page.check("input[name=mode][value=form]")
-    go("button[name=start]")
-    page.wait_for_url(re.compile(r"/q/"))
+    start_answering(page, "young_12_17", "form", r"/q/")
     page.goto(f"{base}/q/priority_mental_health")
     page.check("input[name=answer][value=partly]")
     page.fill("#why", "w" * 1001)
@@ -65,11 +61,7 @@ def test_every_respondent_page_passes_axe(live_server, live_app, new_page, check
     check("agree priority error")
     # A child 8-11: rank error, check answers, save for later, delete page.
     page.goto(f"{base}/")
-    page.check("input[value=child_8_11]")
-    go("button[name=continue_]")
-    page.check("input[name=mode][value=form]")
-    go("button[name=start]")
-    page.wait_for_url(re.compile(r"/q/feel_safe"))
+    start_answering(page, "child_8_11", "form", r"/q/feel_safe")
     go("button[name=continue_]")
     page.goto(f"{base}/q/top_three")
     page.select_option("#rank_1", "clubs")
@@ -91,11 +83,7 @@ def test_every_respondent_page_passes_axe(live_server, live_app, new_page, check
     check("delete")
     # Chat mode, with an error state.
     page.goto(f"{base}/")
-    page.check("input[value=child_8_11]")
-    go("button[name=continue_]")
-    page.check("input[name=mode][value=chat]")
-    go("button[name=start]")
-    page.wait_for_url(re.compile(r"/chat$"))
+    start_answering(page, "child_8_11", "chat", r"/chat$")
     check("chat start")
     page.click("button.quick-reply[value='3']")
     page.wait_for_selector(".msg-me")
