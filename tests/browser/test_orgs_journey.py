@@ -291,9 +291,6 @@ def test_changing_and_removing_a_contact(live_server, new_page, check_axe, shot)
     shot(narrow, "contact-change-error-320")
 
 
-@pytest.mark.xfail(strict=True, reason="guth.css: a focused error summary on staff pages turns yellow while its "
-                                       "links stay red (about 3.3:1, too little for the smaller text at 320 px); "
-                                       "every staff form's error state shares it")
 def test_a_contact_error_at_320_px_passes_axe(live_server, new_page, check_axe) -> None:
     narrow = new_page(width=320)
     login_as(narrow, live_server, PLANNER)
