@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import pytest
 from babel.dates import format_date
 
 from tests.browser.conftest import login_as
