@@ -1,4 +1,4 @@
-"""CPU milliseconds and SQL queries per answer POST, from N test-client POSTs (steadier than req/s).
+"""CPU milliseconds and SQL queries per answer POST (and answer page), from N test-client requests.
 
 Runs in this process on a throwaway SQLite database made by the migrations, with the shipped
 Children's Services Plan template open; one respondent in form mode answers a face-scale question
@@ -91,6 +91,16 @@ def main() -> None:
     def count(*_a):  # type: ignore[no-untyped-def]
         queries[0] += 1
 
+    for label, path in [("GET question (face scale)", f"/c/csp/q/{core_id}"),
+                        ("GET question (free text)", "/c/csp/q/good_things"), ("GET check answers", "/c/csp/check")]:
+        for _ in range(10):  # warm up
+            assert client.get(path).status_code == 200
+        queries[0] = 0
+        started = time.process_time()
+        for _ in range(args.n):
+            assert client.get(path).status_code == 200
+        cpu = (time.process_time() - started) / args.n * 1000
+        print(f"{label}: {cpu:.1f} CPU ms per page, {queries[0] / args.n:.1f} queries per page")
     for label, path, data in [("choice", f"/c/csp/q/{core_id}", choice), ("free text", "/c/csp/q/good_things", text)]:
         for _ in range(10):  # warm up
             assert client.post(path, data=data).status_code == 303
