@@ -25,6 +25,16 @@ def _finish(r: Respondent) -> str:
     return receipt_code(r.text())
 
 
+def _sent_then_back_with_the_receipt(respondent, client) -> tuple[Respondent, str]:  # type: ignore[no-untyped-def]
+    """Answer and send, close the browser, then come back with the receipt code; return the respondent and code."""
+    r = respondent("csp")
+    r.start()
+    code = _finish(r)
+    client._cookies.clear()
+    r.post("/receipt", {"code": code})
+    return r, code
+
+
 def test_save_and_come_back_later_with_the_receipt_code(app, csp, respondent, client) -> None:
     r = respondent("csp")
     r.start()
@@ -39,11 +49,7 @@ def test_save_and_come_back_later_with_the_receipt_code(app, csp, respondent, cl
 
 
 def test_change_answers_after_sending_with_the_receipt_code(app, csp, respondent, client) -> None:
-    r = respondent("csp")
-    r.start()
-    code = _finish(r)
-    client._cookies.clear()
-    r.post("/receipt", {"code": code})
+    r, _code = _sent_then_back_with_the_receipt(respondent, client)
     assert "You have already sent these answers" in r.text()
     r.answer("feel_safe", {"answer": "1", "continue_": "1"}, change=True)
     page = r.post("/c/csp/check", {"send": "1"})
@@ -56,11 +62,7 @@ def test_change_answers_after_sending_with_the_receipt_code(app, csp, respondent
 
 
 def test_delete_answers_with_the_receipt_code(app, csp, respondent, client) -> None:
-    r = respondent("csp")
-    r.start()
-    code = _finish(r)
-    client._cookies.clear()
-    r.post("/receipt", {"code": code})
+    r, code = _sent_then_back_with_the_receipt(respondent, client)
     assert "Delete my answers" in r.text()
     page = r.get("/c/csp/delete")
     assert "Delete your answers?" in page.get_data(as_text=True)
@@ -182,11 +184,7 @@ def test_language_switch_mid_way_keeps_every_answer(app, csp, respondent, client
 
 
 def test_changing_a_sent_answer_keeps_no_typed_text_beyond_policy(app, csp, respondent, client) -> None:
-    r = respondent("csp")
-    r.start()
-    code = _finish(r)
-    client._cookies.clear()
-    r.post("/receipt", {"code": code})
+    r, _code = _sent_then_back_with_the_receipt(respondent, client)
     r.answer("good_things", {"answer": "Now I like the new library", "continue_": "1"}, change=True)
     from consult.data import responses
     from consult.extensions import db
