@@ -238,7 +238,8 @@ def respondent_context(slug: str, response_id: int | None
     if _CONTEXT_SELECT is None:  # built once: constructing it cost more than running it
         _CONTEXT_SELECT = consultations.respondent_select(bindparam("slug")).add_columns(*_STATE_COLUMNS).outerjoin(
             Response, (Response.id == bindparam("rid")) & (Response.consultation_id == Consultation.id))
-    rows = db.session.execute(_CONTEXT_SELECT, {"slug": slug, "rid": response_id}).all()
+    # Through the session's connection: the ORM's execute path costs a third more for a Core statement.
+    rows = db.session.connection().execute(_CONTEXT_SELECT, {"slug": slug, "rid": response_id}).all()
     info = consultations.respondent_from_rows(rows)
     n = consultations.RESPONDENT_COLUMNS
     state = ResponseState(*rows[0][n:]) if rows and rows[0][n] is not None else None
@@ -248,8 +249,8 @@ def respondent_context(slug: str, response_id: int | None
 def answers_of(response_id: int) -> dict[str, AnswerData]:
     """Return a response's answers as AnswerData keyed by core id (typed text where still kept)."""
     a = Answer.__table__.c
-    rows = db.session.execute(select(a.core_id, a.value, a.text, a.text_original, a.skipped)
-                              .where(a.response_id == response_id))
+    rows = db.session.connection().execute(select(a.core_id, a.value, a.text, a.text_original, a.skipped)
+                                           .where(a.response_id == response_id))
     return {core_id: AnswerData(value=value, text=original or text, skipped=skipped)
             for core_id, value, text, original, skipped in rows}
 
@@ -316,7 +317,7 @@ def record_answer(state: ResponseState, question_id: int, core_id: str, data: An
     if text_policy == "none" and state.status == "submitted":
         original = None
     now = utcnow()
-    answer_id = db.session.execute(_answer_upsert(), {
+    answer_id = db.session.connection().execute(_answer_upsert(), {
         "response_id": state.id, "question_id": question_id, "core_id": core_id, "value": data.value,
         "skipped": data.skipped, "text": text, "text_original": original, "now": now}).scalar_one()
     changes: dict[str, object] = {}
