@@ -80,6 +80,11 @@ class EvidenceReport:
         return [r for r in self.rows if r.opportunity in ("late", "never")]
 
     @property
+    def no_contact(self) -> list[EvidenceRow]:
+        """Organisations invited whose contacts have all been removed since (invited, not opted out)."""
+        return [r for r in self.rows if r.status == "no_contact"]
+
+    @property
     def reminders_sent(self) -> int:
         return sum(r.reminders for r in self.rows)
 
@@ -99,7 +104,7 @@ def _row(consultation: Consultation, status: OrgStatus, contacts: dict[int, Cont
         opportunity = "late"
     elif status.status == "opted_out":
         opportunity = "opted_out"
-    else:
+    else:  # "no_contact" too: it was invited in time, and losing its contacts since is not opting out
         opportunity = "yes"
     return EvidenceRow(
         name=org.name, org_type=org.org_type, area=org.area or "", tsi_member=org.tsi_member, status=status.status,
@@ -115,6 +120,8 @@ def build_report(consultation: Consultation) -> EvidenceReport:
     """Return the evidence of consultation for every organisation in the partnership's register."""
     partnership = consultation.plan.partnership
     orgs = organisations.list_organisations(partnership.id)
+    # Only to name who submitted: a contact removed since keeps their name for the record. Statuses
+    # (org_statuses) leave removed contacts out.
     contacts = {c.id: c for o in orgs for c in o.contacts}
     rows = [_row(consultation, s, contacts) for s in org_statuses(consultation, orgs)]
     total = Tally("all")

@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
@@ -139,6 +140,8 @@ def usable(invitation: Invitation | None, *, now: datetime | None = None) -> Inv
         expires = expires.replace(tzinfo=UTC)
     if (now or utcnow()) >= expires:
         raise LinkProblem("expired", invitation)
+    if invitation.contact.removed_at is not None:  # removing revokes the links; this is a second lock
+        raise LinkProblem("revoked", invitation)
     if invitation.contact.opted_out:
         raise LinkProblem("opted_out", invitation)
     return invitation
@@ -183,7 +186,23 @@ def opt_out(contact: Contact) -> None:
 
 # ---- member status ---------------------------------------------------------------------------
 
-STATUSES = ["not_invited", "invited", "opened", "drafting", "submitted", "opted_out"]
+# no_contact: invited, but every contact has since been removed from the register, so nobody there
+# holds a link or gets reminders. The organisation did not opt out.
+STATUSES = ["not_invited", "invited", "opened", "no_contact", "drafting", "submitted", "opted_out"]
+STATUS_LABELS = {
+    "not_invited": _l("Not invited"),
+    "invited": _l("Invited"),
+    "opened": _l("Opened"),
+    "no_contact": _l("Invited, no contact"),
+    "drafting": _l("Drafting"),
+    "submitted": _l("Submitted"),
+    "opted_out": _l("Opted out"),
+}
+
+
+def status_label(code: str) -> str:
+    """Return the translated label for an organisation's status."""
+    return str(STATUS_LABELS.get(code, code))
 
 
 @dataclass
@@ -207,9 +226,18 @@ class OrgStatus:
     def quiet(self) -> bool:
         return self.status in ("invited", "opened")
 
+    @property
+    def label(self) -> str:
+        return status_label(self.status)
+
 
 def org_statuses(consultation: Consultation, organisations: list[Organisation]) -> list[OrgStatus]:
-    """Return each organisation's status for the consultation (invited, opened, drafting, ...)."""
+    """Return each organisation's status for the consultation (invited, opened, drafting, ...).
+
+    Contacts removed from the register do not count: an organisation is opted out only if the
+    contacts it has now all opted out, and one invited whose contacts were all removed since has
+    no contact (it was invited; it did not opt out).
+    """
     invitations: dict[int, list[Invitation]] = {}
     for inv in invitations_for(consultation.id):
         invitations.setdefault(inv.organisation_id, []).append(inv)
@@ -220,12 +248,15 @@ def org_statuses(consultation: Consultation, organisations: list[Organisation]) 
     for org in organisations:
         invs = invitations.get(org.id, [])
         response = responses.get(org.id)
+        contacts = [c for c in org.contacts if c.removed_at is None]
         if response is not None and response.status == "submitted":
             status = "submitted"
         elif response is not None and response.answers:
             status = "drafting"
-        elif org.contacts and all(c.opted_out for c in org.contacts):
+        elif contacts and all(c.opted_out for c in contacts):
             status = "opted_out"
+        elif invs and not contacts:
+            status = "no_contact"
         elif any(i.opened_at for i in invs):
             status = "opened"
         elif invs:

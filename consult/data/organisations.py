@@ -111,15 +111,14 @@ def _clean_email(email: str) -> str:
 
 
 # A removed contact who must stay on record (an invitation, a draft edit, a file or a submission
-# names them, and the evidence of consultation counts those) keeps its row with the address
-# erased and email stopped. There is no column for it yet: an empty address marks it, as no
-# contact can be added or imported without one.
+# names them, and the evidence of consultation counts those) keeps its row with removed_at set and
+# the address erased, so nothing can email them again.
 REMOVED_EMAIL = ""
 
 
 def is_removed(contact: Contact) -> bool:
     """Return True if the contact was removed from the register (kept only as a record)."""
-    return contact.email == REMOVED_EMAIL
+    return contact.removed_at is not None
 
 
 def contacts_of(org: Organisation) -> list[Contact]:
@@ -155,7 +154,7 @@ def update_contact(contact: Contact, *, name: str, email: str, role: str) -> lis
 
 def live_invitations(contact: Contact) -> list[Invitation]:
     """Return the contact's invitations whose personal links work now (not replaced, not expired)."""
-    if contact.opted_out:
+    if contact.opted_out or is_removed(contact):
         return []
     now = utcnow()
     rows = db.session.scalars(select(Invitation).where(Invitation.contact_id == contact.id,
@@ -208,12 +207,13 @@ def remove_contact(contact: Contact) -> bool:
     """Take a contact out of the register; their links stop working at once.
 
     A contact on record (invited, or named in a draft's history or a submission) keeps a row for
-    the evidence of consultation: their name stays, their email address is erased and they get no
-    more email. Anyone else is deleted outright. Return True if a record was kept.
+    the evidence of consultation: their name stays, their email address is erased, removed_at says
+    when, and they get no more email. Whether they had opted out is left as it was: being removed
+    is not opting out. Anyone else is deleted outright. Return True if a record was kept.
     """
     revoke_links(contact)
     if on_record(contact):
-        contact.email, contact.opted_out = REMOVED_EMAIL, True
+        contact.email, contact.removed_at = REMOVED_EMAIL, utcnow()
         db.session.flush()
         return True
     org = contact.organisation

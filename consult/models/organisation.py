@@ -48,6 +48,9 @@ class Contact(db.Model):
     email: Mapped[str] = mapped_column(String(320))
     role: Mapped[str] = mapped_column(String(200), default="")
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the contact was taken out of the register. A removed contact stays only as a record
+    # (named by an invitation, a draft edit, a file or a submission): name kept, address erased.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organisation: Mapped[Organisation] = relationship(back_populates="contacts")
 

@@ -226,11 +226,8 @@ def _send_new_links(contact: Contact) -> tuple[int, int, int]:
     wanted = [c for c in organisations.outstanding_consultations(contact) if _can_invite(c)]
     stopped = organisations.revoke_links(contact)  # also ends any browser session opened with an old link
     sent = failed = 0
-    base = request.host_url.rstrip("/")
     for consultation in wanted:
-        invitation, token = invitations.create_invitation(consultation, contact, invited_by_id=current_user.id)
-        # The service's own invitation email (its module has no public call for one contact yet).
-        email = invite_service._send_invitation_email(invitation, token, base, reminder=False)
+        email = invite_service.invite_contact(consultation, contact, invited_by_id=current_user.id)
         sent += 1
         failed += bool(email.error)
     return stopped, sent, failed

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..data import invitations as inv_data
-from ..data.organisations import get_organisation
+from ..data.organisations import contacts_of, get_organisation
 from ..extensions import db
 from ..i18n import localised
 from ..jobs import Progress, job
@@ -93,17 +93,29 @@ class InviteOutcome:
     failed: int = 0
 
 
+def invite_contact(consultation: Consultation, contact: Contact, *, invited_by_id: int | None,
+                   base_url: str | None = None) -> mail.OutboxEmail:
+    """Invite one contact: record the invitation and email them their personal link.
+
+    Any earlier link of theirs for the consultation stops working. Return the email as recorded in
+    the outbox (its ``error`` says why it could not be sent). A contact who opted out or was removed
+    from the register gets nothing (ValueError).
+    """
+    if contact.opted_out or contact.removed_at is not None:
+        raise ValueError("this contact gets no email")
+    invitation, token = inv_data.create_invitation(consultation, contact, invited_by_id=invited_by_id)
+    return _send_invitation_email(invitation, token, _base_url(base_url), reminder=False)
+
+
 def invite_organisation(consultation: Consultation, org: Organisation, *, invited_by_id: int | None,
                         base_url: str | None = None) -> InviteOutcome:
-    """Invite every contact of an organisation who still gets email; send each their personal link."""
+    """Invite every contact in the register who still gets email; send each their personal link."""
     outcome = InviteOutcome()
-    base = _base_url(base_url)
-    for contact in org.contacts:
+    for contact in contacts_of(org):
         if contact.opted_out:
             outcome.skipped_opted_out.append(contact)
             continue
-        invitation, token = inv_data.create_invitation(consultation, contact, invited_by_id=invited_by_id)
-        sent = _send_invitation_email(invitation, token, base, reminder=False)
+        sent = invite_contact(consultation, contact, invited_by_id=invited_by_id, base_url=base_url)
         outcome.invited.append(contact)
         outcome.failed += bool(sent.error)
     return outcome
@@ -151,7 +163,7 @@ def send_copy(response: Response, submitted_by: Contact, base_url: str | None = 
     assert consultation is not None
     text = response_copy_text(response)
     sent = 0
-    for contact in org.contacts:
+    for contact in contacts_of(org):
         if contact.opted_out:
             continue
         _link, opt_out = _links(contact, None, _base_url(base_url))

@@ -249,7 +249,8 @@ def test_removing_an_invited_contact_stops_their_link_and_keeps_the_evidence(wor
     assert app.test_client().get(path_of(smtp.link_for("bob@fh.example"))).status_code == 410
     db.session.expire_all()
     kept = db.session.get(Contact, bob.id)
-    assert kept.name == "Bob fh" and kept.email == "" and kept.opted_out
+    assert kept.name == "Bob fh" and kept.email == "" and kept.removed_at is not None
+    assert not kept.opted_out  # removed is not opted out
     assert "bob@fh.example" not in page and "Bob fh" not in page.split('id="contacts"')[1]
     assert "bob@fh.example" not in export_csv(world["partnership"].id)
     row = next(r for r in build_report(consultation).rows if r.name == "Family Hub")
