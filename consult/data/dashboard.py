@@ -11,7 +11,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Date, String, case, cast, func, literal, literal_column, select
+from sqlalchemy import Date, String, case, cast, func, literal, select
 
 from ..extensions import db
 from ..models import AUDIENCES, Answer, Area, Consultation, Plan, PopulationCount, Response
@@ -129,25 +129,23 @@ def _by_day(consultation: Consultation) -> list[tuple[str, int]]:
 def _groups(consultation: Consultation) -> tuple[int, list[tuple[str, int]]]:
     """Return how many people answered the "groups" question, and how many chose each tracked group.
 
-    A group counts an answer when the answer's JSON text contains the group's quoted key (LIKE).
+    A group counts an answer when the answer's JSON text contains the group's quoted key (LIKE). The
+    answers are grouped by their text first (a few dozen distinct choices), so each LIKE runs once per
+    distinct text rather than once per answer.
     """
     # On SQLite, "+ 0" and coalesce keep the planner from driving this join from the response indexes:
     # reading the (few) "groups" answers first and looking each response up by key is several times
-    # faster there, and LIKE per answer beats grouping the answers by their text.
-    # PostgreSQL hash-joins by itself (the hint would make it worse), and LIKE is dearer there: group
-    # the answers by their text first (a few dozen distinct choices) and match each distinct text once.
-    sqlite = db.engine.dialect.name == "sqlite"
-    if sqlite:
+    # faster there. PostgreSQL hash-joins by itself (the hint would make it worse).
+    if db.engine.dialect.name == "sqlite":
         which = ((Response.consultation_id + 0) == consultation.id, func.coalesce(Response.status, "") == "submitted")
     else:
         which = _submitted(consultation)
     value = cast(Answer.value, String)
-    answers = (select(value.label("v"), (literal_column("1") if sqlite else func.count()).label("n"))
-               .select_from(Answer).join(Response, Answer.response_id == Response.id)
-               .where(*which, Answer.core_id == "groups", Answer.skipped.is_(False)))
-    values_ = (answers if sqlite else answers.group_by(value)).subquery()
-    sums = [func.sum(case((values_.c.v.like(f'%"{g}"%'), values_.c.n), else_=0)) for g in TRACKED_GROUPS]
-    row = db.session.execute(select(func.sum(values_.c.n), *sums)).one()
+    answers = (select(value.label("v"), func.count().label("n")).select_from(Answer)
+               .join(Response, Answer.response_id == Response.id)
+               .where(*which, Answer.core_id == "groups", Answer.skipped.is_(False)).group_by(value).subquery())
+    sums = [func.sum(case((answers.c.v.like(f'%"{g}"%'), answers.c.n), else_=0)) for g in TRACKED_GROUPS]
+    row = db.session.execute(select(func.sum(answers.c.n), *sums)).one()
     return int(row[0] or 0), [(g, int(n or 0)) for g, n in zip(TRACKED_GROUPS, row[1:], strict=True)]
 
 
