@@ -48,7 +48,29 @@
     });
   }
 
-  // ---- Chat: send each turn with fetch and add the new messages to the log in place -----------
+  // ---- Chat: send each turn with fetch and update the log in place ---------------------------
+  // The log is a live region: only what is new or changed is added (and so read out); messages
+  // that stay the same are left alone, and ones that went away (going back to change an answer)
+  // are removed, which screen readers do not announce.
+  function syncLog(log, theirs) {
+    var wanted = {};
+    theirs.querySelectorAll("[data-msg]").forEach(function (m) { wanted[m.dataset.msg] = m; });
+    var mine = {};
+    log.querySelectorAll("[data-msg]").forEach(function (m) {
+      if (m.classList.contains("msg-current") || !wanted[m.dataset.msg]) { m.remove(); } else { mine[m.dataset.msg] = m; }
+    });
+    var prev = null;
+    theirs.querySelectorAll("[data-msg]").forEach(function (m) {
+      var have = mine[m.dataset.msg];
+      if (have && have.className === m.className && have.innerHTML === m.innerHTML) { prev = have; return; }
+      var node = document.importNode(m, true);
+      if (have) { have.replaceWith(node); }
+      else if (prev) { prev.after(node); }
+      else { log.prepend(node); }
+      prev = node;
+    });
+  }
+
   function setupChat() {
     var chat = document.querySelector("[data-chat]");
     if (!chat || !window.fetch || !window.DOMParser || !window.FormData) { return; }
@@ -70,14 +92,7 @@
           var doc = new DOMParser().parseFromString(res.html, "text/html");
           var newChat = doc.querySelector("[data-chat]");
           if (!newChat) { window.location.assign(res.url); return; }
-          var log = document.getElementById("chat-log");
-          var seen = {};
-          log.querySelectorAll("[data-msg]").forEach(function (m) { seen[m.dataset.msg] = m; });
-          var old = log.querySelector(".msg-current");
-          if (old) { old.remove(); delete seen[old.dataset.msg]; }
-          doc.getElementById("chat-log").querySelectorAll("[data-msg]").forEach(function (m) {
-            if (!seen[m.dataset.msg]) { log.appendChild(document.importNode(m, true)); }
-          });
+          syncLog(document.getElementById("chat-log"), doc.getElementById("chat-log"));
           ["chat-notices", "chat-answer"].forEach(function (id) {
             var mine = document.getElementById(id), theirs = doc.getElementById(id);
             if (mine && theirs) { mine.replaceWith(document.importNode(theirs, true)); }
@@ -87,9 +102,16 @@
           var fresh = document.getElementById("chat-answer");
           setupCounts(fresh);
           setupReadAloud(fresh);
+          // Focus the answer to give (a reopened answer: the one given before), or the problem to fix.
           var focus = document.querySelector("#chat-notices [data-autofocus]") ||
+                      fresh.querySelector(".quick-chosen, input:checked") ||
                       fresh.querySelector("textarea, input[type=text], .quick-reply, select, input[type=radio], input[type=checkbox]");
-          if (focus) { focus.focus(); }
+          if (focus) {
+            focus.focus();
+            if ((focus.tagName === "TEXTAREA" || focus.type === "text") && focus.value) {
+              focus.setSelectionRange(focus.value.length, focus.value.length);
+            }
+          }
           var current = log.querySelector(".msg-current");
           if (current && current.scrollIntoView) { current.scrollIntoView({ block: "nearest" }); }
         })
