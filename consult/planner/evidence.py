@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from ..auth import roles_required
 from ..data import consultations
 from ..data import evidence as evidence_data
+from ..data import invitations
 from ..data.organisations import type_label
 from ..models import Consultation
 from ..services.signed_links import signed_link_required
@@ -32,8 +33,7 @@ def _opportunity_labels() -> dict[str, str]:
 
 
 def _status_labels() -> dict[str, str]:
-    return {"not_invited": _("Not invited"), "invited": _("Invited"), "opened": _("Opened"),
-            "drafting": _("Drafting"), "submitted": _("Submitted"), "opted_out": _("Opted out")}
+    return {key: invitations.status_label(key) for key in invitations.STATUS_LABELS}
 
 
 @bp.route("/consultations/<int:consultation_id>/evidence")

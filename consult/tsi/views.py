@@ -53,6 +53,7 @@ def dashboard(consultation_id: int):  # type: ignore[no-untyped-def]
     statuses = invitations.org_statuses(consultation, members)
     counts = {k: sum(1 for s in statuses if s.status == k) for k in invitations.STATUSES}
     return render_template("tsi/dashboard.html", consultation=consultation, statuses=statuses, counts=counts,
+                           status_label=invitations.status_label,
                            form=FlaskForm(), type_label=organisations.type_label,
                            sector=sector.get_sector_response(consultation.id))
 
