@@ -59,3 +59,11 @@ test: system-deps venv node compile-translations
 
 lint: venv
 	$(BIN)/ruff check .
+
+# The long fuzz hunt (issue 7): 10,000 generated inputs per property (1,000 per whole-app property),
+# niced for a shared machine; CI runs 100 derandomised ones. GUTH_FUZZ_DB (default /tmp/guth-fuzz-examples)
+# keeps what it finds for the next run; FUZZ_ARGS=-x stops at the first failure.
+.PHONY: fuzz-full
+fuzz-full: venv compile-translations
+	GUTH_FUZZ=full nice -n 19 $(BIN)/python -m pytest tests/fuzz -p no:cacheprovider -q \
+	  --hypothesis-show-statistics --durations=0 $(FUZZ_ARGS)

@@ -21,10 +21,13 @@ from .model import (
 )
 from .schema import (
     KEY_RE,
+    MAX_KEY,
     SLUG_RE,
     check_keys,
     check_langmap,
     check_picture,
+    key_text,
+    shown,
     type_name,
 )
 from .types import QUESTION_TYPES
@@ -33,6 +36,9 @@ TOP_KEYS = frozenset({"id", "title", "purpose", "languages", "audiences"})
 AUDIENCE_KEYS = frozenset({"audience", "title", "intro", "questions"})
 COMMON_QUESTION_KEYS = frozenset({"core_id", "type", "text", "easy_read", "help", "picture", "optional"})
 MAX_QUESTIONS = 60
+# Stop checking once there are this many problems: a planner fixes the first ones first, and a file
+# that is wrong everywhere (or repeats one mistake through YAML anchors) gets a quick answer.
+MAX_ERRORS = 200
 
 
 class DefinitionError(ValueError):
@@ -52,12 +58,21 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
-            if isinstance(key, (str, int, float, bool)) and key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
-            seen.add(key)
+            if isinstance(key, (str, int, float, bool)):
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {shown(key)}", key_node.start_mark
+                    )
+                seen.add(key)  # a list as a key (``? [a, b]``) is refused by the base class as unhashable
         return super().construct_mapping(node, deep=deep)
+
+
+# A definition holds no dates: "2024-06-01" (or a mistyped "2024-13-45") stays text, not a date object
+# (or a crash). An explicit !!timestamp tag is still read, and refused by the checks if it is wrong.
+_UniqueKeyLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _read(source: str | Path | Mapping[str, Any]) -> Any:
@@ -88,6 +103,14 @@ def _read(source: str | Path | Mapping[str, Any]) -> Any:
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise DefinitionError([f"{where}invalid YAML: {problem}"]) from exc
+    except RecursionError as exc:  # [[[[… or {"a": {"a": … thousands deep
+        raise DefinitionError(["(top): nested too deeply to read; a definition needs only a few levels"]) from exc
+    except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+        # What the parsers raise for a value they cannot build (a 5,000-digit number, a !!timestamp
+        # that is no date): the text is not a readable definition.
+        kind = "JSON" if text.lstrip().startswith("{") else "YAML"
+        detail = str(exc) if len(str(exc)) <= 100 else str(exc)[:99] + "…"
+        raise DefinitionError([f"invalid {kind}: a value cannot be read ({detail})"]) from exc
 
 
 def validate_definition(data: Any) -> list[str]:
@@ -98,8 +121,8 @@ def validate_definition(data: Any) -> list[str]:
     check_keys(data, "", TOP_KEYS, errors)
 
     cid = data.get("id")
-    if not isinstance(cid, str) or not SLUG_RE.match(cid) or len(cid) > 64:
-        errors.append(f"id: must be a short slug like 'csp-2026' (lower case, digits, hyphens), got {cid!r}")
+    if not isinstance(cid, str) or len(cid) > 64 or not SLUG_RE.match(cid):
+        errors.append(f"id: must be a short slug like 'csp-2026' (lower case, digits, hyphens), got {shown(cid)}")
 
     langs = data.get("languages", ["en"])
     if not isinstance(langs, list) or not langs:
@@ -107,10 +130,13 @@ def validate_definition(data: Any) -> list[str]:
         langs = ["en"]
     else:
         clean: list[str] = []
-        for i, lang in enumerate(langs):
+        if len(langs) > len(SUPPORTED_LANGUAGES):
+            errors.append(f"languages: at most {len(SUPPORTED_LANGUAGES)}, each once, has {len(langs)}")
+        for i, lang in enumerate(langs[: len(SUPPORTED_LANGUAGES)]):
             if lang not in SUPPORTED_LANGUAGES:
                 errors.append(
-                    f"languages[{i}]: unsupported language {lang!r} (supported: {', '.join(SUPPORTED_LANGUAGES)})"
+                    f"languages[{i}]: unsupported language {shown(lang)} "
+                    f"(supported: {', '.join(SUPPORTED_LANGUAGES)})"
                 )
             elif lang in clean:
                 errors.append(f"languages[{i}]: {lang!r} is listed twice")
@@ -130,15 +156,19 @@ def validate_definition(data: Any) -> list[str]:
 
     seen_audiences: set[str] = set()
     kinds: dict[str, tuple[str, str]] = {}  # core_id -> (answer kind, where first seen)
-    for ai, aud in enumerate(audiences):
+    if len(audiences) > len(AUDIENCES):
+        errors.append(f"audiences: at most {len(AUDIENCES)}, one of each, has {len(audiences)}")
+    for ai, aud in enumerate(audiences[: len(AUDIENCES)]):
         apath = f"audiences[{ai}]"
+        if len(errors) >= MAX_ERRORS:
+            return [*errors, f"{apath}: not checked; fix the problems above first"]
         if not isinstance(aud, dict):
             errors.append(f"{apath}: must be a mapping, not {type_name(aud)}")
             continue
         check_keys(aud, apath, AUDIENCE_KEYS, errors)
         code = aud.get("audience")
         if code not in AUDIENCES:
-            errors.append(f"{apath}.audience: unknown audience {code!r} (one of: {', '.join(AUDIENCES)})")
+            errors.append(f"{apath}.audience: unknown audience {shown(code)} (one of: {', '.join(AUDIENCES)})")
         elif code in seen_audiences:
             errors.append(f"{apath}.audience: {code!r} appears twice")
         else:
@@ -152,9 +182,11 @@ def validate_definition(data: Any) -> list[str]:
         if len(questions) > MAX_QUESTIONS:
             errors.append(f"{apath}.questions: at most {MAX_QUESTIONS} questions, has {len(questions)}")
         seen_ids: set[str] = set()
-        for qi, q in enumerate(questions):
+        for qi, q in enumerate(questions[:MAX_QUESTIONS]):
             qpath = f"{apath}.questions[{qi}]"
-            errors.extend(_check_question(q, qpath, langs, seen_ids, kinds, str(code)))
+            if len(errors) >= MAX_ERRORS:
+                return [*errors, f"{qpath}: not checked; fix the problems above first"]
+            errors.extend(_check_question(q, qpath, langs, seen_ids, kinds, key_text(code)))
     return errors
 
 
@@ -170,9 +202,9 @@ def _check_question(
     if not isinstance(q, dict):
         return [f"{path}: must be a mapping, not {type_name(q)}"]
     core_id = q.get("core_id")
-    if not isinstance(core_id, str) or not KEY_RE.match(core_id) or len(core_id) > 64:
+    if not isinstance(core_id, str) or len(core_id) > MAX_KEY or not KEY_RE.match(core_id):
         errors.append(
-            f"{path}.core_id: must be a key like 'feel_safe' (lower case, digits, _), got {core_id!r}"
+            f"{path}.core_id: must be a key like 'feel_safe' (lower case, digits, _), got {shown(core_id)}"
         )
         core_id = None
     elif core_id in seen_ids:
@@ -184,7 +216,7 @@ def _check_question(
     qtype = QUESTION_TYPES.get(qtype_name) if isinstance(qtype_name, str) else None
     if qtype is None:
         errors.append(
-            f"{path}.type: unknown question type {qtype_name!r} (one of: {', '.join(QUESTION_TYPES)})"
+            f"{path}.type: unknown question type {shown(qtype_name)} (one of: {', '.join(QUESTION_TYPES)})"
         )
         check_keys(q, path, COMMON_QUESTION_KEYS | _ALL_EXTRA_KEYS, errors)
     else:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import reprlib
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,8 @@ VALUE_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 PICTURE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*\.(?:svg|png)$")
 MAX_TEXT = 2000
 MAX_OPTIONS = 30
+MAX_KEY = 64  # core ids, option values, priority keys and picture names
+MAX_UNKNOWN = 10  # unknown keys (or languages) named per mapping before the rest are summed up
 
 PICTURES_DIR = Path(__file__).resolve().parent / "pictures"
 
@@ -36,13 +40,39 @@ def type_name(value: Any) -> str:
     return type(value).__name__
 
 
+# YAML anchors let a few characters stand for a value repeated a billion times: an error message shows
+# at most a short, shallow excerpt of what it is about, however big that is.
+_SHORT = reprlib.Repr()
+_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlevel = 60, 60, 2
+_SHORT.maxlist = _SHORT.maxdict = _SHORT.maxtuple = _SHORT.maxset = 4
+
+
+def shown(value: Any) -> str:
+    """Return a short ``repr`` of ``value`` for an error message."""
+    try:
+        return _SHORT.repr(value)
+    except Exception:  # noqa: BLE001 - e.g. an int too long to print
+        return type_name(value)
+
+
+def key_text(key: Any) -> str:
+    """Return a mapping key as it goes in an error path (shortened when long)."""
+    text = key if isinstance(key, str) else shown(key)
+    return text if len(text) <= MAX_KEY else text[: MAX_KEY - 1] + "…"
+
+
 def check_keys(
     obj: Mapping[str, Any], path: str, allowed: set[str] | frozenset[str], errors: list[str]
 ) -> None:
     """Report keys in ``obj`` that are not ``allowed`` (catches typos such as ``optinal``)."""
+    unknown = 0
     for key in obj:
         if key not in allowed:
-            where = f"{path}.{key}" if path else str(key)
+            unknown += 1
+            if unknown > MAX_UNKNOWN:  # stop reading: a mapping of many keys is one mistake, not thousands
+                errors.append(f"{path or '(top)'}: more unknown keys (allowed: {', '.join(sorted(allowed))})")
+                return
+            where = f"{path}.{key_text(key)}" if path else key_text(key)
             errors.append(f"{where}: unknown key (allowed: {', '.join(sorted(allowed))})")
 
 
@@ -51,16 +81,24 @@ def check_text(value: Any, path: str, errors: list[str], *, max_len: int = MAX_T
     if not isinstance(value, str):
         errors.append(f"{path}: must be text, not {type_name(value)}")
         return False
-    if not value.strip():
-        errors.append(f"{path}: must not be empty")
-        return False
-    if len(value) > max_len:
+    if len(value) > max_len:  # first, so a huge text is refused without reading it
         errors.append(f"{path}: is {len(value)} characters; at most {max_len} allowed")
         return False
-    if bad_characters(value):
-        errors.append(f"{path}: contains control characters")
+    problem = _text_problem(value)
+    if problem:
+        errors.append(f"{path}: {problem}")
         return False
     return True
+
+
+@lru_cache(maxsize=1024)
+def _text_problem(value: str) -> str | None:
+    # Cached: a YAML-anchored text reused in hundreds of places is read once.
+    if not value.strip():
+        return "must not be empty"
+    if bad_characters(value):
+        return "contains control characters"
+    return None
 
 
 def check_langmap(
@@ -79,10 +117,15 @@ def check_langmap(
         return
     if "en" not in value:
         errors.append(f"{path}.en: English text is required")
+    unknown = 0
     for lang, text in value.items():
         if not isinstance(lang, str) or lang not in langs:
+            unknown += 1
+            if unknown > MAX_UNKNOWN:
+                errors.append(f"{path}: more languages not in this consultation's languages ({', '.join(langs)})")
+                return
             errors.append(
-                f"{path}.{lang}: language not in this consultation's languages ({', '.join(langs)})"
+                f"{path}.{key_text(lang)}: language not in this consultation's languages ({', '.join(langs)})"
             )
             continue
         check_text(text, f"{path}.{lang}", errors)
@@ -97,9 +140,9 @@ def check_picture(
         return
     check_keys(value, path, {"src", "alt"}, errors)
     src = value.get("src")
-    if not isinstance(src, str) or not PICTURE_RE.match(src):
+    if not isinstance(src, str) or len(src) > MAX_KEY or not PICTURE_RE.match(src):
         errors.append(
-            f"{path}.src: must be a picture file name like 'safe.svg' (lower case, no folders), got {src!r}"
+            f"{path}.src: must be a picture file name like 'safe.svg' (lower case, no folders), got {shown(src)}"
         )
     else:
         folder = pictures_dir or PICTURES_DIR
@@ -137,15 +180,15 @@ def check_options(
     if not min_count <= len(value) <= max_count:
         errors.append(f"{path}: needs between {min_count} and {max_count} options, has {len(value)}")
     seen: set[str] = set()
-    for i, opt in enumerate(value):
+    for i, opt in enumerate(value[:max_count]):  # past the limit is already an error: read no further
         p = f"{path}[{i}]"
         if not isinstance(opt, dict):
             errors.append(f"{p}: must be a mapping with value and label, not {type_name(opt)}")
             continue
         check_keys(opt, p, {"value", "label", "picture"}, errors)
         v = opt.get("value")
-        if not isinstance(v, str) or not VALUE_RE.match(v):
-            errors.append(f"{p}.value: must be lower-case letters, digits and _ (got {v!r})")
+        if not isinstance(v, str) or len(v) > MAX_KEY or not VALUE_RE.match(v):
+            errors.append(f"{p}.value: must be lower-case letters, digits and _, at most {MAX_KEY} (got {shown(v)})")
         elif v in reserved:
             errors.append(f"{p}.value: {v!r} is reserved; the form adds that answer itself")
         elif v in seen:

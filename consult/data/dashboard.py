@@ -249,6 +249,10 @@ def set_population(partnership_id: int, *, audience: str, area_id: int | None, c
     return row
 
 
+#: The largest population count Guth takes (as the planner's one-count form does).
+MAX_POPULATION = 10_000_000
+
+
 class PopulationImportError(ValueError):
     """A CSV of population counts had a bad line; nothing was imported."""
 
@@ -286,7 +290,9 @@ def parse_population_csv(text: str, areas: list[Area]) -> list[tuple[str, int | 
             raise PopulationImportError(number, "audience")
         if code and code not in by_code:
             raise PopulationImportError(number, "area")
-        if not count.isdigit():
+        # Decimal digits in any script (int() reads '١٢'; '²' is a digit to isdigit() but not to int()), and no
+        # more than the one-count form takes: int() refuses over 4,300 digits, the database past 2**31.
+        if not count.isdecimal() or len(count) > 12 or int(count) > MAX_POPULATION:
             raise PopulationImportError(number, "count")
         rows.append((audience, by_code[code] if code else None, int(count)))
     if not rows:

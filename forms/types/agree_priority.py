@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Form
 
 from ..model import QuestionDef
-from ..schema import KEY_RE, check_int, check_langmap
+from ..schema import KEY_RE, MAX_KEY, check_int, check_langmap, shown
 from .base import PREFER_NOT_TO_SAY, AnswerData, BuildContext
 from .choice import Choice, ChoiceType
 from .fields import CleanTextAreaField, TextChecks, text_render_kw
@@ -42,8 +42,8 @@ class AgreePriority(ChoiceType):
         priority = spec.get("priority")
         if priority is None:
             errors.append(f"{path}.priority: is required for agree_priority (the plan priority key)")
-        elif not isinstance(priority, str) or not KEY_RE.match(priority):
-            errors.append(f"{path}.priority: must be a key like 'mental_health', got {priority!r}")
+        elif not isinstance(priority, str) or len(priority) > MAX_KEY or not KEY_RE.match(priority):
+            errors.append(f"{path}.priority: must be a key like 'mental_health', got {shown(priority)}")
         if "max_length" in spec:
             check_int(spec["max_length"], f"{path}.max_length", errors, minimum=1, maximum=TEXT_LIMIT)
         if "why" in spec:
