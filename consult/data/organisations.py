@@ -222,9 +222,13 @@ def remove_contact(contact: Contact) -> bool:
     return False
 
 
+# Commas and semicolons as people type them: Latin, Arabic (، ؛), full-width and ideographic.
+THEME_SEPARATORS = re.compile(r"[;,\u060c\u061b\uff0c\uff1b\u3001]")
+
+
 def split_themes(raw: str) -> list[str]:
-    """Return themes typed as a list separated by commas or semicolons."""
-    return [t.strip() for t in re.split(r"[;,]", raw or "") if t.strip()][:30]
+    """Return themes typed as a list separated by commas or semicolons (in any script)."""
+    return [t.strip() for t in THEME_SEPARATORS.split(raw or "") if t.strip()][:30]
 
 
 def email_taken(org: Organisation, email: str, *, other_than: Contact | None = None) -> bool:

@@ -154,3 +154,11 @@ def test_the_tsi_invites_only_the_organisations_it_coordinates(world, staff) -> 
     # Choosing nobody is a clear error.
     empty = tsi.post(f"/planner/consultations/{consultation.id}/invite", data={"csrf_token": csrf_from(html)})
     assert empty.status_code == 400 and "Choose at least one organisation to invite" in empty.get_data(as_text=True)
+
+
+def test_themes_typed_with_arabic_or_full_width_commas_are_split() -> None:
+    from consult.data.organisations import split_themes
+
+    assert split_themes("سكن، صحة؛ مدرسة") == ["سكن", "صحة", "مدرسة"]
+    assert split_themes("housing, health; play，youth") == ["housing", "health", "play", "youth"]
+    assert split_themes(" , ;") == []
