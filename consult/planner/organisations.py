@@ -266,7 +266,7 @@ def _save_contact(org: Organisation, contact: Contact, form: ContactForm):  # ty
     if stopped:
         flash(_("The personal link sent to the old email address no longer works."))
     if sent:
-        flash(ngettext("Sent %(name)s a new personal link at %(email)s.",
+        flash(ngettext("Sent %(name)s %(num)s new personal link at %(email)s.",
                        "Sent %(name)s %(num)s new personal links at %(email)s.", sent,
                        name=contact.name, email=contact.email))
     if failed:
