@@ -84,7 +84,7 @@ def test_a_new_email_address_stops_the_old_link_and_gets_a_new_one(world, smtp, 
     assert "that link stops working and Guth emails a new one to the new address" in hint
     page = _flashes(planner, _edit(planner, hub, ann, name="Ann fh", email="Ann.New@FH.example"))
     assert "The personal link sent to the old email address no longer works." in page
-    assert "Sent Ann fh a new personal link at ann.new@fh.example." in page
+    assert "Sent Ann fh 1 new personal link at ann.new@fh.example." in page
     # The old address can no longer use the link, nor the draft it opened.
     assert app.test_client().get(path_of(old_link)).status_code == 410
     assert browser.get(draft).status_code == 410
