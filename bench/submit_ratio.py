@@ -135,6 +135,9 @@ def main() -> None:
             choice, text = guth_requests(guth.base, args.clients)
             phases["answer POST (choice)"] = choice
             phases["answer POST (free text)"] = text
+            # The floor: Guth's middleware (session, limits' bookkeeping, headers, logging) and one query.
+            probes = [HttpBrowser(guth.base) for _ in range(args.clients)]
+            phases["Guth GET /healthz"] = lambda i: probes[i]._request("GET", "/healthz", None)[0]
             for run in phases.values():  # warm up every worker and connection
                 hammer(run, args.clients, 2)
             # Both servers stay up and the phases alternate, round after round, so that whatever else
