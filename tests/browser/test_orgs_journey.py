@@ -259,7 +259,7 @@ def test_changing_and_removing_a_contact(live_server, new_page, check_axe, shot)
     planner.fill("#contact_name", "Eve Group-Smith")
     planner.fill("#email", "eve.smith@contacts-group.example")
     planner.get_by_role("button", name="Save changes").click()
-    assert "Sent Eve Group-Smith a new personal link at eve.smith@contacts-group.example." in planner.content()
+    assert "Sent Eve Group-Smith 1 new personal link at eve.smith@contacts-group.example." in planner.content()
 
     # Remove Fin (Eve still gets email), then ask to remove Eve: the last-contact warning.
     planner.get_by_role("link", name="Remove Fin Group").click()
