@@ -16,7 +16,6 @@ from .themer import ThemeAssignment, Themer
 from .trace import Priority, find_gaps, load_priorities, trace, trace_themes
 
 
-
 def warm_up() -> None:
     """Build what the first redaction and screen would build (the spaCy pipeline, word lists, patterns).
 

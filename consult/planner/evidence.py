@@ -10,9 +10,8 @@ from flask import abort, render_template
 from flask_babel import gettext as _
 
 from ..auth import roles_required
-from ..data import consultations
+from ..data import consultations, invitations
 from ..data import evidence as evidence_data
-from ..data import invitations
 from ..data.organisations import type_label
 from ..models import Consultation
 from ..services.signed_links import signed_link_required
