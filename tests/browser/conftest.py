@@ -139,3 +139,19 @@ def login_as(page, base: str, email: str, password: str = "guth-demo-2026") -> N
     page.locator("main").locator("button[type=submit], input[type=submit]").click()
     page.wait_for_load_state()
     assert "/staff/login" not in page.url, "sign-in failed"
+
+
+def shows(page, text: str, timeout_s: float = 10.0) -> bool:  # type: ignore[no-untyped-def]
+    """Return True once the page shows text: a click's navigation may still be under way when we look."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if text in page.content():
+                return True
+        except Exception:  # noqa: BLE001  (the page is between two documents)
+            pass
+        if time.monotonic() > deadline:
+            return False
+        page.wait_for_timeout(100)

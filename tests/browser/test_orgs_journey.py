@@ -13,23 +13,7 @@ from datetime import date
 
 from babel.dates import format_date
 
-from tests.browser.conftest import login_as
-
-
-def shows(page, text: str, timeout_s: float = 10.0) -> bool:  # type: ignore[no-untyped-def]
-    """Return True once the page shows text: a click's navigation may still be under way when we look."""
-    import time
-
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            if text in page.content():
-                return True
-        except Exception:  # noqa: BLE001  (the page is between two documents)
-            pass
-        if time.monotonic() > deadline:
-            return False
-        page.wait_for_timeout(100)
+from tests.browser.conftest import login_as, shows
 
 PLANNER, TSI = "planner@glenbrae.example", "tsi@glenbrae.example"
 ORGS = [("Journey Youth Forum", "represents", True, [("Ann Forum", "ann@journey-forum.example"),

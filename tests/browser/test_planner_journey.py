@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.conftest import login_as
+from tests.browser.conftest import login_as, shows
 
 POPULATION = """audience,area,count
 child_5_8,,4200
@@ -48,7 +48,7 @@ def _recode_first_answer(page, base: str, c: int, theme_index: int) -> None:  # 
         boxes.nth(checked[0]).uncheck()
     boxes.nth(0 if 0 not in checked else 1).check()
     page.get_by_role("button", name="Save codes").click()
-    assert "Codes saved" in page.content()
+    assert shows(page, "Codes saved")
 
 
 def test_planner_journey(live_server, new_page, check_axe, shot) -> None:
@@ -61,7 +61,7 @@ def test_planner_journey(live_server, new_page, check_axe, shot) -> None:
     page.goto(f"{base}/planner/c/{c}/population")
     page.fill("#population_csv", POPULATION)
     page.get_by_role("button", name="Import counts").click()
-    assert "Imported 9 population counts." in page.content()
+    assert shows(page, "Imported 9 population counts.")
     check_axe(page)
     page.goto(f"{base}/planner/c/{c}/")
     assert page.locator("h1").inner_text() == "Dashboard"
@@ -85,7 +85,7 @@ def test_planner_journey(live_server, new_page, check_axe, shot) -> None:
         page.wait_for_timeout(150)
     page.wait_for_url(re.compile(rf"/planner/c/{c}/themes$"), timeout=60000)
     assert seen == sorted(seen), seen  # it only moves forward
-    assert "Last run: Done" in page.content()
+    assert shows(page, "Last run: Done")
     check_axe(page)
 
     # Re-code two answers; agreement appears and then changes.
@@ -115,7 +115,7 @@ def test_planner_journey(live_server, new_page, check_axe, shot) -> None:
     # You said, we did: one theme done, one priority will do; then publish.
     page.goto(f"{base}/planner/c/{c}/we-did")
     page.get_by_role("button", name="Save").click()  # nothing filled in: errors, nothing saved
-    assert page.title().startswith("Error:") and "There is a problem" in page.content()
+    assert page.title().startswith("Error:") and shows(page, "There is a problem")
     check_axe(page)
     places = page.locator("#target option", has_text="Places to play")
     theme_value = (places.first if places.count() else page.locator("#target option").nth(1)).get_attribute("value")
@@ -126,7 +126,7 @@ def test_planner_journey(live_server, new_page, check_axe, shot) -> None:
     page.fill("#text-gd-adult", GD_ADULT)
     page.fill("#text-gd-child", GD_CHILD)
     page.get_by_role("button", name="Save").click()
-    assert "Easy to read for ages 8 to 11" in page.content()
+    assert shows(page, "Easy to read for ages 8 to 11")
     priority_value = page.locator("#target option[value^=p]").first.get_attribute("value")
     page.select_option("#target", priority_value)
     page.check("#status-1")
@@ -136,7 +136,7 @@ def test_planner_journey(live_server, new_page, check_axe, shot) -> None:
     check_axe(page)
     shot(page, "planner-we-did")
     page.get_by_role("button", name="Publish").click()
-    assert "Published." in page.content()
+    assert shows(page, "Published.")
     assert page.get_by_role("link", name="Page for children").is_visible()
 
 
