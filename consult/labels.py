@@ -33,6 +33,17 @@ CHANNEL_LABELS = {
     "group": _l("Group discussion"),
 }
 
+# An organisation's progress with a consultation (consult.data.invitations.STATUSES).
+ORG_STATUS_LABELS = {
+    "not_invited": _l("Not invited"),
+    "invited": _l("Invited"),
+    "opened": _l("Opened"),
+    "no_contact": _l("Invited, no contact"),
+    "drafting": _l("Drafting"),
+    "submitted": _l("Submitted"),
+    "opted_out": _l("Opted out"),
+}
+
 
 def status_label(code: str) -> str:
     """Return the translated label for a consultation status."""
@@ -42,3 +53,8 @@ def status_label(code: str) -> str:
 def job_state_label(code: str) -> str:
     """Return the translated label for a job state."""
     return str(JOB_STATE_LABELS.get(code, code))
+
+
+def org_status_label(code: str) -> str:
+    """Return the translated label for an organisation's status with a consultation."""
+    return str(ORG_STATUS_LABELS.get(code, code))

@@ -6,10 +6,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
+from ..labels import org_status_label
 from ..models import Consultation, Contact, Invitation, Organisation, Reminder, Response
 from ..models._base import utcnow
 from .users import hash_token
@@ -189,20 +189,6 @@ def opt_out(contact: Contact) -> None:
 # no_contact: invited, but every contact has since been removed from the register, so nobody there
 # holds a link or gets reminders. The organisation did not opt out.
 STATUSES = ["not_invited", "invited", "opened", "no_contact", "drafting", "submitted", "opted_out"]
-STATUS_LABELS = {
-    "not_invited": _l("Not invited"),
-    "invited": _l("Invited"),
-    "opened": _l("Opened"),
-    "no_contact": _l("Invited, no contact"),
-    "drafting": _l("Drafting"),
-    "submitted": _l("Submitted"),
-    "opted_out": _l("Opted out"),
-}
-
-
-def status_label(code: str) -> str:
-    """Return the translated label for an organisation's status."""
-    return str(STATUS_LABELS.get(code, code))
 
 
 @dataclass
@@ -228,7 +214,7 @@ class OrgStatus:
 
     @property
     def label(self) -> str:
-        return status_label(self.status)
+        return org_status_label(self.status)
 
 
 def org_statuses(consultation: Consultation, organisations: list[Organisation]) -> list[OrgStatus]:

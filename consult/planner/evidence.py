@@ -10,9 +10,10 @@ from flask import abort, render_template
 from flask_babel import gettext as _
 
 from ..auth import roles_required
-from ..data import consultations, invitations
+from ..data import consultations
 from ..data import evidence as evidence_data
 from ..data.organisations import type_label
+from ..labels import ORG_STATUS_LABELS, org_status_label
 from ..models import Consultation
 from ..services.signed_links import signed_link_required
 from .views import bp
@@ -32,7 +33,7 @@ def _opportunity_labels() -> dict[str, str]:
 
 
 def _status_labels() -> dict[str, str]:
-    return {key: invitations.status_label(key) for key in invitations.STATUS_LABELS}
+    return {key: org_status_label(key) for key in ORG_STATUS_LABELS}
 
 
 @bp.route("/consultations/<int:consultation_id>/evidence")

@@ -13,6 +13,7 @@ from ..data import consultations, invitations, org_responses, organisations, sec
 from ..data import scope as scope_data
 from ..data.audit import record
 from ..extensions import db
+from ..labels import org_status_label
 from ..models import Consultation, Partnership
 from ..services import invitations as invite_service
 
@@ -53,7 +54,7 @@ def dashboard(consultation_id: int):  # type: ignore[no-untyped-def]
     statuses = invitations.org_statuses(consultation, members)
     counts = {k: sum(1 for s in statuses if s.status == k) for k in invitations.STATUSES}
     return render_template("tsi/dashboard.html", consultation=consultation, statuses=statuses, counts=counts,
-                           status_label=invitations.status_label,
+                           status_label=org_status_label,
                            form=FlaskForm(), type_label=organisations.type_label,
                            sector=sector.get_sector_response(consultation.id))
 
