@@ -31,7 +31,11 @@ def main() -> None:
     ap.add_argument("-n", type=int, default=200)
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--sort", default="cumulative", help="pstats sort key with --profile (cumulative, tottime)")
-    ap.add_argument("--limits", action="store_true", help="rate limits on (in-memory storage), as in production")
+    ap.add_argument("--limits", action="store_true", help="rate limits on, as in production (in-memory storage, "
+                    "or Redis with --redis)")
+    ap.add_argument("--database", help="an empty database to use instead of a throwaway SQLite file, "
+                    "e.g. postgresql+psycopg://postgres@127.0.0.1:5432/bench (its tables are created)")
+    ap.add_argument("--redis", help="Redis URL for the rate limits' storage, e.g. redis://127.0.0.1:6379/14")
     args = ap.parse_args()
 
     from flask_migrate import upgrade
@@ -43,9 +47,9 @@ def main() -> None:
     from forms import load_template
 
     tmp = tempfile.mkdtemp()
-    config = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db", "SERVER_NAME": "localhost"}
+    config = {"SQLALCHEMY_DATABASE_URI": args.database or f"sqlite:///{tmp}/bench.db", "SERVER_NAME": "localhost"}
     if args.limits:
-        config.update(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://",
+        config.update(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=args.redis or "memory://",
                       RATELIMIT_SUBMIT_SESSION="100000 per minute", RATELIMIT_SUBMIT_ADDRESS="100000 per minute",
                       RATELIMIT_ANONYMOUS_POST="100000 per minute")
     app = create_app(config)

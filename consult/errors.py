@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import (
@@ -58,8 +58,11 @@ def _too_many():  # type: ignore[no-untyped-def]
     body, status = render_error(429)
     retry = 60
     try:
-        current = limiter.current_limit
-        if current is not None:
+        retry_at = g.get("guth_retry_at")  # the submission limits (consult.security) say when
+        current = limiter.current_limit if retry_at is None else None
+        if retry_at is not None:
+            retry = max(1, int(retry_at - time.time()) + 1)
+        elif current is not None:
             retry = max(1, int(current.reset_at - time.time()) + 1)
     except Exception:  # the limiter's store may be what is failing; a minute is a fair guess
         pass

@@ -72,6 +72,22 @@ limiter = Limiter(key_func=client_key, application_limits=[_anonymous_post_limit
                   application_limits_exempt_when=_not_anonymous_post)
 
 
+@limiter.request_filter
+def _nothing_to_limit() -> bool:
+    """Skip Flask-Limiter's work for requests no limit of its applies to.
+
+    Its limits are all on POSTs (the site-wide anonymous one, sign-in), and routes with
+    ``@submission_limit`` count theirs themselves; resolving limits for every page view and every
+    answer cost more CPU than the answer's own validation.
+    """
+    from flask import current_app, request
+
+    if request.method != "POST":
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "guth_submission_limit", False))
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     """Make SQLite enforce foreign keys and wait for locks instead of failing at once."""
     cursor = dbapi_connection.cursor()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -111,7 +112,37 @@ def respondent_from_rows(rows: list) -> RespondentConsultation | None:  # type: 
 
 def respondent_consultation(slug: str) -> RespondentConsultation | None:
     """Return the consultation a respondent is answering, with its partnership's settings and areas."""
-    return respondent_from_rows(db.session.execute(respondent_select(slug)).all())
+    info = respondent_from_rows(db.session.execute(respondent_select(slug)).all())
+    remember_for_respondents(slug, info)
+    return info
+
+
+# The last snapshot each process read, per slug: the answer POST builds its form from it instead of
+# reading it again. Every answer page (the GET before each POST) refreshes it; the POST's statement
+# itself checks what must be current (open today, the same definition), and an entry older than
+# this is not used, so a change to the partnership's redaction settings reaches every process soon.
+RESPONDENT_CACHE_SECONDS = 30.0
+_RESPONDENT_CACHE: dict[str, tuple[float, RespondentConsultation]] = {}
+_RESPONDENT_CACHE_MAX = 256
+
+
+def remember_for_respondents(slug: str, info: RespondentConsultation | None) -> None:
+    """Keep the snapshot just read for the next answer POST in this process (forget it if gone)."""
+    if info is None:
+        _RESPONDENT_CACHE.pop(slug, None)
+        return
+    with _DEFINITIONS_LOCK:
+        if slug not in _RESPONDENT_CACHE and len(_RESPONDENT_CACHE) >= _RESPONDENT_CACHE_MAX:
+            _RESPONDENT_CACHE.pop(next(iter(_RESPONDENT_CACHE)), None)
+        _RESPONDENT_CACHE[slug] = (time.monotonic(), info)
+
+
+def recent_respondent_consultation(slug: str) -> RespondentConsultation | None:
+    """Return the snapshot this process read for ``slug`` in the last RESPONDENT_CACHE_SECONDS, else None."""
+    found = _RESPONDENT_CACHE.get(slug)
+    if found is None or time.monotonic() - found[0] > RESPONDENT_CACHE_SECONDS:
+        return None
+    return found[1]
 
 
 def get(consultation_id: int) -> Consultation | None:
@@ -205,7 +236,8 @@ _DEFINITIONS_MAX = 64
 _DEFINITIONS_LOCK = threading.Lock()
 
 
-def _definition_key(consultation: Consultation | RespondentConsultation) -> tuple:
+def definition_key(consultation: Consultation | RespondentConsultation) -> tuple:
+    """Return what identifies a consultation's definition as edited (caches of what it compiles to use it)."""
     # created_at and slug as well as the id: a test database reuses ids after emptying its tables.
     return (consultation.id, consultation.slug, consultation.created_at, consultation.definition_version or 1)
 
@@ -214,7 +246,7 @@ def definition_of(consultation: Consultation | RespondentConsultation) -> Consul
     """Return the consultation's definition as the forms package reads it (cached until it is edited)."""
     if consultation.id is None:
         return _build_definition(consultation)  # type: ignore[arg-type]
-    key = _definition_key(consultation)
+    key = definition_key(consultation)
     found = _DEFINITIONS.get(key)
     if found is None:
         rows = consultation if isinstance(consultation, Consultation) else get(consultation.id)
@@ -271,7 +303,7 @@ _SHAPES: dict[tuple, VariantShape] = {}
 
 def variant_shape(consultation: Consultation | RespondentConsultation, variant_id: int) -> VariantShape | None:
     """Return a variant's questions in order (cached with the definition: they change only when it is edited)."""
-    key = (*_definition_key(consultation), variant_id)
+    key = (*definition_key(consultation), variant_id)
     found = _SHAPES.get(key)
     if found is None:
         variant = db.session.get(AudienceVariant, variant_id)

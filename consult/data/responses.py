@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.orm import joinedload, selectinload
@@ -241,6 +241,7 @@ def respondent_context(slug: str, response_id: int | None
     # Through the session's connection: the ORM's execute path costs a third more for a Core statement.
     rows = db.session.connection().execute(_CONTEXT_SELECT, {"slug": slug, "rid": response_id}).all()
     info = consultations.respondent_from_rows(rows)
+    consultations.remember_for_respondents(slug, info)
     n = consultations.RESPONDENT_COLUMNS
     state = ResponseState(*rows[0][n:]) if rows and rows[0][n] is not None else None
     return info, state
@@ -335,3 +336,81 @@ def record_answer(state: ResponseState, question_id: int, core_id: str, data: An
         db.session.execute(update(Response.__table__).where(Response.__table__.c.id == state.id).values(**changes))
     db.session.expire_all()  # ORM copies of this response or its answers are out of date now
     return flagged
+
+
+# ---- an answer in one statement ---------------------------------------------------------------
+#
+# The common answer POST (someone partway through, a choice or a few words nobody needs to worry
+# about) needs no read before its write: the statement below stores the answer only if the
+# response is still in progress in that variant of a consultation that is open today with the
+# definition the form was built from. One statement, committed on its own: atomic, and one round
+# trip instead of four (BEGIN, read, write, COMMIT). Anything else (no row stored) goes the full way.
+
+_AT_ONCE: dict[str, object] = {}
+
+
+def _answer_at_once_statement(dialect: str):  # type: ignore[no-untyped-def]
+    """Return the guarded upsert (built once per database)."""
+    stmt = _AT_ONCE.get(dialect)
+    if stmt is not None:
+        return stmt
+    from sqlalchemy import and_, cast, literal, type_coerce
+
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    a, r, c, q = Answer.__table__.c, Response.__table__.c, Consultation.__table__.c, Question.__table__.c
+    # PostgreSQL types a bare parameter in a select list as text; SQLite must not CAST (its JSON is NUMERIC).
+    typed = cast if dialect == "postgresql" else type_coerce
+
+    def param(name: str, column):  # type: ignore[no-untyped-def]
+        return typed(bindparam(name, type_=column.type), column.type)
+
+    guard = exists().where(and_(
+        r.id == bindparam("response_id"), r.status == "in_progress", r.variant_id == bindparam("variant_id"),
+        c.id == r.consultation_id, c.id == bindparam("consultation_id"), c.status == "open",
+        c.opens_on <= bindparam("today", type_=c.opens_on.type), c.closes_on >= bindparam("today"),
+        c.definition_version == bindparam("definition_version"),
+        q.id == bindparam("question_id"), q.variant_id == r.variant_id, q.core_id == bindparam("core_id")))
+    source = select(param("response_id", a.response_id), param("question_id", a.question_id),
+                    param("core_id", a.core_id), param("value", a.value), param("skipped", a.skipped),
+                    param("text", a.text), param("text_original", a.text_original), literal(1), literal("none"),
+                    param("now", a.updated_at)).where(guard)
+    ins = insert(Answer.__table__).from_select(
+        ["response_id", "question_id", "core_id", "value", "skipped", "text", "text_original", "version",
+         "quote_status", "updated_at"], source, include_defaults=False)
+    stmt = ins.on_conflict_do_update(
+        index_elements=[a.response_id, a.question_id],
+        set_={"value": ins.excluded.value, "skipped": ins.excluded.skipped, "text": ins.excluded.text,
+              "text_original": ins.excluded.text_original, "version": a.version + 1,
+              "updated_at": ins.excluded.updated_at},
+    ).returning(a.id)
+    _AT_ONCE[dialect] = stmt
+    return stmt
+
+
+def record_answer_at_once(info: consultations.RespondentConsultation, response_id: int, variant_id: int, audience: str,
+                          question_id: int, core_id: str, data: AnswerData, *, today: date) -> bool:
+    """Store one answer in one statement if nothing needs the full way; return False if nothing was stored.
+
+    Stored only while the response is in progress, in ``variant_id``, in an open consultation whose
+    definition is still ``info``'s. Not stored (the caller takes the full way, ``record_answer``)
+    when the screen flags the text: the flag, the answer and the response change together.
+    """
+    checked = _checked(data, audience, info)
+    if checked is not None and checked.flagged:
+        return False
+    bind = db.session.get_bind()
+    # On its own, the statement commits itself; after a read in this request it joins that transaction.
+    connection = (db.session.connection() if db.session().in_transaction()
+                  else db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"}))
+    row = connection.execute(_answer_at_once_statement(bind.dialect.name), {
+        "response_id": response_id, "variant_id": variant_id, "consultation_id": info.id, "today": today,
+        "definition_version": info.definition_version, "question_id": question_id, "core_id": core_id,
+        "value": data.value, "skipped": data.skipped, "text": checked.redacted if checked else None,
+        "text_original": data.text if checked else None, "now": utcnow()}).first()
+    if row is None:
+        db.session.close()  # the full way runs in a transaction of its own, on a fresh connection
+        return False
+    return True

@@ -6,8 +6,10 @@ session holds only which response is this person's, its receipt code, and how th
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import Any
 
@@ -21,6 +23,7 @@ from forms.types.fields import field_error
 from ..data import consultations, responses
 from ..i18n import current_language
 from ..models import Consultation, Response
+from ..models._base import utcnow
 
 KEY = "respond"
 KIOSK_KEY = "kiosk"
@@ -103,6 +106,31 @@ def expire_idle_kiosk() -> bool:
     return False
 
 
+# Compiled form classes, per process. Building a WTForms class (and WTForms binding its fields on its
+# first use) was a sixth of an answer POST's CPU; the class depends only on the question as defined,
+# the language, easy read and the partnership's areas, so it is built once and shared. Labels that
+# are lazy strings still follow each request's language.
+_FORM_CLASSES: dict[tuple, type[FlaskForm]] = {}
+_FORM_CLASSES_MAX = 2048
+_FORM_CLASSES_LOCK = threading.Lock()
+
+
+def form_class_for(info: consultations.RespondentConsultation, audience: AudienceDef, core_id: str, lang: str,
+                   easy_read: bool) -> type[FlaskForm]:
+    """Return the form class for one question of an audience's variant, from the cache when it is there."""
+    areas = tuple((a.code, a.name) for a in info.areas)
+    key = (*consultations.definition_key(info), audience.audience, core_id, lang, easy_read, areas)
+    cls = _FORM_CLASSES.get(key)
+    if cls is None:
+        cls = build_form(audience.question(core_id), lang, base=FlaskForm, area_options=list(areas),
+                         easy_read=easy_read)
+        with _FORM_CLASSES_LOCK:  # gunicorn threads share the cache
+            while len(_FORM_CLASSES) >= _FORM_CLASSES_MAX:
+                _FORM_CLASSES.pop(next(iter(_FORM_CLASSES)))
+            _FORM_CLASSES[key] = cls
+    return cls
+
+
 @dataclass
 class Flow:
     """One person's way through one consultation variant.
@@ -176,8 +204,8 @@ class Flow:
         return next((c for c in self.core_ids if c not in answered), None)
 
     def form_class(self, core_id: str) -> type[FlaskForm]:
-        return build_form(self.qdef(core_id), self.lang, base=FlaskForm, area_options=self.area_options(),
-                          easy_read=self.easy_read)
+        """Return the question's form class (built once per definition version, language and reading level)."""
+        return form_class_for(self.info, self.audience, core_id, self.lang, self.easy_read)
 
     def form(self, core_id: str, *, post: bool) -> FlaskForm:
         """Return the question's form: the posted data, or pre-filled with the stored answer."""
@@ -208,6 +236,7 @@ def current_flow(slug: str) -> Flow | None:
     shape = consultations.variant_shape(info, rstate.variant_id)
     if shape is None:
         return None
+    _remember_for_answers(data, rstate.variant_id, rstate.updated_at)
     try:
         audience = consultations.definition_of(info).audience(rstate.audience)
     except KeyError:
@@ -272,11 +301,67 @@ def store_answer(flow: Flow, core_id: str, data: AnswerData) -> bool:
         area["area_id"] = next((a.id for a in flow.info.areas if a.code == code), None)
     flagged = responses.record_answer(flow.state, q.id, q.core_id, data, partnership=flow.info,
                                       text_policy=flow.info.original_text_policy, **area)
+    touched = utcnow() if utcnow() - _aware(flow.state.updated_at) > responses.RESPONSE_TOUCH else flow.state.updated_at
+    _remember_for_answers(state(), flow.state.variant_id, touched)
     flow._answers = None
     flow.__dict__.pop("response", None)
     if flagged:
         save_state(help=True)
     return flagged
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _remember_for_answers(data: dict[str, Any], variant_id: int, updated_at: datetime) -> None:
+    """Keep in the session what lets an answer POST go the quick way: the variant, and a time the response was saved.
+
+    ``t`` is never later than the response's own updated_at, so while it is recent the response
+    needs no touch (see responses.RESPONSE_TOUCH). Written only when it changes.
+    """
+    seen = int(_aware(updated_at).timestamp())
+    if data.get("v") != variant_id or int(data.get("t") or 0) < seen:
+        save_state(v=variant_id, t=seen)
+
+
+def answer_at_once(slug: str, core_id: str, *, changing: bool):  # type: ignore[no-untyped-def]
+    """The answer POST's quick way: validate and store in one statement; return the redirect, else None.
+
+    Taken only when nothing needs the full way (``question()``): this person's response is known
+    from the session, the consultation was read moments ago in this process, the form validates,
+    the answer is not for the area question and its text is not flagged, the response needs no touch,
+    and the statement finds the response in progress in an open consultation with the same definition.
+    None means nothing was stored: the caller goes the full way, which shows errors or the right page.
+    """
+    from flask import redirect, request, url_for
+
+    data = state()
+    rid, variant_id, seen = data.get("rid"), data.get("v"), data.get("t")
+    if data.get("slug") != slug or not rid or not variant_id or not seen or kiosk_slug():
+        return None
+    if time.time() - float(seen) > responses.RESPONSE_TOUCH.total_seconds() - 60:
+        return None
+    info = consultations.recent_respondent_consultation(slug)
+    if info is None:
+        return None
+    shape = consultations.variant_shape(info, int(variant_id))
+    q = next((q for q in shape.questions if q.core_id == core_id), None) if shape else None
+    if shape is None or q is None or request.form.get("q") != core_id:
+        return None
+    audience = consultations.definition_of(info).audience(shape.audience)
+    if audience.question(core_id).type == "area":
+        return None
+    form = form_class_for(info, audience, core_id, current_language(), bool(data.get("easy")))()
+    if not form.validate():
+        return None
+    if not responses.record_answer_at_once(info, int(rid), shape.id, shape.audience, q.id, core_id,
+                                           form.answer_data(), today=date.today()):
+        return None
+    i = shape.core_ids.index(core_id)
+    if changing or i + 1 >= len(shape.core_ids):
+        return redirect(url_for("respond.check", slug=slug), code=303)
+    return redirect(url_for("respond.question", slug=slug, core_id=shape.core_ids[i + 1]), code=303)
 
 
 def pop_help() -> bool:

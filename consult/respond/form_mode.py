@@ -17,11 +17,15 @@ from .views import bp
 @submission_limit
 def question(slug: str, core_id: str):  # type: ignore[no-untyped-def]
     """Show one question; save the answer and go on to the next (or back to check answers)."""
+    changing = request.args.get("change") == "1"
+    if request.method == "POST":
+        done = flow.answer_at_once(slug, core_id, changing=changing)
+        if done is not None:
+            return done
     f, instead = flow.load(slug)
     if f is None:
         return instead
     f.question(core_id)  # 404 for a question this audience is not asked
-    changing = request.args.get("change") == "1"
     status = 200
     if request.method == "POST":
         form = f.form(core_id, post=True)

@@ -75,6 +75,9 @@ def test_submission_limit_decorator_limits_per_session(limited_app) -> None:  # 
     one, two = app.test_client(), app.test_client()
     one.get("/__submit"), two.get("/__submit")  # each browser session gets its secret
     assert [one.post("/__submit").status_code for _ in range(3)] == [200, 200, 429]
+    blocked = one.post("/__submit")
+    assert "Too many tries" in blocked.get_data(as_text=True)
+    assert 1 <= int(blocked.headers["Retry-After"]) <= 61  # when this minute's window lets them in again
     assert one.get("/__submit").status_code == 200  # reading is never limited
     assert two.post("/__submit").status_code == 200  # another session has its own count...
     assert two.post("/__submit").status_code == 429  # ...but the address ceiling is shared
