@@ -120,9 +120,13 @@ def main() -> None:
     args = ap.parse_args()
 
     with server.redis() as redis_url, server.database() as db_url:
+        # Worker recycling off for both servers: production recycles a worker after 5,000 requests (a few
+        # minutes at a school's pace), but at a benchmark's thousands per second that restarts each worker
+        # every few seconds and measures restarts (cold caches, reconnects), not requests. It cost the bare
+        # app 30-40 % of its rate and Guth as much, and made rounds differ by a factor of two.
         env = server.production_env(db_url, redis_url, RATELIMIT_SUBMIT_SESSION="100000 per minute",
                                     RATELIMIT_SUBMIT_ADDRESS="1000000 per minute",
-                                    RATELIMIT_ANONYMOUS_POST="1000000 per minute")
+                                    RATELIMIT_ANONYMOUS_POST="1000000 per minute", GUNICORN_MAX_REQUESTS="0")
         print("preparing the database (migrations, demo consultation)...", flush=True)
         server.prepare_database(env)
         bare_env = dict(env, PYTHONPATH=str(ROOT / "bench"))

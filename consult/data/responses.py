@@ -401,16 +401,13 @@ def record_answer_at_once(info: consultations.RespondentConsultation, response_i
     checked = _checked(data, audience, info)
     if checked is not None and checked.flagged:
         return False
-    bind = db.session.get_bind()
-    # On its own, the statement commits itself; after a read in this request it joins that transaction.
-    connection = (db.session.connection() if db.session().in_transaction()
-                  else db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"}))
-    row = connection.execute(_answer_at_once_statement(bind.dialect.name), {
-        "response_id": response_id, "variant_id": variant_id, "consultation_id": info.id, "today": today,
-        "definition_version": info.definition_version, "question_id": question_id, "core_id": core_id,
-        "value": data.value, "skipped": data.skipped, "text": checked.redacted if checked else None,
-        "text_original": data.text if checked else None, "now": utcnow()}).first()
-    if row is None:
-        db.session.close()  # the full way runs in a transaction of its own, on a fresh connection
-        return False
-    return True
+    engine = db.engine
+    # Its own pooled connection in autocommit: the statement commits itself, and the request's
+    # session (which the full way uses) is never started.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        row = connection.execute(_answer_at_once_statement(engine.dialect.name), {
+            "response_id": response_id, "variant_id": variant_id, "consultation_id": info.id, "today": today,
+            "definition_version": info.definition_version, "question_id": question_id, "core_id": core_id,
+            "value": data.value, "skipped": data.skipped, "text": checked.redacted if checked else None,
+            "text_original": data.text if checked else None, "now": utcnow()}).first()
+    return row is not None

@@ -21,7 +21,7 @@ from forms import CHILD_AUDIENCES, QUESTION_TYPES, AnswerData, AudienceDef, Ques
 from forms.types.fields import field_error
 
 from ..data import consultations, responses
-from ..i18n import current_language
+from ..i18n import current_language, select_locale
 from ..models import Consultation, Response
 from ..models._base import utcnow
 
@@ -352,7 +352,8 @@ def answer_at_once(slug: str, core_id: str, *, changing: bool):  # type: ignore[
     audience = consultations.definition_of(info).audience(shape.audience)
     if audience.question(core_id).type == "area":
         return None
-    form = form_class_for(info, audience, core_id, current_language(), bool(data.get("easy")))()
+    # The language as chosen for this request, without building Babel's Locale (nothing is shown here).
+    form = form_class_for(info, audience, core_id, select_locale(), bool(data.get("easy")))()
     if not form.validate():
         return None
     if not responses.record_answer_at_once(info, int(rid), shape.id, shape.audience, q.id, core_id,

@@ -310,3 +310,41 @@ def test_limits_and_jobs_work_again_when_redis_comes_back(_migrated, _celery_res
         finally:
             db.session.remove()
             _empty_tables(db)
+
+
+def test_submission_limits_count_in_redis_per_session_and_per_address(own_redis) -> None:  # type: ignore[no-untyped-def]
+    """With Redis as the store (one pipelined round trip per POST), the counts hold across browser sessions."""
+    import secrets
+
+    from flask import session
+
+    from consult import create_app
+    from consult.security import submission_limit
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "RATELIMIT_ENABLED": True,
+                      "RATELIMIT_STORAGE_URI": own_redis.url, "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_SUBMIT_SESSION": "2 per minute", "RATELIMIT_SUBMIT_ADDRESS": "3 per minute"})
+
+    @app.route("/__submit", methods=["GET", "POST"])
+    @submission_limit
+    def submit():  # type: ignore[no-untyped-def]
+        session["csrf_token"] = session.get("csrf_token") or secrets.token_hex(8)
+        return "ok"
+
+    @app.route("/__other", methods=["POST"])
+    @submission_limit
+    def other():  # type: ignore[no-untyped-def]
+        return "ok"
+
+    one, two = app.test_client(), app.test_client()
+    one.get("/__submit"), two.get("/__submit")
+    assert [one.post("/__submit").status_code for _ in range(3)] == [200, 200, 429]
+    blocked = one.post("/__submit")
+    assert "Too many tries" in blocked.get_data(as_text=True) and 1 <= int(blocked.headers["Retry-After"]) <= 61
+    assert two.post("/__submit").status_code == 200  # its own session count...
+    assert two.post("/__submit").status_code == 429  # ...under the address's, which all sessions share
+    assert one.post("/__other").status_code == 200  # another endpoint counts apart
+    import redis
+
+    keys = redis.Redis.from_url(own_redis.url).keys("*")
+    assert keys and all(b"guth" in k for k in keys)  # the counts live in Redis, under Guth's prefix
