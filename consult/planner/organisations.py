@@ -270,7 +270,8 @@ def _save_contact(org: Organisation, contact: Contact, form: ContactForm):  # ty
                        "Sent %(name)s %(num)s new personal links at %(email)s.", sent,
                        name=contact.name, email=contact.email))
     if failed:
-        flash(_("%(n)s emails could not be sent. They are in the outbox with the reason.", n=failed))
+        flash(ngettext("%(num)s email could not be sent. It is in the outbox with the reason.",
+                       "%(num)s emails could not be sent. They are in the outbox with the reason.", failed))
     return back
 
 
@@ -386,7 +387,8 @@ def invite(consultation_id: int):  # type: ignore[no-untyped-def]
             if no_contacts:
                 flash(_("Not invited (no contact who gets email): %(names)s", names=", ".join(no_contacts)))
             if failed:
-                flash(_("%(n)s emails could not be sent. They are in the outbox with the reason.", n=failed))
+                flash(ngettext("%(num)s email could not be sent. It is in the outbox with the reason.",
+                               "%(num)s emails could not be sent. They are in the outbox with the reason.", failed))
             return redirect(url_for("planner.invite", consultation_id=consultation.id))
     return render_template("planner/organisations_invite.html", consultation=consultation, statuses=statuses,
                            check=check, form=form, error=error, error_title=bool(error),

@@ -142,15 +142,22 @@ def test_a_contact_opts_out_through_the_link_in_the_email(world, smtp, invite, a
     assert client.get(path_of(opt_out) + "x").status_code == 404
 
 
-def test_an_smtp_failure_is_recorded_not_a_crash(world, invite, app) -> None:
+def test_an_smtp_failure_is_recorded_not_a_crash(world, staff, app) -> None:
+    from tests.conftest import csrf_from
+
     from .conftest import _free_port
 
+    planner = staff("planner@t.example")
+    url = f"/planner/consultations/{world['consultation'].id}/invite"
+    token = csrf_from(planner.get(url).get_data(as_text=True))
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=_free_port())  # nothing listens there
     try:
-        page = invite(world["consultation"], world["orgs"]["Fire Service"])
+        page = planner.post(url, data={"csrf_token": token, "org": [str(world["orgs"]["Fire Service"].id)]})
     finally:
         app.config["MAIL_SERVER"] = None
     assert page.status_code == 302
+    told = planner.get(page.headers["Location"]).get_data(as_text=True)
+    assert "2 emails could not be sent. They are in the outbox with the reason." in told
     rows = db.session.scalars(select(OutboxEmail)).all()
     assert len(rows) == 2 and all(r.error and r.sent_at is None for r in rows)
     assert all("[personal link removed from this copy]" in r.body for r in rows)
