@@ -80,3 +80,35 @@ def test_population_count_must_be_a_number(world, as_role) -> None:
     r = client.post(url, data={"csrf_token": token, "audience": "young_12_17", "area": "", "count": "lots"})
     assert "There is a problem" in r.get_data(as_text=True)
     assert db.session.scalars(select(PopulationCount)).all() == []
+
+
+def test_responses_over_time_counts_each_day_from_midnight_to_midnight(world, as_role) -> None:
+    """Day edges, the night the clocks go forward and a day with nothing: the quick per-day count
+    (one index range per day) agrees with grouping every row on date(submitted_at)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import func
+
+    from consult.data import dashboard
+    from consult.models import Response
+
+    moments = [datetime(2026, 3, 28, 23, 59, 59, 999000, tzinfo=UTC), datetime(2026, 3, 29, 0, 0, tzinfo=UTC),
+               datetime(2026, 3, 29, 0, 59, tzinfo=UTC), datetime(2026, 3, 29, 1, 0, tzinfo=UTC),  # BST begins
+               datetime(2026, 3, 30, 12, 0, tzinfo=UTC), datetime(2026, 4, 1, 0, 0, tzinfo=UTC)]
+    responses = list(db.session.scalars(select(Response).where(Response.consultation_id == world.consultation.id,
+                                                               Response.status == "submitted")
+                                        .order_by(Response.id)))
+    assert len(responses) > len(moments)
+    for i, r in enumerate(responses):
+        r.submitted_at = moments[i % len(moments)]
+    db.session.commit()
+    day = func.date(Response.submitted_at)
+    every_row = [(str(d), int(n)) for d, n in db.session.execute(
+        select(day, func.count()).where(Response.consultation_id == world.consultation.id,
+                                        Response.status == "submitted").group_by(day).order_by(day))]
+    quick = dashboard._by_day(world.consultation)
+    assert quick == every_row
+    assert [d for d, _n in quick] == ["2026-03-28", "2026-03-29", "2026-03-30", "2026-04-01"]  # none on the 31st
+    assert sum(n for _d, n in quick) == len(responses)
+    html = as_role("planner").get(f"/planner/c/{world.consultation.id}/").get_data(as_text=True)
+    assert "The busiest day was 2026-03-29" in html
