@@ -2,16 +2,18 @@
 
 Starts, on 127.0.0.1 only: a PostgreSQL server of its own (or a fresh database on TEST_DATABASE_URL's
 server), Redis, Guth in its production configuration under gunicorn (deploy/gunicorn.conf.py), and
-the bare Flask app of bench/submit_bare_app.py under the same gunicorn settings. Then, for a fixed
-time each, C client threads with keep-alive connections POST:
+the bare Flask app of bench/submit_bare_app.py under the same gunicorn settings (worker recycling off
+for both: see main()). Then, for a fixed time each, C client threads with keep-alive connections POST:
 
 - bare: POST /submit (read the form, 303) — the baseline;
 - answer (choice): a respondent's answer to a face-scale question (CSRF check, validation, save, commit, 303);
-- answer (free text): a free-text answer (the same plus redaction and the safeguarding screen).
+- answer (free text): a free-text answer (the same plus redaction and the safeguarding screen);
+- Guth GET /healthz: Guth's own floor (its middleware and one query).
 
 Each Guth client has its own respondent session, started through the real pages. Both servers stay
 up and the phases alternate for --rounds rounds, so load from elsewhere on the machine falls on both
-alike. Prints requests/second, p50/p95, the ratio overall and per round. Bounded: --rounds x 3
+alike. Prints requests/second, p50/p95, the ratio overall and per round, and the CPU each request
+cost the client, each server's workers, PostgreSQL, Redis and the whole machine (from /proc). Bounded: --rounds x 3
 phases x --seconds; everything stops at the end.
 
     python bench/submit_ratio.py [--workers 2] [--threads 4] [--clients 8] [--seconds 5] [--rounds 4]
@@ -66,6 +68,36 @@ def hammer(make_request, clients: int, seconds: float) -> tuple[int, int, list[f
     for t in threads:
         t.join(seconds + 60)
     return ok[0], errors[0], latencies
+
+
+def cpu_ticks(masters: dict[str, int]) -> dict[str, int]:
+    """Return CPU ticks (user + system) so far per kind of process: each server's workers, PostgreSQL,
+    Redis, this client, and the rest of the machine (from /proc; empty where there is none)."""
+    import collections
+
+    out: collections.Counter[str] = collections.Counter()
+    kinds = {str(pid): name for name, pid in masters.items()}
+    try:
+        with open("/proc/stat") as f:
+            user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in f.readline().split()[1:9])
+            out["machine"] = user + nice + system + irq + softirq + steal  # busy, not idle
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            comm = stat[stat.index("(") + 1:stat.rindex(")")]
+            fields = stat[stat.rindex(")") + 2:].split()
+            kind = ("client" if pid == str(os.getpid()) else kinds.get(fields[1])
+                    or ("postgres" if comm.startswith("postgres") else "redis" if comm.startswith("redis") else None))
+            if kind:
+                out[kind] += int(fields[11]) + int(fields[12])
+    except OSError:
+        return {}
+    return dict(out)
 
 
 def pct(values: list[float], p: float) -> float:
@@ -148,9 +180,15 @@ def main() -> None:
             # the machine is doing falls on both alike; each round gives its own ratio.
             results: dict[str, list] = {name: [0, 0, []] for name in phases}
             rounds: dict[str, list[float]] = {name: [] for name in phases}
+            masters = {"bare workers": bare.proc.pid, "Guth workers": guth.proc.pid}
+            cpu: dict[str, dict[str, int]] = {name: {} for name in phases}
             for _ in range(args.rounds):
                 for name, run in phases.items():
+                    before = cpu_ticks(masters)
                     ok, errors, lat = hammer(run, args.clients, args.seconds)
+                    after = cpu_ticks(masters)
+                    for kind in after:
+                        cpu[name][kind] = cpu[name].get(kind, 0) + after[kind] - before.get(kind, 0)
                     results[name][0] += ok
                     results[name][1] += errors
                     results[name][2].extend(lat)
@@ -167,6 +205,13 @@ def main() -> None:
         per_round = " ".join(f"{r / b:.2f}" for r, b in zip(rounds[name], rounds["bare POST"], strict=True))
         print(f"{name:<28}{rate:8.1f}{pct(lat, 50):9.1f}{pct(lat, 95):9.1f}{errors:8d}{rate / bare_rate:8.2f}"
               f"{per_round:>30}")
+    if any(cpu.values()):
+        # Where the machine's CPU went, per request: the ratio is roughly bare's total over Guth's.
+        tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
+        kinds = ["machine", "client", "bare workers", "Guth workers", "postgres", "redis"]
+        print(f"\n{'CPU ms per request':<24}{''.join(f'{k:>14}' for k in kinds)}")
+        for name, (ok, _errors, _lat) in results.items():
+            print(f"{name:<24}" + "".join(f"{cpu[name].get(k, 0) * tick_ms / max(ok, 1):14.2f}" for k in kinds))
     ratios = sorted(r / b for r, b in zip(rounds["answer POST (choice)"], rounds["bare POST"], strict=True))
     median = ratios[len(ratios) // 2] if len(ratios) % 2 else (ratios[len(ratios) // 2 - 1] + ratios[len(ratios) // 2]) / 2
     overall = results["answer POST (choice)"][0] / total / bare_rate
