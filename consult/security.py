@@ -22,6 +22,8 @@ from collections.abc import Callable
 from flask import Flask, abort, current_app, g, request, session
 from flask_babel import lazy_gettext as _l
 from limits import parse_many
+from limits.storage import RedisStorage
+from limits.strategies import SlidingWindowCounterRateLimiter
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 from wtforms import StringField
@@ -142,9 +144,6 @@ def _first_refused(strategy, hits: list) -> int | None:  # type: ignore[no-untyp
     server, every hit goes in one round trip: the limits library's own sliding-window script, once
     per limit, in a pipeline; the rare hits counted after a refusal are then taken back.
     """
-    from limits.storage import RedisStorage
-    from limits.strategies import SlidingWindowCounterRateLimiter
-
     storage = strategy.storage
     if not (type(storage) is RedisStorage and isinstance(strategy, SlidingWindowCounterRateLimiter)):
         return next((i for i, (item, ids) in enumerate(hits) if not strategy.hit(item, *ids)), None)

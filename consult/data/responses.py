@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.orm import joinedload, selectinload
@@ -13,7 +13,7 @@ from forms import AnswerData
 
 from ..extensions import db
 from ..models import Answer, AudienceVariant, Consultation, Question, Response, SafeguardingFlag
-from ..models._base import utcnow
+from ..models._base import as_utc, utcnow
 from ..services.screening import CheckedText, check_text
 from . import consultations
 from .users import hash_token
@@ -259,27 +259,38 @@ def answers_of(response_id: int) -> dict[str, AnswerData]:
 _UPSERTS: dict[str, object] = {}
 
 
+def _dialect_insert(dialect: str):  # type: ignore[no-untyped-def]
+    """Return the dialect's insert(), the one with ON CONFLICT."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def _replacing_earlier_answer(ins):  # type: ignore[no-untyped-def]
+    """Make an insert into answer replace the response's earlier answer to the question; return its id."""
+    c = Answer.__table__.c
+    return ins.on_conflict_do_update(
+        index_elements=[c.response_id, c.question_id],
+        set_={"value": ins.excluded.value, "skipped": ins.excluded.skipped, "text": ins.excluded.text,
+              "text_original": ins.excluded.text_original, "version": c.version + 1,
+              "updated_at": ins.excluded.updated_at},
+    ).returning(c.id)
+
+
 def _answer_upsert():  # type: ignore[no-untyped-def]
     """Return the statement that stores one answer, replacing an earlier one (built once per database)."""
     dialect = db.session.get_bind().dialect.name
     stmt = _UPSERTS.get(dialect)
     if stmt is None:
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
         c = Answer.__table__.c
-        ins = insert(Answer.__table__).values(
+        ins = _dialect_insert(dialect)(Answer.__table__).values(
             response_id=bindparam("response_id"), question_id=bindparam("question_id"),
             core_id=bindparam("core_id"), value=bindparam("value", type_=c.value.type),
             skipped=bindparam("skipped"), text=bindparam("text"), text_original=bindparam("text_original"),
             version=1, quote_status="none", updated_at=bindparam("now", type_=c.updated_at.type))
-        stmt = ins.on_conflict_do_update(
-            index_elements=[c.response_id, c.question_id],
-            set_={"value": ins.excluded.value, "skipped": ins.excluded.skipped, "text": ins.excluded.text,
-                  "text_original": ins.excluded.text_original, "version": c.version + 1,
-                  "updated_at": ins.excluded.updated_at},
-        ).returning(c.id)
+        stmt = _replacing_earlier_answer(ins)
         _UPSERTS[dialect] = stmt
     return stmt
 
@@ -290,8 +301,9 @@ _UNCHANGED = object()
 RESPONSE_TOUCH = timedelta(minutes=10)
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def saved_after(state: ResponseState, now: datetime) -> datetime:
+    """Return the response's updated_at once an answer is recorded at ``now`` (touched only when stale)."""
+    return now if now - as_utc(state.updated_at) > RESPONSE_TOUCH else state.updated_at
 
 
 def record_answer(state: ResponseState, question_id: int, core_id: str, data: AnswerData, *, partnership: object,
@@ -322,7 +334,7 @@ def record_answer(state: ResponseState, question_id: int, core_id: str, data: An
         "response_id": state.id, "question_id": question_id, "core_id": core_id, "value": data.value,
         "skipped": data.skipped, "text": text, "text_original": original, "now": now}).scalar_one()
     changes: dict[str, object] = {}
-    if now - _aware(state.updated_at) > RESPONSE_TOUCH:
+    if saved_after(state, now) == now:
         changes["updated_at"] = now
     if flagged:
         changes["safeguarding"] = True
@@ -356,10 +368,6 @@ def _answer_at_once_statement(dialect: str):  # type: ignore[no-untyped-def]
         return stmt
     from sqlalchemy import and_, cast, literal, type_coerce
 
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     a, r, c, q = Answer.__table__.c, Response.__table__.c, Consultation.__table__.c, Question.__table__.c
     # PostgreSQL types a bare parameter in a select list as text; SQLite must not CAST (its JSON is NUMERIC).
     typed = cast if dialect == "postgresql" else type_coerce
@@ -377,15 +385,9 @@ def _answer_at_once_statement(dialect: str):  # type: ignore[no-untyped-def]
                     param("core_id", a.core_id), param("value", a.value), param("skipped", a.skipped),
                     param("text", a.text), param("text_original", a.text_original), literal(1), literal("none"),
                     param("now", a.updated_at)).where(guard)
-    ins = insert(Answer.__table__).from_select(
+    stmt = _replacing_earlier_answer(_dialect_insert(dialect)(Answer.__table__).from_select(
         ["response_id", "question_id", "core_id", "value", "skipped", "text", "text_original", "version",
-         "quote_status", "updated_at"], source, include_defaults=False)
-    stmt = ins.on_conflict_do_update(
-        index_elements=[a.response_id, a.question_id],
-        set_={"value": ins.excluded.value, "skipped": ins.excluded.skipped, "text": ins.excluded.text,
-              "text_original": ins.excluded.text_original, "version": a.version + 1,
-              "updated_at": ins.excluded.updated_at},
-    ).returning(a.id)
+         "quote_status", "updated_at"], source, include_defaults=False))
     _AT_ONCE[dialect] = stmt
     return stmt
 

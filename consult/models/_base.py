@@ -13,6 +13,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """Return a stored time as timezone-aware UTC (SQLite gives it back naive)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def UTCDateTime() -> DateTime:  # noqa: N802  (reads as a column type)
     """Return a timezone-aware DateTime column type."""
     return DateTime(timezone=True)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
-from flask import abort, current_app, render_template, session
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
@@ -23,7 +23,7 @@ from forms.types.fields import field_error
 from ..data import consultations, responses
 from ..i18n import current_language, select_locale
 from ..models import Consultation, Response
-from ..models._base import utcnow
+from ..models._base import as_utc, utcnow
 
 KEY = "respond"
 KIOSK_KEY = "kiosk"
@@ -252,7 +252,6 @@ def load(slug: str, *, kiosk: bool = True) -> tuple[Flow | None, Any]:
     started, or (``kiosk``: pages that count as a touch) the "answers cleared" page of a shared
     device left idle.
     """
-    from flask import redirect, url_for
 
     try:
         expired = expire_idle_kiosk() if kiosk else False
@@ -268,8 +267,6 @@ def load(slug: str, *, kiosk: bool = True) -> tuple[Flow | None, Any]:
 
 def not_started(slug: str):  # type: ignore[no-untyped-def]
     """Send someone with no answers in progress to the start of the consultation."""
-    from flask import redirect, url_for
-
     return redirect(url_for("respond.audience", slug=slug), code=303)
 
 
@@ -301,17 +298,12 @@ def store_answer(flow: Flow, core_id: str, data: AnswerData) -> bool:
         area["area_id"] = next((a.id for a in flow.info.areas if a.code == code), None)
     flagged = responses.record_answer(flow.state, q.id, q.core_id, data, partnership=flow.info,
                                       text_policy=flow.info.original_text_policy, **area)
-    touched = utcnow() if utcnow() - _aware(flow.state.updated_at) > responses.RESPONSE_TOUCH else flow.state.updated_at
-    _remember_for_answers(state(), flow.state.variant_id, touched)
+    _remember_for_answers(state(), flow.state.variant_id, responses.saved_after(flow.state, utcnow()))
     flow._answers = None
     flow.__dict__.pop("response", None)
     if flagged:
         save_state(help=True)
     return flagged
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _remember_for_answers(data: dict[str, Any], variant_id: int, updated_at: datetime) -> None:
@@ -320,7 +312,7 @@ def _remember_for_answers(data: dict[str, Any], variant_id: int, updated_at: dat
     ``t`` is never later than the response's own updated_at, so while it is recent the response
     needs no touch (see responses.RESPONSE_TOUCH). Written only when it changes.
     """
-    seen = int(_aware(updated_at).timestamp())
+    seen = int(as_utc(updated_at).timestamp())
     if data.get("v") != variant_id or int(data.get("t") or 0) < seen:
         save_state(v=variant_id, t=seen)
 
@@ -334,8 +326,6 @@ def answer_at_once(slug: str, core_id: str, *, changing: bool):  # type: ignore[
     and the statement finds the response in progress in an open consultation with the same definition.
     None means nothing was stored: the caller goes the full way, which shows errors or the right page.
     """
-    from flask import redirect, request, url_for
-
     data = state()
     rid, variant_id, seen = data.get("rid"), data.get("v"), data.get("t")
     if data.get("slug") != slug or not rid or not variant_id or not seen or kiosk_slug():

@@ -145,13 +145,16 @@ def shows(page, text: str, timeout_s: float = 10.0) -> bool:  # type: ignore[no-
     """Return True once the page shows text: a click's navigation may still be under way when we look."""
     import time
 
+    from playwright.sync_api import Error as PlaywrightError
+
     deadline = time.monotonic() + timeout_s
     while True:
         try:
             if text in page.content():
                 return True
-        except Exception:  # noqa: BLE001  (the page is between two documents)
-            pass
+        except PlaywrightError:  # the page is between two documents: look again in a moment
+            if time.monotonic() > deadline:
+                raise
         if time.monotonic() > deadline:
             return False
         page.wait_for_timeout(100)

@@ -179,3 +179,29 @@ def act_as(app, side: Side, role: str):  # type: ignore[no-untyped-def]
 def csrf_token_for(client) -> str:  # type: ignore[no-untyped-def]
     """Return a CSRF token valid for this client's session (taken from the sign-in page)."""
     return csrf_from(client.get("/staff/login").get_data(as_text=True))
+
+
+def app_with_limited_routes(storage_uri: str):  # type: ignore[no-untyped-def]
+    """Return an app whose routes /__submit (GET gives the browser session its secret) and /__other
+    carry ``@submission_limit``: 2 POSTs a minute per session, 3 per address, counted in ``storage_uri``."""
+    from flask import session
+
+    from consult import create_app
+    from consult.security import submission_limit
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "RATELIMIT_ENABLED": True,
+                      "RATELIMIT_STORAGE_URI": storage_uri, "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_SUBMIT_SESSION": "2 per minute", "RATELIMIT_SUBMIT_ADDRESS": "3 per minute"})
+
+    @app.route("/__submit", methods=["GET", "POST"])
+    @submission_limit
+    def submit():  # type: ignore[no-untyped-def]
+        session["csrf_token"] = session.get("csrf_token") or secrets.token_hex(8)
+        return "ok"
+
+    @app.route("/__other", methods=["POST"])
+    @submission_limit
+    def other():  # type: ignore[no-untyped-def]
+        return "ok"
+
+    return app

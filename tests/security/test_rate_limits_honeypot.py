@@ -52,26 +52,10 @@ def test_every_anonymous_post_counts_towards_the_site_wide_limit(limited_app) ->
     assert statuses[8] == 429
 
 
-def test_submission_limit_decorator_limits_per_session(limited_app) -> None:  # type: ignore[no-untyped-def]
-    from flask import Flask
+def test_submission_limit_decorator_limits_per_session() -> None:
+    from tests.security.conftest import app_with_limited_routes
 
-    from consult import create_app
-    from consult.security import submission_limit
-
-    app: Flask = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "RATELIMIT_ENABLED": True,
-                             "RATELIMIT_STORAGE_URI": "memory://", "WTF_CSRF_ENABLED": False,
-                             "RATELIMIT_SUBMIT_SESSION": "2 per minute", "RATELIMIT_SUBMIT_ADDRESS": "3 per minute"})
-
-    @app.route("/__submit", methods=["GET", "POST"])
-    @submission_limit
-    def submit():  # type: ignore[no-untyped-def]
-        import secrets
-
-        from flask import session
-
-        session["csrf_token"] = session.get("csrf_token") or secrets.token_hex(8)
-        return "ok"
-
+    app = app_with_limited_routes("memory://")
     one, two = app.test_client(), app.test_client()
     one.get("/__submit"), two.get("/__submit")  # each browser session gets its secret
     assert [one.post("/__submit").status_code for _ in range(3)] == [200, 200, 429]

@@ -314,28 +314,9 @@ def test_limits_and_jobs_work_again_when_redis_comes_back(_migrated, _celery_res
 
 def test_submission_limits_count_in_redis_per_session_and_per_address(own_redis) -> None:  # type: ignore[no-untyped-def]
     """With Redis as the store (one pipelined round trip per POST), the counts hold across browser sessions."""
-    import secrets
+    from tests.security.conftest import app_with_limited_routes
 
-    from flask import session
-
-    from consult import create_app
-    from consult.security import submission_limit
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "RATELIMIT_ENABLED": True,
-                      "RATELIMIT_STORAGE_URI": own_redis.url, "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_SUBMIT_SESSION": "2 per minute", "RATELIMIT_SUBMIT_ADDRESS": "3 per minute"})
-
-    @app.route("/__submit", methods=["GET", "POST"])
-    @submission_limit
-    def submit():  # type: ignore[no-untyped-def]
-        session["csrf_token"] = session.get("csrf_token") or secrets.token_hex(8)
-        return "ok"
-
-    @app.route("/__other", methods=["POST"])
-    @submission_limit
-    def other():  # type: ignore[no-untyped-def]
-        return "ok"
-
+    app = app_with_limited_routes(own_redis.url)
     one, two = app.test_client(), app.test_client()
     one.get("/__submit"), two.get("/__submit")
     assert [one.post("/__submit").status_code for _ in range(3)] == [200, 200, 429]
