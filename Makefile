@@ -6,7 +6,7 @@ PORT ?= 5000
 export FLASK_APP := consult
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: demo test venv translations compile-translations system-deps node lint serve clean-demo
+.PHONY: demo test venv translations compile-translations system-deps node lint serve clean-demo demo-new-key
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -35,6 +35,13 @@ demo: venv compile-translations
 
 clean-demo:
 	rm -f instance/guth.db instance/guth.db-wal instance/guth.db-shm
+
+# The demo signs sessions with its own random key, made on first start in instance/secret_key (never
+# committed, never printed). This makes a new one: every session and signed link made before stops working.
+demo-new-key:
+	rm -f instance/secret_key
+	$(BIN)/python -c 'from consult.config import instance_secret_key; instance_secret_key("instance")' && \
+	  echo "A new key is in instance/secret_key"
 
 # System packages the browser and database tests need (only when root and apt-get exist).
 system-deps:

@@ -14,13 +14,18 @@ __version__ = "0.1.0"
 
 def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     """Create and configure an instance of the application."""
-    app = Flask(__name__, instance_relative_config=True)
+    # GUTH_INSTANCE_PATH (absolute) puts instance/ (the demo database, its secret key, uploads) elsewhere.
+    app = Flask(__name__, instance_path=os.environ.get("GUTH_INSTANCE_PATH") or None, instance_relative_config=True)
     app.config.from_object(config_for(os.environ.get("GUTH_ENV")))
     if isinstance(config, dict):
         app.config.from_mapping(config)
     elif config is not None:
         app.config.from_object(config)
     os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SECRET_KEY") and app.config.get("ENV_NAME") != "production":
+        from .config import instance_secret_key
+
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
 
     from .logging_setup import configure_logging
 

@@ -18,11 +18,48 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+# Keys that were ever written in this repository or its documents: anyone can sign a cookie with them,
+# so the app refuses them in every mode but testing.
+KNOWN_DEFAULT_SECRETS = frozenset({
+    "dev-only-not-secret", "testing-secret", "test", "secret", "changeme", "change-me", "dev", "development",
+})
+SECRET_KEY_FILE = "secret_key"
+
+
+def instance_secret_key(instance_path: str | os.PathLike) -> str:
+    """Return this instance's own random SECRET_KEY, made on first use in instance_path/secret_key (mode 0600).
+
+    Two processes starting at once (web and worker) agree: the file is created exclusively and the
+    loser reads the winner's key. The key is never printed or logged.
+    """
+    import secrets
+
+    path = Path(instance_path) / SECRET_KEY_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # the other process may not have written it yet
+            key = path.read_text(encoding="ascii").strip()
+            if key:
+                return key
+            import time
+
+            time.sleep(0.02)
+        raise RuntimeError(f"{path} is empty: delete it and start again") from None
+    key = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    return key
+
+
 class Config:
     """Settings shared by every environment."""
 
     ENV_NAME = "base"
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    # No default: development and the demo make a random key once per instance (instance/secret_key,
+    # see instance_secret_key); production must set SECRET_KEY. Keys ever shipped are refused.
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'guth.db'}")
     )

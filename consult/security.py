@@ -37,13 +37,11 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'"
 )
-DEV_SECRET = "dev-only-not-secret"
 
 
 def init_app(app: Flask) -> None:
     """Add the security headers to every response, refuse unsafe production settings, set up limits."""
-    if app.config.get("ENV_NAME") == "production" and app.config.get("SECRET_KEY") in (None, "", DEV_SECRET):
-        raise RuntimeError("Set SECRET_KEY in the environment before running Guth in production")
+    refuse_known_secret(app)
 
     @app.after_request
     def headers(response: Response) -> Response:
@@ -66,6 +64,19 @@ def init_app(app: Flask) -> None:
     from .services import signed_links
 
     signed_links.init_app(app)
+
+
+def refuse_known_secret(app: Flask) -> None:
+    """Refuse to start with no SECRET_KEY or one ever shipped (anyone could forge a session), except in tests."""
+    from .config import KNOWN_DEFAULT_SECRETS
+
+    if app.config.get("ENV_NAME") == "testing":
+        return
+    key = app.config.get("SECRET_KEY")
+    if not key or str(key).strip() in KNOWN_DEFAULT_SECRETS:
+        raise RuntimeError(
+            "SECRET_KEY is missing or a published default: set SECRET_KEY in the environment to a long random "
+            "string (development and the demo make their own in instance/secret_key when SECRET_KEY is unset)")
 
 
 # ---- rate limits --------------------------------------------------------------------------------
