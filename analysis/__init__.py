@@ -5,12 +5,14 @@ no web framework or database, nothing downloaded at run time.
 """
 
 from .batch import Analysis, analyse_many
+from .categories import CATEGORIES, CATEGORY_NAMES, URGENCY, urgency_rank
 from .codebook import Codebook, CodebookError, Theme, load_default_codebook
 from .emergent import EmergentTheme, propose_emergent
 from .evaluate import Evaluation, ThemeScore, evaluate
+from .language import LanguageGuess, detect_language
 from .pipeline import get_nlp
 from .redact import RedactedSpan, Redaction, redact, redact_many
-from .screen import CATEGORIES, Screening, screen, screen_many
+from .screen import Evidence, Screening, screen, screen_many
 from .sentiment import sentiment, stance
 from .themer import ThemeAssignment, Themer
 from .trace import Priority, find_gaps, load_priorities, trace, trace_themes
@@ -30,6 +32,12 @@ __all__ = [
     "warm_up",
     "Analysis",
     "CATEGORIES",
+    "CATEGORY_NAMES",
+    "URGENCY",
+    "urgency_rank",
+    "Evidence",
+    "LanguageGuess",
+    "detect_language",
     "Codebook",
     "CodebookError",
     "EmergentTheme",

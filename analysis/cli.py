@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from .codebook import Codebook, CodebookError
 from .evaluate import evaluate
 from .redact import redact_many
-from .screen import screen_many
+from .screen import screen
 from .sentiment import sentiment
 from .themer import Themer
 from .trace import load_priorities, trace
@@ -164,11 +164,28 @@ def cmd_screen(args: argparse.Namespace) -> int:
 
     def run(start: int, end: int) -> None:
         chunk = texts[start:end]
-        for row, s, r in zip(rows[start:end], screen_many(chunk), redact_many(chunk), strict=True):
+        hints = [(r.get("language") or r.get("lang") or None) for r in rows[start:end]]
+        screened = [screen(t, language_hint=h) for t, h in zip(chunk, hints, strict=True)]
+        for row, s, r in zip(rows[start:end], screened, redact_many(chunk), strict=True):
             out.append(
                 {
                     "id": row["id"],
-                    "safeguarding": {"flag": s.flag, "categories": s.categories, "triggers": s.triggers},
+                    "safeguarding": {
+                        "flag": s.flag,
+                        "categories": s.categories,
+                        "triggers": s.triggers,
+                        "category_names": s.category_names,
+                        "score": s.score,
+                        "evidence": [
+                            {"sentence": e.sentence, "category": e.category, "score": e.score,
+                             "start": e.start, "end": e.end, "source": e.source}
+                            for e in s.evidence
+                        ],
+                    },
+                    # A person must read it: the screen could not (a language it does not read, unsure, failed).
+                    "needs_human": s.needs_human,
+                    "needs_human_reason": s.reason,
+                    "language": s.language,
                     "redacted": r.text,
                     "redacted_kinds": r.kinds,
                 }
@@ -251,7 +268,9 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.set_defaults(func=cmd_trace)
 
-    p = sub.add_parser("screen", help="safeguarding screen and redaction")
+    p = sub.add_parser(
+        "screen", help="safeguarding screen and redaction (optional column language: the page language, a hint)"
+    )
     p.add_argument("--input", required=True)
     p.add_argument("--output", required=True)
     common(p)

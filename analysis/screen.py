@@ -1,328 +1,205 @@
-"""Screen free text for possible disclosures of harm, with negation and hypothetical handling.
+"""Screen free text for possible disclosures of harm, in every language Guth offers.
 
-Recall comes first: a trigger is only set aside when it is plainly negated ("nobody hurts me") or
-plainly hypothetical about someone unspecified ("if someone was hurt I'd tell a teacher"), and never
-when the sentence suggests it is still happening ("again", "still", "anymore").
+Three readers, and the answer is flagged when any of them finds harm:
+- the rules (``screen_rules``, English trigger patterns with negation and hypothetical handling) are a floor;
+- the model (``screen_model``: the shared sentence vector plus word and character n-grams, trained on Guth's
+  own corpus) scores the whole text, each sentence and short windows, against a threshold kept as data;
+- the per-language lexicons (``screen_lexicon``: gd, ar, pl, uk, drafts for fluent review).
+
+The language of each answer is detected (``language.detect_language``), not taken from the page. An answer in
+a language the screen cannot read with confidence, or one the model is unsure of in a language it reads less
+well, is not passed as safe: ``needs_human`` is set and it goes to a person. When the screen itself fails,
+the answer goes to a person too and the failure is logged without the text.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-CATEGORIES = (
-    "self_harm",
-    "physical_abuse",
-    "sexual_abuse",
-    "emotional_abuse",
-    "neglect",
-    "domestic_abuse",
-    "exploitation",
-    "bullying_risk",
-    "missing",
-)
+from . import screen_lexicon
+from .categories import CATEGORIES, CATEGORY_NAMES
+from .language import NAMES, SUPPORTED, LanguageGuess, detect_language
+from .screen_rules import rule_screen
+
+log = logging.getLogger("analysis.screen")
+
+# The model's category scores name a category when they reach this share of the top one.
+_CATEGORY_SHARE = 0.6
+_INVISIBLE = re.compile(r"[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]")
+_SENTENCE = re.compile(r"[^.!?\n؟]+[.!?\n؟]*")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a text was flagged: the sentence (a span of the text as given), the category and the score."""
+
+    sentence: str
+    category: str
+    score: float
+    start: int
+    end: int
+    source: str  # "rule", "model" or "lexicon:<lang>"
 
 
 @dataclass(frozen=True)
 class Screening:
-    """Whether text may disclose harm, the categories, and the words that triggered each."""
+    """Whether text may disclose harm, the categories, the words that triggered each, and its evidence.
+
+    ``needs_human`` means a person must read it because the screen could not (``reason``: ``language`` for a
+    language it does not read, ``uncertain`` where the model leans towards harm in a language it reads less
+    well, ``error`` when the screen failed). ``language`` is the detected ISO code ("und": no words).
+    """
 
     flag: bool
     categories: list[str] = field(default_factory=list)
     triggers: list[str] = field(default_factory=list)
     set_aside: list[str] = field(default_factory=list)
+    needs_human: bool = False
+    language: str = "en"
+    reason: str = ""
+    score: float = 0.0
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def category_names(self) -> list[str]:
+        """The categories in words a safeguarding lead uses."""
+        return [CATEGORY_NAMES[c] for c in self.categories]
+
+    @property
+    def language_name(self) -> str:
+        return NAMES.get(self.language, self.language)
+
+    @property
+    def alert(self) -> bool:
+        """True when a safeguarding lead must see this answer: flagged, or not screened."""
+        return self.flag or self.needs_human
 
 
-_ME = r"(?:me|us|my\s+(?:wee\s+|little\s+|big\s+)?(?:brother|sister|sibling|bro|sis))"
-_CARER = (
-    r"(?:my\s+)?(?:mum|mam|mom|mother|dad|da|father|step-?dad|step-?mum|stepfather|stepmother|parents?|"
-    r"carers?|foster\s+(?:carer|mum|dad)|gran|granny|grandad|papa|uncle|auntie|aunt|brother|sister|"
-    r"(?:mum|mam|mom)'?s\s+(?:boyfriend|partner)|(?:dad)'?s\s+(?:girlfriend|partner)|he|she|they)"
-)
-_HIT = r"(?:hit|hits|hitting|beat|beats|beating|beaten|batter|batters|battered|kick|kicks|kicked|kicking|punch|punches|punched|punching|slap|slaps|slapped|smack|smacks|smacked|hurt|hurts|hurting|choke|chokes|choked|strangle[sd]?|burn|burns|burned|burnt|whip|whips|whipped|shove|shoves|shoved|push|pushes|pushed|throw\s+things\s+at|throws\s+things\s+at|threw\s+things\s+at|grab|grabs|grabbed|bit|bites|belted?|thump|thumps|thumped|attack|attacks|attacked)"
-
-# Strong triggers: a disclosure on their own.
-_STRONG: dict[str, list[str]] = {
-    "self_harm": [
-        r"\b(?:kill|killing|killed|hurt|hurting|harm|harming|cut|cutting|cuts|burn|burning|hang|hanging|starve|starving|punish|punishing)\s+(?:my\s?self|myself|maself|mysel)\b",
-        r"\bself[\s-]?harm\w*",
-        r"\bsuicid\w*",
-        r"\bun-?aliv\w*",
-        r"\bkms\b",
-        r"\b(?:want|wanna|wanted|going|gonna|try|tried|trying|thinking\s+about|think\s+about|thought\s+about|thinking\s+of|thought\s+of)\s+(?:to\s+)?(?:die|dying|end\s+it|ending\s+it|end\s+my\s+life|ending\s+my\s+life|ending\s+things|take\s+my\s+(?:own\s+)?life|taking\s+my\s+(?:own\s+)?life|not\s+(?:be\s+)?(?:here|alive|exist)|not\s+being\s+(?:here|alive|around))\b",
-        r"\b(?:don'?t|do\s+not|dont|can'?t|cannot|cant)\s+(?:really\s+|even\s+)?see\s+(?:the|any|a)\s+point\s+(?:in|of|to)\s+(?:being\s+(?:here|alive|around)|living|life|going\s+on|carrying\s+on|anything|it\s+all|waking\s+up)\b",
-        r"\bno\s+point\s+(?:in\s+)?(?:being\s+(?:here|alive|around)|carrying\s+on|waking\s+up|me\s+being\s+here)\b",
-        r"\b(?:don'?t|do\s+not|dont|didn'?t)\s+want\s+to\s+(?:be\s+(?:here|alive)|live|exist|wake\s+up|be\s+around)\b",
-        r"\b(?:end|ending)\s+(?:it\s+all|my\s+life|things)\b",
-        r"\b(?:better\s+off\s+(?:dead|without\s+me)|no\s+(?:point|reason)\s+(?:in\s+)?(?:living|being\s+alive|going\s+on|to\s+live))\b",
-        r"\b(?:overdos\w*|took\s+(?:loads\s+of|all\s+(?:my|the))\s+(?:pills|tablets))\b",
-        r"\bwish\s+i\s+(?:was|were)(?:n'?t|\s+not)\s+(?:alive|here|born)\b",
-        r"\bwish\s+i\s+(?:was|were)\s+dead\b",
-        # "I can't go on" / "can't go on like this", but not "can't go on the trip".
-        r"\bcan'?t\s+go\s+on(?=\s*(?:$|[.,!?;:)\n]|\s+(?:like\s+this|any\s*more|living|much\s+longer|with\s+(?:life|this|it\s+all|everything)|and\b|but\b)))",
-        r"\bcan'?t\s+(?:cope\s+any\s*more|take\s+it\s+any\s*more)\b",
-    ],
-    "physical_abuse": [
-        rf"\b{_HIT}\s+{_ME}\b",
-        r"\b(?:bruises?|black\s+eye|marks\s+on\s+my|broke\s+my\s+(?:arm|nose|wrist))\b",
-        r"\b(?:gets?|got|getting)\s+(?:hit|beaten|battered|belted|smacked|slapped|kicked|punched|hurt|leathered)\b",
-        r"\blocks?\s+me\s+in\b|\blocked\s+me\s+in\b",
-        r"\b(?:physically|physical)\s+abus\w*",
-        r"\b(?:is|are|was|were|being|been|gets?|got)\s+(?:being\s+)?(?:abused|beaten|battered|hurt)\s+(?:at\s+home|by\s+(?:his|her|their|my|our)\s+\w+)",
-    ],
-    "sexual_abuse": [
-        r"\b(?:touch|touches|touched|touching|feel|feels|felt)\s+(?:me|my\s+(?:private|privates|bum|chest|body|breasts?|boobs?))\b(?![\w\s]{0,20}\bshoulder)",
-        r"\bprivate\s+(?:parts?|bits|places?)\b|\bprivates\b",
-        r"\b(?:rape|raped|raping|molest\w*|sexual(?:ly)?\s+(?:abus\w*|assault\w*|touch\w*)|sexually)\b",
-        r"\b(?:sex|sexual)\s+(?:with|to)\s+me\b|\bhave\s+sex\b",
-        r"\b(?:send|sent|sending|asks?\s+for|asked\s+(?:me\s+)?for|wants?)\s+(?:me\s+)?(?:nudes|naked\s+(?:pics|pictures|photos)|pics\s+of\s+my\s+body)\b|\bnudes\b",
-        r"\b(?:take|took|taking)\s+(?:off\s+)?(?:my|me)\s+clothes\s+off\b|\bmakes?\s+me\s+(?:get\s+)?naked\b",
-        r"\b(?:comes?|came|get|gets|got)\s+into\s+my\s+bed\b",
-        r"\b(?:made|makes|make|forced|forces)\s+me\s+do\s+(?:things|stuff|something)\b",
-    ],
-    "emotional_abuse": [
-        r"\b(?:calls?|called|calling)\s+me\s+(?:names|stupid|useless|worthless|fat|ugly|a\s+\w+)\b",
-        r"\b(?:tells?|told|says?|said)\s+(?:me\s+)?(?:i'?m|i\s+am|im|i\s+was)\s+(?:worthless|useless|stupid|a\s+mistake|nothing|a\s+waste)\b",
-        r"\bwish(?:es|ed)?\s+i\s+(?:was|were|had)\s*(?:n'?t|never|not)\s+(?:been\s+)?born\b",
-        r"\b(?:scream|screams|screamed|shouts?|shouted|yells?|yelled)\s+at\s+me\s+(?:all\s+the\s+time|every\s+day|constantly|always)\b",
-        r"\b(?:threaten|threatens|threatened)\s+(?:me|to\s+(?:hurt|kill|kick\s+me\s+out|send\s+me\s+away))\b",
-        rf"\b(?:scared|afraid|frightened|terrified|feart)\s+(?:of\s+(?:{_CARER}|him|her|them|going\s+home|being\s+at\s+home|what\s+(?:he|she|they)(?:'ll|\s+will|\s+might)?)|to\s+go\s+home|at\s+home|when\s+{_CARER})\b",
-        r"\b(?:don'?t|do\s+not|dont|never)\s+feel\s+safe\b|\b(?:not|unsafe)\s+safe\b|\bfeel\s+unsafe\b|\bi'?m\s+not\s+safe\b|\bnot\s+safe\s+at\s+home\b",
-        r"\b(?:nobody|no\s+one|noone|no-one)\s+(?:loves|cares\s+about|wants|likes)\s+me\b",
-        r"\bemotional(?:ly)?\s+abus\w*",
-        r"\b(?:hate|dread|dreading)\s+(?:going|being|getting)\s+(?:back\s+)?(?:at\s+)?home\b",
-        r"\bwon'?t\s+let\s+me\s+(?:eat|sleep|see\s+my|leave|go\s+out|have\s+friends)\b",
-    ],
-    "neglect": [
-        r"\b(?:no|not\s+(?:enough|any))\s+food\b|\bnothing\s+to\s+eat\b|\b(?:go|goes|going|went)\s+hungry\b|\bhungry\s+(?:all\s+the\s+time|every\s+day|a\s+lot|at\s+night)\b",
-        r"\b(?:don'?t|doesn'?t|never)\s+(?:get|gets)\s+(?:fed|feed|food|dinner|breakfast)\b|\bnever\s+(?:any|enough)\s+food\b",
-        r"\b(?:left|leave|leaves)\s+(?:me\s+)?(?:alone|on\s+my\s+own|by\s+myself|home\s+alone)\s+(?:all\s+night|for\s+days|overnight|at\s+night|all\s+weekend|all\s+day)\b",
-        r"\b(?:nobody|no\s+one|noone)\s+(?:at\s+home\s+|in\s+my\s+house\s+|here\s+)?(?:looks?\s+after|takes?\s+care\s+of|feeds|washes|picks\s+me\s+up|makes\s+(?:me\s+|us\s+)?(?:dinner|tea|food))\b|\bhave\s+to\s+look\s+after\s+myself\b",
-        r"\b(?:no|dirty)\s+(?:clean\s+)?clothes\b|\bsame\s+clothes\s+every\s+day\b|\bno\s+(?:heating|electricity|bed|hot\s+water)\b|\bsleep\s+on\s+the\s+floor\b",
-        rf"\b{_CARER}\s+(?:is|are|gets?|was|were)\s+(?:always\s+|usually\s+|often\s+)?(?:drunk|wasted|high|out\s+of\s+it|on\s+drugs|passed\s+out)\b",
-        r"\bneglect(?:s|ed|ing)?\s+(?:me|us)\b|\b(?:i'?m|i\s+am|im|i\s+was|i\s+feel|i\s+felt|i'?ve\s+been|we\s+are|we'?re|we\s+were)\s+(?:being\s+|so\s+|really\s+)?neglected\b",
-        r"\b(?:we'?re|we\s+are|i'?m|i\s+am|im)\s+(?:always|often|usually)\s+(?:hungry|starving)\b",
-    ],
-    "domestic_abuse": [
-        rf"\b{_CARER}\s+{_HIT}\s+(?:my\s+)?(?:mum|mam|mom|mother|dad|father|her|him|each\s+other)\b",
-        r"\b(?:parents|mum\s+and\s+dad|they)\s+(?:fight|fighting|fights|argue|arguing)\s+(?:all\s+the\s+time|every\s+(?:day|night)|a\s+lot|and\s+(?:hit|hurt|throw|smash))\b",
-        r"\bpolice\s+(?:come|came|come\s+round|were\s+called|was\s+called)\s+(?:to|round\s+to)?\s*(?:our|my)\s+(?:house|home|flat)\b",
-        r"\bdomestic\s+(?:abuse|violence)\s+(?:at|in)\s+(?:home|my|our)\b",
-        r"\b(?:smash|smashes|smashed)\s+(?:things|the\s+house|stuff)\b",
-        rf"\b{_CARER}\s+(?:shouts?|shouted|shouting|screams?|screamed|screaming|yells?|yelled|yelling|swears?|swore)\s+at\s+(?:my\s+)?(?:mum|mam|mom|mother|dad|father|her|him|each\s+other)\b",
-        r"\b(?:throws?|threw|throwing|chucks?|chucked)\s+(?:things|stuff|plates|cups|chairs|stuff)\b",
-        r"\b(?:scared|afraid|frightened|terrified|worried|feart)\s+(?:that\s+)?(?:he|she|they|he'?ll|she'?ll|they'?ll)\s*(?:will|is\s+going\s+to|are\s+going\s+to|might|could|'ll)?\s*(?:hurt|hit|kill|batter|beat)\s+(?:my\s+)?(?:mum|mam|mom|mother|dad|her|him)\b",
-        r"\bhid(?:e|es|ing)?\s+(?:in\s+my\s+room|in\s+the\s+\w+|under\s+(?:my|the)\s+\w+|upstairs)\b[^.!?]{0,40}\bwhen\b[^.!?]{0,40}\b(?:shout\w*|scream\w*|yell\w*|fight\w*|argu\w*|drunk|angry|hit\w*)",
-        r"\b(?:abus\w*|violence|fighting)\s+(?:at|in)\s+(?:home|my\s+(?:house|home|flat)|our\s+(?:house|home|flat))\b",
-    ],
-    "exploitation": [
-        r"\bcounty\s+lines\b|\btraffick\w*\b|\bgroom(?:ed|ing|s)?\b(?!\s+(?:the|my|our|his|her|their)\s+(?:dog|horse|pony|hair)|\s+dogs?)",
-        r"\b(?:asks?|asking|asked|keeps\s+asking|kept\s+asking|wants?|wanted|tells?|told|makes?|made|pressur\w*|begging|begs?)\s+(?:me\s+)?(?:to\s+)?(?:send|sending)\s+(?:him\s+|her\s+|them\s+)?(?:pictures|pics|photos|videos|vids|images|selfies|snaps)\b",
-        r"\b(?:someone|somebody|a\s+(?:man|guy|boy|girl|woman|lady|person|grown\s*up|stranger)|an\s+(?:adult|older\s+\w+)|people|he|she)(?:\s+older)?\s+(?:i|that\s+i|who\s+i)\s+(?:met|know|talk\s+to|chat\s+to|speak\s+to|play\s+with)\s+(?:online|on\s+line|on\s+(?:a|the|an)\s+(?:game|app|website|chat|server)|on\s+(?:snap\w*|insta\w*|tiktok|discord|roblox|fortnite|minecraft|xbox|ps\d?|playstation|whatsapp|facebook|the\s+internet))\b",
-        r"\b(?:gives?|gave|giving|pays?|paid|paying|offers?|offered)\s+(?:me|us)\s+(?:money|cash|£\s?\d+|vapes?|drugs|weed|gifts|presents|alcohol|drink|stuff|phones?|trainers)\s+(?:to|for|if)\b",
-        r"\b(?:take|taking|took|carry|carrying|carried|deliver|delivering|delivered|drop|dropping|dropped)\s+(?:packages?|parcels?|bags?|stuff|things)\s+(?:to|for|round\s+to)\s+(?:people|them|him|her|someone|somebody)\b",
-        r"\b(?:scared|afraid|frightened|too\s+scared|feart)\s+to\s+say\s+no\b",
-        r"\b(?:man|men|guy|guys|someone|somebody|stranger|strangers|he|they|car|van|boys?|lads?|older\s+\w+)\s+(?:\w+\s+){0,3}?(?:follows?|following|followed|stalks?|stalking|stalked)\s+me\b",
-        r"\b(?:asks?|asking|asked|keeps\s+asking|kept\s+asking)\s+(?:me\s+)?for\s+(?:pics|pictures|photos|videos|vids|snaps|selfies)\b",
-        r"\b(?:says?|said|threatens?|threatened)\s+(?:he|she|they|he'?ll|she'?ll|they'?ll)\s*(?:will|would|is\s+going\s+to|are\s+going\s+to|'ll|'d)?\s*(?:tell|show|send|post|share)\s+(?:my\s+(?:parents|mum|mam|dad|family|friends|school)|everyone|people|the\s+(?:pictures|pics|photos)|my\s+(?:pictures|pics|photos))\b",
-        r"\bolder\s+(?:guy|man|men|boy|boys|lad|lads|bloke|person)'?s?\s+(?:flat|house|place|car)\b",
-        r"\b(?:made|makes|make|asked|asks|told|tells|pay|pays|paid)\s+(?:me|us)\s+(?:to\s+)?(?:sell|carry|deliver|hold|move|drop\s+off)\s+(?:drugs|stuff|packages?|bags?|weed|things)\b",
-        r"\b(?:sell|selling|sold|deliver|delivering|carry|carrying)\s+(?:drugs|weed|packages?\s+for)\b",
-        r"\bolder\s+(?:boys?|men|man|guys?|lads?|girls?|people|friends?)\s+(?:give|gives|gave|buy|buys|bought|pay|pays|paid|take|took|pick\s+me\s+up|picked\s+me\s+up)\b",
-        r"\b(?:owe|owes|owed)\s+(?:them|him|her|people|someone)\s+(?:money|for)\b",
-        r"\bmeet\s+(?:up\s+with\s+)?(?:someone|a\s+(?:man|guy|boy|girl|person)|him|her)\s+(?:i|that\s+i|who\s+i)?\s*(?:met|talk\s+to|know|chat\s+to)\s+online\b",
-        r"\b(?:boyfriend|girlfriend|he|she)\s+is\s+(?:much\s+)?(?:older|\d{2})\b",
-    ],
-    "bullying_risk": [
-        r"\b(?:i'?m|i\s+am|im|i\s+get|i\s+got|i\s+keep\s+getting|getting|being|i\s+was|i'?ve\s+been|i\s+have\s+been)\s+(?:getting\s+|being\s+)?(?:bullied|picked\s+on|jumped|battered|cyber-?bullied)\b",
-        r"\b(?:they|people|kids|everyone|some\s+(?:boys|girls|people)|boys|girls|bullies)\s+(?:bully|bullies|bullying|pick\s+on|picks\s+on|hit|hits|beat|batter|kick|punch|jump|threaten|laugh\s+at|spit\s+on)\s+me\b",
-        r"\bbull(?:y|ies|ied|ying)\b[^.!?]{0,100}\b(?:every\s+day|all\s+the\s+time|scared|knife|kill|stab|hurt\w*|harm\w*|want\s+to\s+die|threat\w*|beat|hit|so\s+bad|stopped\s+eating|(?:don'?t|dont)\s+(?:want|have)\s+to\s+go\s+to\s+school|can'?t\s+(?:go\s+to|face)\s+school)\b",
-        r"\b(?:scared|afraid|frightened|feart)\s+(?:to|of)\s+(?:go(?:ing)?\s+(?:to\s+)?|)school\b",
-        r"\b(?:going\s+to|gonna|will|said\s+they'?d|threaten(?:ed|s)?\s+to)\s+(?:kill|stab|batter|jump|beat\s+up|hurt)\s+me\b",
-        r"\b(?:told|tell|tells)\s+me\s+to\s+kill\s+myself\b|\bkys\b",
-        r"\b(?:post|posts|posted|posting|share|shares|shared|sharing|spread|spreads|spreading|sends?|sent|sending)\s+(?:pictures|photos|videos|vids|pics|lies|rumours)\s+(?:of|about)\s+me\b",
-        r"\b(?:knife|knives|blade)\b(?!\s+crime)",
-        r"\b(?:my\s+)?(?:son|daughter|child|kid|boy|girl|brother|sister|friend|wee\s+one)\s+(?:is|keeps|gets|has\s+been|'s)\s+(?:getting\s+|being\s+)?bullied\b",
-        r"\beveryone\s+hates\s+me\b",
-    ],
-    "missing": [
-        r"\b(?:ran|run|running|runs)\s+away\b|\b(?:go|goes|went|gone|going)\s+missing\b|\bbeen\s+missing\b",
-        r"\b(?:stay|stayed|stays|staying)\s+out\s+all\s+night\b|\bsleep(?:ing)?\s+(?:rough|on\s+the\s+streets?|in\s+(?:a\s+)?(?:park|stair|close))\b",
-        r"\bnowhere\s+(?:else\s+)?to\s+(?:sleep|stay|live)\b|\b(?:kicked|thrown|chucked|put)\s+(?:me\s+|us\s+)?out\s+(?:of\s+(?:the|my)\s+(?:house|home))?\b",
-        r"\b(?:i|we)(?:'ve|'d|\s+have|\s+had|\s+got|\s+have\s+got|\s+'ve\s+got|'ve\s+got)?\s+(?:literally\s+|just\s+|got\s+)?nowhere\s+(?:else\s+)?to\s+go\b",
-        r"\b(?:can'?t|cannot|cant|not\s+allowed\s+to|scared\s+to|afraid\s+to|feart\s+to)\s+(?:go|going)\s+(?:back\s+)?home\b|\bnot\s+allowed\s+(?:back\s+)?home\b",
-        r"\b(?:don'?t|do\s+not|didn'?t|doesn'?t|dont|didnt|never)\s+know\s+where\s+i\s+(?:was|am|go|went|stay|stayed|sleep|slept|am\s+staying)\b",
-        r"\b(?:stay|stayed|staying|slept|sleeping|sleep)\s+(?:at|in|round|over\s+at)\s+(?:an?\s+|some\s+|this\s+)?(?:older\s+)?(?:guy|man|men|boy|boys|lad|lads|stranger|someone|somebody|person|people)'?s?\b",
-        r"\b(?:sleeping|sleep|slept|staying|stay|stayed)\s+(?:at|on)\s+(?:a\s+)?(?:friend|mate|pal)'?s\b[^.!?]{0,40}\b(?:because|cos|as|since)\b",
-        r"\b(?:don'?t|do\s+not|dont)\s+want\s+to\s+go\s+(?:back\s+)?home\b|\bsofa\s*surf\w*\b",
-    ],
-}
-
-# Topic words: flag only when the same sentence is about the speaker or someone close to them.
-_TOPIC: dict[str, list[str]] = {
-    "self_harm": [r"\bself[\s-]?harm\w*", r"\b(?:depressed|hopeless)\b"],
-    "physical_abuse": [r"\babus(?:e|ed|ive|ing)\b", r"\bviolen(?:t|ce)\b"],
-    "sexual_abuse": [r"\b(?:inappropriate|touchy|creepy)\b"],
-    "domestic_abuse": [r"\bdomestic\s+(?:abuse|violence)\b", r"\b(?:fighting|arguing)\s+at\s+home\b"],
-    "neglect": [r"\b(?:hungry|starving)\b", r"\bneglect(?:s|ed|ing)?\b"],
-    "exploitation": [r"\b(?:stranger|strangers)\s+(?:online|message|messages|messaged|add|added)\b"],
-    "missing": [r"\bmissing\b"],
-}
-# Who a topic word is about: the speaker or someone close ("we", "our" and "us" are as often an organisation).
-_PERSONAL = re.compile(
-    r"\b(?:i|i'm|im|i've|ive|i'd|me|my|myself|ma|mum|mam|mom|dad|stepdad|brother|sister|friend|pal)\b"
-)
-# The speaker, or a carer named as theirs: when none of these is anywhere in the text, a trigger in a
-# sentence about people in general ("young people who go missing", "a focus on county lines") is a
-# topic, not a disclosure.
-_FIRST = re.compile(
-    r"\b(?:i|i'm|im|i've|ive|i'd|i'll|me|my|myself|mine|ma|mum|mam|mom|mummy|dad|da|daddy|stepdad|stepmum|gran|granny|nana|papa)\b"
-)
-_IN_TRIGGER = re.compile(r"\b(?:me|us|my|myself|i|we)\b")
-_GENERAL = re.compile(
-    r"\b(?:children|child's|young\s+people|young\s+person|kids|families|family|parents|pupils|people|victims|survivors|"
-    r"those|anyone|anybody|girls|boys|teenagers|adults|carers|women|men|students|residents|tenants|some|many|staff|"
-    r"services?|professionals|agenc\w+|support|referrals?|focus|approach|tackl\w*|address\w*|awareness|prevent\w*|"
-    r"training|strateg\w*|polic(?:y|ies)|rates?|cases|issues?|problems?|causes?|impact|risks?|affected|including|"
-    r"include|plan|priorit(?:y|ies)|crime|education|lessons|workshops?|campaigns?|protection|partnership|recovery|"
-    r"response|pathways?|we\s+see)\b"
-)
-_AT_HOME = re.compile(r"\b(?:at\s+home|(?:this|our|my|the)\s+(?:house|flat|home))\b")
-# "I don't feel safe" about the streets, the dark or the town centre is community safety, not abuse.
-_UNSAFE = re.compile(r"feel\s+safe|unsafe|not\s+safe")
-_COMMUNITY = re.compile(
-    r"\b(?:walk\w*|outside|out\s+(?:at|after|late)|go(?:ing)?\s+out|at\s+night|in\s+the\s+dark|dark|streets?|town|"
-    r"city|cent(?:re|er)|park|area|estate|village|neighbourhood|community|bus|buses|train|path|paths|pavement|road|"
-    r"roads|crossing|lights?|lighting|gangs?|traffic|cars?|motorbikes?|shops?|underpass|around\s+here|round\s+here)\b"
-)
-_CLOSE_HARM = re.compile(
-    r"\b(?:at\s+home|in\s+(?:my|our|the)\s+(?:house|home|flat|room)|with\s+(?:my|him|her|them)|around\s+(?:him|her|my)|"
-    r"when\s+(?:he|she|they|my)|because\s+of\s+(?:him|her|my)|mum|mam|dad|step\w*|boyfriend|girlfriend|partner|carer)\b"
-)
-# "nowhere to go" about somewhere to spend time, not somewhere to sleep.
-_LEISURE = re.compile(
-    r"\b(?:club|clubs|park|parks|play|hang(?:ing)?\s+out|boring|bored|youth|things\s+to\s+do|activit\w+|weekends?|"
-    r"holidays?|summer|rain\w*|fun|teenagers|young\s+people|kids|children|shops?|cinema|after\s+school|evenings?|"
-    r"chippy|bus\s+shelter|in\s+(?:the|this)\s+(?:town|village|area))\b"
-)
-_NOWHERE_TO_GO = re.compile(r"nowhere\s+(?:else\s+)?to\s+go\b")
-_HOME_LOST = re.compile(r"\b(?:kicked|thrown|chucked|put)\s+(?:me\s+|us\s+)?out\b|can'?t\s+go\s+(?:back\s+)?home|not\s+allowed\s+(?:back\s+)?home")
-_PET = re.compile(r"\b(?:dog|dogs|cat|cats|puppy|kitten|hamster|rabbit|bunny|pet|budgie|tortoise|guinea\s+pig|horse|pony|ferret|parrot)\b(?:\s+(?:went|has|had|was|is|just|got|keeps|been|ran))*\W*$")
-_HUNGER = re.compile(r"hungry|starving")
-# Hunger as a complaint about school food or an exaggeration, not going without.
-_FOOD_COMPLAINT = re.compile(
-    r"\b(?:won'?t|doesn'?t|wouldn'?t|didn'?t|don'?t|dont|wont|doesnt)\s+(?:eat|like)\s+(?:it|the|them|school|that|what)\b|"
-    r"\b(?:fussy|picky|disgusting|horrible|minging|rank|yuck|gross)\b|\bafter\s+(?:pe|football|training|swimming|sport|gym)\b"
-)
-_SENT_SPLIT = re.compile(r"(?<=[.!?\n])\s*|\s+but\s+")
-_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|because|cos|so|although|though)\b")
-_NEGATOR = re.compile(
-    r"\b(?:not|never|no|nobody|no-one|noone|none|nothing|neither|nor|don'?t|doesn'?t|didn'?t|isn'?t|wasn'?t|aren'?t|weren'?t|won'?t|wouldn'?t|hasn'?t|haven'?t|hadn'?t|dont|doesnt|didnt|isnt|wasnt|cant|can'?t|without)\b"
-)
-_HYPOTHETICAL = re.compile(
-    r"\b(?:if|what\s+if|in\s+case|whether|would|could|should|might|imagine|suppose|supposing|hypothetically|pretend|lessons?\s+(?:on|about)|learn(?:ing|t)?\s+about|taught\s+about|how\s+to\s+(?:stop|prevent|report|deal)|help\s+(?:with|for|people|children|kids|young\s+people))\b"
-)
-_GENERIC_SUBJECT = re.compile(
-    r"\b(?:someone|somebody|anyone|anybody|a\s+(?:child|kid|friend|person|pupil)|children|kids|people|young\s+people|pupils|you|others|they|them|a\s+lot\s+of)\b"
-)
-_ONGOING = re.compile(r"\b(?:again|still|any\s*more|no\s+longer|stopped|keeps?|every\s+(?:day|night|time|week)|always|used\s+to)\b")
-
-# One alternation per category (fewer regex passes), and one over everything as a cheap prefilter.
-_COMPILED_STRONG = {c: [re.compile("|".join(f"(?:{p})" for p in pats))] for c, pats in _STRONG.items()}
-_COMPILED_TOPIC = {c: [re.compile("|".join(f"(?:{p})" for p in pats))] for c, pats in _TOPIC.items()}
-_ANY = re.compile("|".join(f"(?:{p})" for pats in (*_STRONG.values(), *_TOPIC.values()) for p in pats))
+def _sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    for m in _SENTENCE.finditer(text):
+        if m.start() <= start < max(m.end(), start + 1):
+            return m.start(), max(m.end(), end)
+    return 0, len(text)
 
 
-def _normalise(text: str) -> str:
-    t = text.lower().replace("’", "'").replace("‘", "'")
-    return re.sub(r"[ \t]+", " ", t)
-
-
-def _set_aside_reason(
-    sentence: str, start: int, end: int, category: str = "", *, first_person: bool = True, strong: bool = True
-) -> str | None:
-    """Return why a trigger in this sentence is not a disclosure, or None if it may be one."""
-    word = sentence[start:end]
-    if category == "emotional_abuse" and _UNSAFE.search(word):
-        if _COMMUNITY.search(sentence) and not _CLOSE_HARM.search(sentence):
-            return "community safety"
-    if category == "missing" and _NOWHERE_TO_GO.search(word) and _LEISURE.search(sentence) and not _HOME_LOST.search(sentence):
-        return "place to go"
-    if category == "missing" and _PET.search(sentence[max(0, start - 30) : start]):
-        return "an animal"
-    if category == "neglect" and not strong and _HUNGER.search(word) and _FOOD_COMPLAINT.search(sentence):
-        return "food complaint"
-    # About people in general: nobody in the text is the speaker or theirs, and the sentence talks about
-    # groups, services or policy. Never when harm is placed at home.
-    if (
-        not first_person
-        and not _IN_TRIGGER.search(word)
-        and _GENERAL.search(sentence)
-        and not _AT_HOME.search(sentence)
-    ):
-        return "general"
-    if _ONGOING.search(sentence):
+def _find_trigger(text: str, trigger: str) -> tuple[int, int] | None:
+    low = text.lower().replace("’", "'")
+    words = trigger.split()
+    if not words:
         return None
-    before = sentence[:start]
-    # The clause that holds the trigger: text after the last clause break.
-    breaks = list(_CLAUSE_BREAK.finditer(before))
-    clause = before[breaks[-1].end() :] if breaks else before
-    words = clause.split()[-5:]
-    if words and _NEGATOR.search(" ".join(words)):
-        return "negated"
-    # Thoughts of self-harm are never set aside as hypothetical ("if I feel like hurting myself").
-    if category != "self_harm" and _HYPOTHETICAL.search(before):
-        window = before + sentence[start:end]
-        if _GENERIC_SUBJECT.search(window) or not re.search(r"\b(?:he|she|my|mum|dad)\b", before):
-            return "hypothetical"
-    return None
+    rx = re.compile(r"\s+".join(re.escape(w) for w in words))
+    m = rx.search(low)
+    return (m.start(), m.end()) if m else None
 
 
-def screen(text: str) -> Screening:
+def _clean(text: str) -> str:
+    return _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+
+
+def screen(text: str, *, language_hint: str | None = None) -> Screening:
     """Screen one text for possible disclosure of harm.
 
     Args:
         text: a free-text answer (raw or redacted).
+        language_hint: the page's language; the text's own language is detected and wins.
 
     Returns:
-        Screening with ``flag``, the ``categories`` found (in CATEGORIES order), the ``triggers``
-        (matched words) and, for transparency, triggers ``set_aside`` as negated or hypothetical.
+        Screening: ``flag``, ``categories`` (CATEGORIES order), ``triggers``, ``set_aside``,
+        ``needs_human`` with its ``reason``, the detected ``language``, the ``score`` and the ``evidence``.
     """
-    if not text or not text.strip():
-        return Screening(False)
-    norm = _normalise(text)
-    # Only sentences with some trigger need the per-category work (the union is a superset of each).
-    sentences = [x for x in _SENT_SPLIT.split(norm) if x and x.strip() and _ANY.search(x) is not None]
-    if not sentences:
-        return Screening(False)
-    cats: set[str] = set()
+    if not isinstance(text, str) or not text.strip():
+        return Screening(False, language="und")
+    try:
+        return _screen(_clean(text), language_hint, None, None)
+    except Exception as exc:  # noqa: BLE001 - a failed screen must never pass an answer as safe
+        log.error("safeguarding screen failed (%s); the answer goes to a person", type(exc).__name__)
+        return Screening(False, needs_human=True, reason="error", language="und")
+
+
+def screen_with(text: str, model, limits: dict, *, language_hint: str | None = None) -> Screening:
+    """Screen with a given model and thresholds (for tuning and evaluation; ``screen`` uses the shipped ones)."""
+    if not isinstance(text, str) or not text.strip():
+        return Screening(False, language="und")
+    return _screen(_clean(text), language_hint, model, limits)
+
+
+def _screen(text: str, hint: str | None, model, limits: dict | None) -> Screening:
+    from .screen_model import get_model, thresholds
+
+    guess: LanguageGuess = detect_language(text, hint)
+    if guess.code == "und" and not guess.reliable and not re.search(r"[^\W\d_]", text):
+        return Screening(False, language="und")  # only emoji, digits or punctuation: nothing to read
+    lang = guess.code
+    cats: dict[str, float] = {}
     triggers: list[str] = []
     aside: list[str] = []
-    first_person = _FIRST.search(norm) is not None
-    for sentence in sentences:
-        personal = _PERSONAL.search(sentence) is not None
-        for cat in CATEGORIES:
-            hits = [(m, True) for rx in _COMPILED_STRONG.get(cat, ()) for m in rx.finditer(sentence)]
-            if personal:
-                hits += [(m, False) for rx in _COMPILED_TOPIC.get(cat, ()) for m in rx.finditer(sentence)]
-            for m, strong in hits:
-                reason = _set_aside_reason(
-                    sentence, m.start(), m.end(), cat, first_person=first_person, strong=strong
-                )
-                word = m.group(0).strip()
-                if reason is None:
-                    cats.add(cat)
-                    if word not in triggers:
-                        triggers.append(word)
-                else:
-                    label = f"{word} ({reason})"
-                    if label not in aside:
-                        aside.append(label)
+    evidence: list[Evidence] = []
+
+    def add(category: str, score: float, span: tuple[int, int], source: str, trigger: str = "") -> None:
+        cats[category] = max(cats.get(category, 0.0), score)
+        if trigger and trigger not in triggers:
+            triggers.append(trigger)
+        s, e = span
+        if not any(ev.category == category and ev.start == s for ev in evidence):
+            evidence.append(Evidence(text[s:e].strip(), category, round(score, 3), s, e, source))
+
+    # Rules: English, run on every text (children mix languages).
+    rules = rule_screen(text)
+    aside.extend(rules.set_aside)
+    for hit in rules.hits:
+        found = _find_trigger(text, hit.trigger)
+        span = _sentence_span(text, *found) if found else (0, len(text))
+        add(hit.category, 1.0, span, "rule", hit.trigger)
+
+    # Lexicons: every language's, on every text (cheap, and a Polish word in an English answer still counts).
+    lex_hits, lex_aside = screen_lexicon.find(text)
+    aside.extend(lex_aside)
+    topic_hit = False
+    for h in lex_hits:
+        if h.strong:
+            add(h.category, 1.0, _sentence_span(text, h.start, h.end), f"lexicon:{h.lang}", h.words)
+        else:
+            topic_hit = True
+
+    # The model. If it cannot run, the rules and lexicons still flag what they find, and nothing else
+    # passes as safe: the answer goes to a person.
+    model_failed = False
+    score, cat_scores = 0.0, {}
+    limits = limits if limits is not None else thresholds()
+    t = limits.get(lang) or limits.get("en", {"flag": 0.5, "human": 1.01})
+    try:
+        score, span, cat_scores = (model or get_model()).score(text)
+    except Exception as exc:  # noqa: BLE001
+        log.error("safeguarding model unavailable (%s); the answer goes to a person", type(exc).__name__)
+        model_failed = True
+    if not model_failed and score >= t["flag"]:
+        top = max(cat_scores.values()) if cat_scores else 0.0
+        named = [c for c, v in cat_scores.items() if v >= top * _CATEGORY_SHARE and v >= 0.3] if top else []
+        if not named and not cats:
+            named = [max(cat_scores, key=cat_scores.get)] if cat_scores else ["emotional_abuse"]
+        for c in named:
+            if c not in cats:
+                add(c, score, span, "model")
+
+    flag = bool(cats)
+    needs_human, reason = False, ""
+    if not flag:
+        if model_failed:
+            needs_human, reason = True, "error"
+        elif not guess.supported and guess.reliable:
+            needs_human, reason = True, "language"
+        elif lang != "en" and lang in SUPPORTED and (score >= t.get("human", 1.01) or topic_hit):
+            needs_human, reason = True, "uncertain"
     categories = [c for c in CATEGORIES if c in cats]
-    return Screening(bool(categories), categories, triggers, aside)
+    evidence.sort(key=lambda ev: (CATEGORIES.index(ev.category), -ev.score))
+    return Screening(flag, categories, triggers, aside, needs_human, lang, reason, round(float(score), 4),
+                     evidence)
 
 
-def screen_many(texts: Iterable[str]) -> list[Screening]:
+def screen_many(texts: Iterable[str], *, language_hint: str | None = None) -> list[Screening]:
     """Screen many texts; one Screening per text, in order."""
-    return [screen(t if isinstance(t, str) else "") for t in texts]
+    return [screen(t if isinstance(t, str) else "", language_hint=language_hint) for t in texts]

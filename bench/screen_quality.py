@@ -1,92 +1,286 @@
-"""Safeguarding screen quality on the fictional demo material: recall on disclosures, false alarms on the rest.
+"""Safeguarding screen quality on Guth's own development corpus, on its frozen test split, beside a baseline.
 
-Usage: python bench/screen_quality.py [PATH_TO_material.yaml] [--show]
+Usage:
+  python bench/screen_quality.py            # figures on the frozen test split (the model is trained on train)
+  python bench/screen_quality.py --show     # also the texts behind every miss and false alarm
+  python bench/screen_quality.py --tune     # choose the thresholds by 5-fold CV on the TRAIN split only,
+                                            # recall first, and write data/safeguarding/thresholds.json
+  python bench/screen_quality.py --freeze   # write the frozen split (refuses if one exists)
 
-Reads consult/demo/material.yaml as data (a YAML file, not an import of the app):
-- `safeguarding`: disclosures that must be flagged, each with the category it should carry;
-- `answers`: ordinary answers from children, parents and organisations (every unique text);
-- `pii`: answers with personal data (ordinary in content).
-
-Prints recall (any flag, and flag with the expected category), the false-alarm rate on ordinary
-answers and on the pii answers, and with --show the texts behind every miss and false alarm.
-Asserts nothing.
+Corpus: analysis/data/safeguarding/*.jsonl (see its README). Prints, for the screen and for a keyword
+baseline: recall and precision overall, per category and per language, the share of disclosures flagged or
+sent to a person, the hard-negative flag rate; the flag rate on real NHS Friends and Family Test comments
+(../shared/data/nhs-fft-phase1, adult health feedback, read in place: every flag there is a false alarm or an
+adult's own disclosure); redaction PII recall per kind and the clean-answer alteration rate (its own frozen
+test split, tests/analysis/data/redaction); and the time of one chat-turn screen. Asserts nothing.
 """
 
 from __future__ import annotations
 
+import argparse
+import csv
+import hashlib
+import json
+import statistics
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 
-import yaml
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from analysis.categories import CATEGORIES  # noqa: E402
+from analysis.screen import screen_with  # noqa: E402
+from analysis.screen_model import DATA, ScreenModel, load_corpus, split_corpus, thresholds  # noqa: E402
 
-from analysis import screen  # noqa: E402
+FFT = ROOT.parent / "shared" / "data" / "nhs-fft-phase1" / "text_data.csv"
+LANGS = ("en", "gd", "ar", "pl", "uk")
+# Recall first: the thresholds are chosen so that cross-validated recall on the train split reaches these.
+TARGET_FLAG_RECALL = {"en": 0.97, "gd": 0.9, "ar": 0.9, "pl": 0.9, "uk": 0.9}
+TARGET_ALERT_RECALL = 1.0  # non-English: every disclosure flagged or sent to a person
 
-DEFAULT = Path(__file__).resolve().parents[1] / "consult" / "demo" / "material.yaml"
-
-# The material's category names -> the screen's CATEGORIES.
-CATEGORY_MAP = {
-    "online_exploitation": "exploitation",
-    "bullying_with_risk": "bullying_risk",
-    "running_away": "missing",
+# A plain keyword screen: any of these words anywhere flags the text.
+BASELINE = {
+    "en": "abuse abused hit hits hitting beat beats hurt hurts kill suicide suicidal die cut cutting self-harm "
+          "rape touch touches touched drunk drugs hungry neglect scared afraid run away ran away kicked out "
+          "bullied bully knife stab groom nudes pictures secret unsafe",
+    "gd": "bhualadh buail eagal marbhadh daoraich deoch acras ruith sàbhailte sabhailte goirteachadh",
+    "ar": "يضرب يضربني ضرب خائف خوف اقتل انتحار سكران مخدرات جائع جوعان اهرب هرب تحرش يلمس",
+    "pl": "bije bił uderza boję boje zabić zabije samobójstwo pijany pije narkotyki głodny glodny uciec uciekłem "
+          "dotyka molestuje tnę",
+    "uk": "б'є бив боюся вбити самогубство п'яний п'є наркотики голодний втекти втік торкається ріжу",
 }
 
 
-def _strings(node) -> list[str]:
-    if isinstance(node, str):
-        return [node]
-    if isinstance(node, dict):
-        return [s for v in node.values() for s in _strings(v)]
-    if isinstance(node, list):
-        return [s for v in node for s in _strings(v)]
-    return []
+def _freeze() -> None:
+    path = DATA / "split.json"
+    if path.exists():
+        sys.exit(f"{path} exists: the split is frozen (delete it only to start a new corpus version)")
+    rows = load_corpus()
+
+    def is_test(i: str) -> bool:
+        return int(hashlib.sha256(f"guth-split-v1:{i}".encode()).hexdigest()[:8], 16) % 100 < 30
+
+    test = sorted(r.id for r in rows if is_test(r.id))
+    digest = hashlib.sha256("\n".join(r.text for r in rows if r.id in set(test)).encode()).hexdigest()
+    path.write_text(json.dumps({"rule": "sha256('guth-split-v1:'+id)[:8] % 100 < 30", "frozen": time.strftime(
+        "%Y-%m-%d"), "test_sha256": digest, "n_test": len(test), "test": test}, indent=1) + "\n")
+    print(f"froze {len(test)} of {len(rows)} rows as the test split -> {path}")
+
+
+def _baseline(text: str) -> bool:
+    low = text.lower().replace("’", "'")
+    for words in BASELINE.values():
+        for w in words.split():
+            if w in low:
+                return True
+    return False
+
+
+def _rate(a: int, b: int) -> str:
+    return f"{a / b:.3f} ({a}/{b})" if b else "  -  (0/0)"
+
+
+def _report(rows, results, base, show: bool) -> None:
+    pos = [i for i, r in enumerate(rows) if r.label == 1]
+    neg = [i for i, r in enumerate(rows) if r.label == 0]
+    hard = [i for i in neg if rows[i].meta.get("kind", "") not in ("", "ordinary")]
+
+    def line(name: str, idx_pos, idx_neg) -> None:
+        tp = sum(1 for i in idx_pos if results[i].flag)
+        alert = sum(1 for i in idx_pos if results[i].alert)
+        fp = sum(1 for i in idx_neg if results[i].flag)
+        routed = sum(1 for i in idx_neg if results[i].needs_human)
+        btp = sum(1 for i in idx_pos if base[i])
+        bfp = sum(1 for i in idx_neg if base[i])
+        prec = f"{tp / (tp + fp):.3f}" if tp + fp else "  -  "
+        bprec = f"{btp / (btp + bfp):.3f}" if btp + bfp else "  -  "
+        print(f"  {name:<20} recall {_rate(tp, len(idx_pos)):<18} precision {prec}  flagged-or-person "
+              f"{_rate(alert, len(idx_pos)):<18} safe sent to a person {_rate(routed, len(idx_neg)):<16}"
+              f"| baseline recall {_rate(btp, len(idx_pos)):<18} precision {bprec}")
+
+    print(f"Test split: {len(pos)} disclosures, {len(neg)} safe answers ({len(hard)} hard)")
+    print("By language:")
+    for lang in LANGS:
+        line(lang, [i for i in pos if rows[i].lang == lang], [i for i in neg if rows[i].lang == lang])
+    line("all", pos, neg)
+    print("By category (English and other languages together; recall = flagged at all):")
+    for cat in CATEGORIES:
+        ip = [i for i in pos if cat in rows[i].categories]
+        tp = sum(1 for i in ip if results[i].flag)
+        right = sum(1 for i in ip if cat in results[i].categories)
+        btp = sum(1 for i in ip if base[i])
+        print(f"  {cat:<20} recall {_rate(tp, len(ip)):<18} with this category {_rate(right, len(ip)):<18}"
+              f"| baseline recall {_rate(btp, len(ip))}")
+    fp_hard = sum(1 for i in hard if results[i].flag)
+    bfp_hard = sum(1 for i in hard if base[i])
+    print(f"Hard-negative flag rate: {_rate(fp_hard, len(hard))}   | baseline {_rate(bfp_hard, len(hard))}")
+    kinds = defaultdict(list)
+    for i in hard:
+        kinds[rows[i].meta.get("kind", "")].append(i)
+    print("  by kind: " + ", ".join(f"{k} {sum(results[i].flag for i in v)}/{len(v)}" for k, v in sorted(kinds.items())))
+    for key in ("directness", "setting", "person"):
+        groups = defaultdict(list)
+        for i in pos:
+            groups[rows[i].meta.get(key, "?")].append(i)
+        print(f"Recall by {key}: " + ", ".join(
+            f"{k} {_rate(sum(results[i].flag for i in v), len(v))}" for k, v in sorted(groups.items())))
+    if show:
+        print("\nMisses:")
+        for i in pos:
+            if not results[i].flag:
+                tag = " [to a person]" if results[i].needs_human else ""
+                print(f"  - {rows[i].id} {rows[i].categories} {results[i].score:.2f}{tag}: {rows[i].text}")
+        print("False alarms:")
+        for i in neg:
+            if results[i].flag:
+                print(f"  - {rows[i].id} {results[i].categories} {results[i].triggers}: {rows[i].text}")
+
+
+def _fft(model, limits, show: bool) -> None:
+    if not FFT.is_file():
+        print("NHS FFT comments: not found (../shared/data/nhs-fft-phase1)")
+        return
+    with FFT.open(encoding="utf-8") as fh:
+        texts = [r["feedback"] for r in csv.DictReader(fh) if (r.get("feedback") or "").strip()]
+    t0 = time.process_time()
+    res = [screen_with(t, model, limits) for t in texts]
+    dt = time.process_time() - t0
+    flagged = [t for t, r in zip(texts, res, strict=True) if r.flag]
+    routed = sum(r.needs_human for r in res)
+    base = sum(_baseline(t) for t in texts)
+    print(f"NHS FFT real comments (adult health feedback): flagged {_rate(len(flagged), len(texts))}, "
+          f"sent to a person {routed} | baseline flagged {_rate(base, len(texts))}; "
+          f"{len(texts) / dt:,.0f} texts/s CPU")
+    if show:
+        for t in flagged[:40]:
+            print(f"  ~ {t[:160]}")
+
+
+def _redaction() -> None:
+    try:
+        from analysis.redaction_eval import redaction_figures
+    except ImportError:
+        print("Redaction: analysis.redaction_eval not available")
+        return
+    try:
+        f = redaction_figures("test")
+    except Exception as exc:  # noqa: BLE001
+        print(f"Redaction: could not run ({exc})")
+        return
+    kinds = ", ".join(f"{k} {v:.3f} (n={f['pii_n'].get(k, 0)})" for k, v in f["pii_recall"].items())
+    print(f"Redaction (test split): PII recall {kinds}")
+    print(f"  clean answers altered: {f['clean_altered_rate']:.3f} of {f['clean_n']}")
+    for before, after in f.get("altered_examples", [])[:5]:
+        print(f"    {before!r} -> {after!r}")
+
+
+def _speed(model, limits) -> None:
+    turn = ("I like the park but the swings are broken and the bus is always late, "
+            "and sometimes I don't want to go home because my dad shouts")
+    for _ in range(20):
+        screen_with(turn, model, limits)
+    times = []
+    for _ in range(300):
+        t0 = time.perf_counter()
+        screen_with(turn, model, limits)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    long = " ".join([turn] * 12)
+    t0 = time.perf_counter()
+    screen_with(long, model, limits)
+    print(f"Chat turn ({len(turn.split())} words): median {statistics.median(times):.1f} ms, "
+          f"p95 {times[int(len(times) * 0.95)]:.1f} ms; a {len(long.split())}-word answer "
+          f"{(time.perf_counter() - t0) * 1000:.1f} ms")
+
+
+def _components(model, rows):
+    """Per row: (flagged without the model, model score, topic lexicon hit, detected language)."""
+    out = []
+    never = {lang: {"flag": 2.0, "human": 2.0} for lang in LANGS}
+    for r in rows:
+        s = screen_with(r.text, model, never)
+        out.append((s.flag, model.score(r.text)[0], s.language))
+    return out
+
+
+def _tune() -> None:
+    import numpy as np
+
+    train, _ = split_corpus()
+    rng = np.random.default_rng(0)
+    folds = rng.integers(0, 5, len(train))
+    comp: list = [None] * len(train)
+    for k in range(5):
+        fit = [r for r, f in zip(train, folds, strict=True) if f != k]
+        held = [i for i, f in enumerate(folds) if f == k]
+        m = ScreenModel(fit)
+        for i, c in zip(held, _components(m, [train[i] for i in held]), strict=True):
+            comp[i] = c
+    result = {}
+    for lang in LANGS:
+        idx = [i for i, r in enumerate(train) if r.lang == lang]
+        pos = [i for i in idx if train[i].label == 1]
+        neg = [i for i in idx if train[i].label == 0]
+        if not pos:
+            continue
+        best = None
+        for t in np.arange(0.98, 0.02, -0.01):
+            tp = sum(1 for i in pos if comp[i][0] or comp[i][1] >= t)
+            if tp / len(pos) >= TARGET_FLAG_RECALL[lang]:
+                best = float(round(t, 2))
+                break
+        best = best if best is not None else 0.05
+        human = 2.0
+        if lang != "en":
+            for t in np.arange(best, 0.0, -0.01):
+                hit = sum(1 for i in pos if comp[i][0] or comp[i][1] >= t)
+                if hit / len(pos) >= TARGET_ALERT_RECALL:
+                    human = float(round(t, 2))
+                    break
+            else:
+                human = 0.01
+        fp = sum(1 for i in neg if comp[i][0] or comp[i][1] >= best)
+        routed = sum(1 for i in neg if not (comp[i][0] or comp[i][1] >= best) and comp[i][1] >= human)
+        tp = sum(1 for i in pos if comp[i][0] or comp[i][1] >= best)
+        print(f"{lang}: flag >= {best:.2f} (CV recall {tp}/{len(pos)}, false alarms {fp}/{len(neg)}); "
+              f"to a person >= {human:.2f} (safe answers sent {routed}/{len(neg)})")
+        result[lang] = {"flag": best, "human": human}
+    out = {"chosen_by": "bench/screen_quality.py --tune: 5-fold CV on the train split, recall first",
+           "targets": {"flag_recall": TARGET_FLAG_RECALL, "alert_recall_non_english": TARGET_ALERT_RECALL},
+           "languages": result}
+    (DATA / "thresholds.json").write_text(json.dumps(out, indent=1) + "\n")
+    print(f"wrote {DATA / 'thresholds.json'}")
 
 
 def main() -> None:
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    show = "--show" in sys.argv
-    path = Path(args[0]) if args else DEFAULT
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-
-    disclosures = [(d["text"], CATEGORY_MAP.get(d["category"], d["category"])) for d in data["safeguarding"]]
-    ordinary = list(dict.fromkeys(_strings(data["answers"])))
-    pii = list(dict.fromkeys(p["text"] for p in data.get("pii", [])))
-
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--show", action="store_true")
+    ap.add_argument("--tune", action="store_true")
+    ap.add_argument("--freeze", action="store_true")
+    ap.add_argument("--no-fft", action="store_true")
+    args = ap.parse_args()
+    if args.freeze:
+        _freeze()
+        return
+    if args.tune:
+        _tune()
+        return
+    train, test = split_corpus()
+    if not test:
+        sys.exit("no frozen test split: run --freeze first")
     t0 = time.perf_counter()
-    hit = cat_hit = 0
-    misses = []
-    for text, cat in disclosures:
-        s = screen(text)
-        hit += s.flag
-        cat_hit += cat in s.categories
-        if cat not in s.categories:
-            misses.append((text, cat, s.categories, s.triggers))
-    alarms = []
-    for text in ordinary:
-        s = screen(text)
-        if s.flag:
-            alarms.append((text, s.categories, s.triggers))
-    pii_alarms = [(t, s.categories, s.triggers) for t in pii if (s := screen(t)).flag]
-    elapsed = time.perf_counter() - t0
-    n_all = len(disclosures) + len(ordinary) + len(pii)
-
-    print(f"disclosures: {len(disclosures)}")
-    print(f"recall_any_flag: {hit / len(disclosures):.3f} ({hit}/{len(disclosures)})")
-    print(f"recall_right_category: {cat_hit / len(disclosures):.3f} ({cat_hit}/{len(disclosures)})")
-    print(f"ordinary_answers: {len(ordinary)}")
-    print(f"false_alarm_rate: {len(alarms) / len(ordinary):.4f} ({len(alarms)}/{len(ordinary)})")
-    print(f"pii_answers: {len(pii)}")
-    print(f"pii_flag_rate: {len(pii_alarms) / max(len(pii), 1):.4f} ({len(pii_alarms)}/{len(pii)})")
-    print(f"ms_per_text: {1000 * elapsed / n_all:.3f}")
-    if show:
-        for text, cat, got, trig in misses:
-            print(f"MISS [{cat}] got={got} {trig}: {text}")
-        for text, got, trig in alarms:
-            print(f"FALSE ALARM {got} {trig}: {text}")
-        for text, got, trig in pii_alarms:
-            print(f"PII FLAG {got} {trig}: {text}")
+    model = ScreenModel(train)
+    print(f"Trained on {len(train)} rows in {time.perf_counter() - t0:.1f} s; thresholds {thresholds()}")
+    limits = thresholds()
+    results = [screen_with(r.text, model, limits) for r in test]
+    base = [_baseline(r.text) for r in test]
+    _report(test, results, base, args.show)
+    if not args.no_fft:
+        _fft(model, limits, args.show)
+    _redaction()
+    _speed(model, limits)
 
 
 if __name__ == "__main__":

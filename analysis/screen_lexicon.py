@@ -1,0 +1,145 @@
+"""Per-language safeguarding lexicons (gd, ar, pl, uk): drafts that need a fluent speaker's review.
+
+Each ``data/safeguarding/lexicon_<lang>.tsv`` line is ``category<TAB>pattern<TAB>weight``. A pattern's tokens
+must stand as consecutive words; ``*`` at a token's start or end stands for any letters there (Arabic clitics,
+Polish and Ukrainian endings). ``strong`` patterns are a disclosure on their own; ``topic`` patterns are harm
+words that only send an answer to a person when the model also leans that way; ``_negator`` lines list the
+words that, just before a pattern, set it aside ("nie bije mnie" is not "bije mnie").
+Gàidhlig and Polish are also matched with their accents taken off, as children often type them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .categories import CATEGORIES
+
+LANGS = ("gd", "ar", "pl", "uk")
+_DIR = Path(__file__).parent / "data" / "safeguarding"
+_FOLD_ACCENTS = {"gd", "pl"}
+_LETTER = r"[^\W\d_]"
+
+
+@dataclass(frozen=True)
+class LexiconHit:
+    lang: str
+    category: str
+    strong: bool
+    start: int
+    end: int
+    words: str
+
+
+def strip_accents(text: str) -> str:
+    """Letters without their accents, keeping the string's length (one character stays one character)."""
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFD", ch)[0]
+        out.append("l" if ch == "ł" else "L" if ch == "Ł" else base)
+    return "".join(out)
+
+
+def _token_regex(token: str) -> str:
+    head = token.startswith("*")
+    tail = token.endswith("*")
+    core = re.escape(token.strip("*").replace("’", "'"))
+    return f"{_LETTER}*{core}" if head and not tail else (
+        f"{core}{_LETTER}*" if tail and not head else (f"{_LETTER}*{core}{_LETTER}*" if head else core))
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    lang: str
+    patterns: tuple[tuple[str, bool, re.Pattern], ...]
+    negator: re.Pattern | None
+
+
+def _compile(lang: str, path: Path) -> _Lexicon:
+    pats: list[tuple[str, bool, re.Pattern]] = []
+    negators: list[str] = []
+    fold = lang in _FOLD_ACCENTS
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) < 2:
+            continue
+        category, pattern = parts[0], unicodedata.normalize("NFC", parts[1].lower())
+        weight = parts[2].lower() if len(parts) > 2 else "strong"
+        if fold:
+            pattern = strip_accents(pattern)
+        if category == "_negator":
+            negators.extend(pattern.split())
+            continue
+        if category not in CATEGORIES or not pattern.strip():
+            continue
+        body = r"[\s\-–—'’،,]+".join(_token_regex(t) for t in pattern.split())
+        try:
+            rx = re.compile(rf"(?<!{_LETTER}){body}(?!{_LETTER})")
+        except re.error:
+            continue
+        pats.append((category, weight != "topic", rx))
+    neg = None
+    if negators:
+        neg = re.compile(r"(?<!\w)(?:" + "|".join(_token_regex(n) for n in sorted(set(negators))) + r")(?!\w)")
+    return _Lexicon(lang, tuple(pats), neg)
+
+
+@lru_cache(maxsize=1)
+def lexicons() -> dict[str, _Lexicon]:
+    """The lexicons shipped in ``data/safeguarding`` (a language with no file has none)."""
+    out = {}
+    for lang in LANGS:
+        path = _DIR / f"lexicon_{lang}.tsv"
+        if path.is_file():
+            out[lang] = _compile(lang, path)
+    return out
+
+
+_AR_MARKS = re.compile(r"[\u0640\u064B-\u0652\u0670]")
+
+
+def _prepare(text: str, lang: str) -> tuple[str, list[int]]:
+    """The text as a lexicon matches it, and each of its characters' offset in ``text``: lowercase, curly
+    apostrophes straight, accents off for gd and pl, Arabic short vowels and tatweel dropped."""
+    out: list[str] = []
+    index: list[int] = []
+    fold = lang in _FOLD_ACCENTS
+    for i, ch in enumerate(text):
+        if lang == "ar" and _AR_MARKS.match(ch):
+            continue
+        c = ch.lower()[:1] or ch
+        if c == "’":
+            c = "'"
+        if fold:
+            c = strip_accents(c)
+        out.append(c)
+        index.append(i)
+    return "".join(out), index
+
+
+def find(text: str, langs: tuple[str, ...] | None = None) -> tuple[list[LexiconHit], list[str]]:
+    """Return the lexicon hits in a text (offsets into ``text``) and the hits set aside as negated."""
+    hits: list[LexiconHit] = []
+    aside: list[str] = []
+    if not text:
+        return hits, aside
+    text = unicodedata.normalize("NFC", text)
+    for lang, lex in lexicons().items():
+        if langs is not None and lang not in langs:
+            continue
+        prepared, index = _prepare(text, lang)
+        for category, strong, rx in lex.patterns:
+            for m in rx.finditer(prepared):
+                s, e = index[m.start()], index[m.end() - 1] + 1
+                before = prepared[max(0, m.start() - 30): m.start()].split()[-2:]
+                if lex.negator is not None and any(lex.negator.fullmatch(w) for w in before):
+                    aside.append(f"{text[s:e]} (negated)")
+                    continue
+                hits.append(LexiconHit(lang, category, strong, s, e, text[s:e]))
+    return hits, aside
