@@ -128,9 +128,14 @@ class SectorPoint(db.Model):
 
 
 class OutboxEmail(db.Model):
-    """An email Guth sent (or, in the demo, would have sent)."""
+    """An email Guth sent (or, in the demo, would have sent).
+
+    ``partnership_id`` is the partnership whose business it is: its outbox lists it, no other does
+    (an email with none is in nobody's outbox).
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnership.id"), index=True)
     to: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)

@@ -411,7 +411,8 @@ def send_reminders(consultation_id: int):  # type: ignore[no-untyped-def]
 @roles_required("planner", "tsi")
 def outbox():  # type: ignore[no-untyped-def]
     """Emails Guth sent or, with no mail server set (the demo), would have sent."""
-    return render_template("planner/outbox.html", emails=mail.recent(100), smtp=mail.smtp_configured())
+    return render_template("planner/outbox.html", emails=mail.recent(current_partnership_id(), 100),
+                           smtp=mail.smtp_configured())
 
 
 @bp.cli.command("send-reminders")

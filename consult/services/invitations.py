@@ -81,7 +81,7 @@ def _send_invitation_email(invitation: Invitation, token: str, base: str, *, rem
         _("Colleagues you invite can draft the response with you. One of you submits it for %(org)s.", **values),
         _("If you do not want these emails, follow this link:\n%(opt_out)s", **values),
     ]) + "\n"
-    return mail.send(to=contact.email, subject=subject, body=body, secrets=(token,))
+    return mail.send(to=contact.email, subject=subject, body=body, secrets=(token,), partnership_id=org.partnership_id)
 
 
 @dataclass
@@ -174,6 +174,7 @@ def send_copy(response: Response, submitted_by: Contact, base_url: str | None = 
             text,
             _("If you do not want these emails, follow this link:\n%(opt_out)s", **values),
         ]) + "\n"
-        mail.send(to=contact.email, subject=_("Copy of the response from %(org)s to %(title)s", **values), body=body)
+        mail.send(to=contact.email, subject=_("Copy of the response from %(org)s to %(title)s", **values), body=body,
+                  partnership_id=org.partnership_id)
         sent += 1
     return sent

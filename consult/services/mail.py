@@ -27,12 +27,14 @@ def smtp_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
-def send(*, to: str, subject: str, body: str, secrets: tuple[str, ...] = ()) -> OutboxEmail:
+def send(*, to: str, subject: str, body: str, secrets: tuple[str, ...] = (),
+         partnership_id: int | None = None) -> OutboxEmail:
     """Send one plain-text email (or only record it when no server is set); never raises for SMTP faults.
 
     ``secrets`` are strings in ``body`` (personal links) that must not be stored once sent.
+    ``partnership_id`` is the partnership whose outbox lists the email (None: no outbox lists it).
     """
-    row = OutboxEmail(to=to, subject=subject[:300], body=body, error="")
+    row = OutboxEmail(to=to, subject=subject[:300], body=body, error="", partnership_id=partnership_id)
     db.session.add(row)
     if smtp_configured():
         try:
@@ -66,11 +68,14 @@ def _deliver(to: str, subject: str, body: str) -> None:
         smtp.send_message(msg)
 
 
-def recent(limit: int = 200) -> list[OutboxEmail]:
-    """Return the latest emails in the outbox, newest first."""
+def recent(partnership_id: int | None, limit: int = 200) -> list[OutboxEmail]:
+    """Return the latest emails in one partnership's outbox, newest first (none for no partnership)."""
     from sqlalchemy import select
 
-    return list(db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.id.desc()).limit(limit)))
+    if partnership_id is None:
+        return []
+    return list(db.session.scalars(select(OutboxEmail).where(OutboxEmail.partnership_id == partnership_id)
+                                   .order_by(OutboxEmail.id.desc()).limit(limit)))
 
 
 __all__ = ["OutboxEmail", "LINK_PLACEHOLDER", "send", "recent", "smtp_configured"]

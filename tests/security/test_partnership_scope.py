@@ -73,3 +73,24 @@ def test_a_job_started_by_staff_is_followed_only_by_their_partnership(world_app,
         client = world_app.test_client()
         sign_in(client, side.users["planner"])
         assert client.get(f"/planner/jobs/{job_id}").status_code == want
+
+
+def test_the_outbox_lists_only_the_users_partnerships_emails(world_app, world) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15, finding 2: the outbox listed every partnership's emails, live invitation links too."""
+    from consult.data import consultations
+    from consult.extensions import db
+    from consult.models import Contact
+    from consult.services import invitations
+
+    with world_app.test_request_context("/"):
+        for side in (world.a, world.b):
+            contact = db.session.get(Contact, side.params["contact_id"])
+            invitations.invite_contact(consultations.get(side.consultation), contact, invited_by_id=None)
+        db.session.commit()
+        db.session.remove()
+    for role in ("planner", "tsi", "admin"):
+        for mine, theirs in ((world.a, world.b), (world.b, world.a)):
+            body = act_as(world_app, mine, role).get("/planner/outbox").get_data(as_text=True)
+            assert f"contact-{mine.key}@example.org" in body, role
+            assert f"contact-{theirs.key}@example.org" not in body, role
+            assert f"Org {theirs.key}" not in body, role
