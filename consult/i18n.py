@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import NamedTuple
+
 from flask import current_app, request, session
 from flask_babel import get_locale
+from markupsafe import Markup, escape
+
+from forms.i18n import localised as forms_localised
 
 LANGUAGE_NAMES = {
     "en": "English",
@@ -34,11 +40,41 @@ def text_direction(lang: str | None = None) -> str:
     return "rtl" if code in current_app.config["RTL_LANGUAGES"] else "ltr"
 
 
-def localised(mapping: dict[str, str] | None, lang: str | None = None) -> tuple[str, bool]:
-    """Return (text in the language, True if it fell back to English)."""
-    if not mapping:
-        return "", False
-    code = lang or current_language()
-    if mapping.get(code):
-        return mapping[code], False
-    return mapping.get("en") or next(iter(mapping.values()), ""), code != "en"
+class Localised(NamedTuple):
+    """Definition text in the person's language, and whether it fell back to English.
+
+    It unpacks like the ``(text, fell_back)`` pair it always was. In a template ``{{ shown }}``
+    writes the text, wrapped in ``<span lang="en" dir="ltr">`` when it is English on a page in
+    another language, so a screen reader switches voice and the punctuation stays on the right
+    side in Arabic; ``attrs`` gives the same two attributes for an element that holds the text
+    itself (an ``<img>`` whose ``alt`` is English, an ``<option>``).
+    """
+
+    text: str
+    fell_back: bool
+
+    @property
+    def attrs(self) -> Markup:
+        """Return `` lang="en" dir="ltr"`` for English fallback text, else nothing."""
+        return FALLBACK_ATTRS if self.fell_back else Markup("")
+
+    def __html__(self) -> str:
+        if self.fell_back:
+            return Markup("<span%s>%s</span>") % (FALLBACK_ATTRS, self.text)
+        return str(escape(self.text))
+
+    def __str__(self) -> str:
+        return self.text
+
+
+FALLBACK_ATTRS = Markup(' lang="en" dir="ltr"')
+
+
+def localised(mapping: Mapping[str, str] | None, lang: str | None = None) -> Localised:
+    """Return definition text in the language (default: this request's) as a :class:`Localised`.
+
+    A missing translation falls back to English (``fell_back`` True); a page that shows any
+    says so once (``respond/_text.html``).
+    """
+    text, fell_back = forms_localised(mapping, lang or current_language())
+    return Localised(text, fell_back)
