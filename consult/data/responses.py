@@ -104,6 +104,7 @@ def save_answer(response: Response, question: Question, data: AnswerData) -> Sav
     if answer is None:
         answer = Answer(question_id=question.id, core_id=question.core_id)
         response.answers.append(answer)
+    before = (answer.text, bool(answer.skipped))
     answer.value, answer.skipped = data.value, data.skipped
     flagged = False
     checked = _checked(data, response.audience, partnership)
@@ -117,6 +118,8 @@ def save_answer(response: Response, question: Question, data: AnswerData) -> Sav
                                             categories=checked.categories, triggers=checked.triggers))
     else:
         answer.text = answer.text_original = None
+    if (answer.text, bool(answer.skipped)) != before:  # new words are unmoderated: revoke any approval
+        answer.quote_status = "none"
     answer.version = (answer.version or 0) + 1
     response.updated_at = utcnow()
     db.session.flush()
@@ -149,15 +152,11 @@ def withdraw(response: Response) -> None:
 
     An answer the safeguarding screen flagged stays, for the safeguarding lead only: a child's
     safety comes before erasure (the vital-interests basis), and the privacy notice says so.
+    What was made from the answers (codings, examples, quotes) goes too: consult.data.erasure.
     """
-    flagged = {f.answer_id for f in db.session.scalars(
-        select(SafeguardingFlag).where(SafeguardingFlag.response_id == response.id))}
-    for answer in list(response.answers):
-        if answer.id not in flagged:
-            db.session.delete(answer)
-    response.status = "withdrawn"
-    response.may_quote = False
-    response.area_id = None
+    from .erasure import erase_response
+
+    erase_response(response)
 
 
 def questions_for(variant: AudienceVariant) -> list[Question]:
@@ -270,12 +269,18 @@ def _dialect_insert(dialect: str):  # type: ignore[no-untyped-def]
 
 def _replacing_earlier_answer(ins):  # type: ignore[no-untyped-def]
     """Make an insert into answer replace the response's earlier answer to the question; return its id."""
+    from sqlalchemy import and_, case
+
     c = Answer.__table__.c
+    # Changed words have not been moderated: a change revokes the quote's approval (issue 15, finding 4).
+    unchanged = and_(c.text.is_not_distinct_from(ins.excluded.text),
+                     c.skipped.is_not_distinct_from(ins.excluded.skipped))
     return ins.on_conflict_do_update(
         index_elements=[c.response_id, c.question_id],
         set_={"value": ins.excluded.value, "skipped": ins.excluded.skipped, "text": ins.excluded.text,
               "text_original": ins.excluded.text_original, "version": c.version + 1,
-              "updated_at": ins.excluded.updated_at},
+              "updated_at": ins.excluded.updated_at,
+              "quote_status": case((unchanged, c.quote_status), else_="none")},
     ).returning(c.id)
 
 

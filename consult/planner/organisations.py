@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import click
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -421,3 +422,23 @@ def send_reminders_command() -> None:
     for consultation in consultations.open_consultations():
         row = enqueue("send_org_reminders", consultation_id=consultation.id)
         print(f"{consultation.slug}: reminder job {row.id} {row.state}")
+
+
+@bp.cli.command("erase-answers")
+@click.argument("receipt_code")
+def erase_answers_command(receipt_code: str) -> None:
+    """Delete one person's answers and what was made from them, by their receipt code (after closing too).
+
+    The receipt code's own "Delete my answers" works until the consultation closes; a request that
+    comes later (by email, by letter) is met with this. Flagged answers stay for the safeguarding lead.
+    """
+    from ..data import responses
+    from ..data.audit import record as audit
+
+    response = responses.find_by_receipt(receipt_code)
+    if response is None or response.status == "withdrawn":
+        raise click.ClickException("No answers have that receipt code (or they were deleted already).")
+    responses.withdraw(response)
+    audit("response.erase", user_id=None, object_type="response", object_id=response.id, by="cli")
+    db.session.commit()
+    click.echo(f"Deleted the answers of response {response.id}.")
