@@ -44,6 +44,27 @@ ORG_STATUS_LABELS = {
     "opted_out": _l("Opted out"),
 }
 
+# The safeguarding screen's categories (analysis.CATEGORIES) in words a safeguarding lead uses.
+SAFEGUARDING_CATEGORY_LABELS = {
+    "suicidal": _l("Suicidal thoughts or plans"),
+    "self_harm": _l("Self-harm"),
+    "physical_abuse": _l("Physical abuse"),
+    "sexual_abuse": _l("Sexual abuse"),
+    "emotional_abuse": _l("Emotional abuse"),
+    "neglect": _l("Neglect"),
+    "domestic_abuse": _l("Domestic abuse (at home or in a relationship)"),
+    "exploitation": _l("Sexual or criminal exploitation"),
+    "bullying_risk": _l("Bullying with violence, weapons or suicidal risk"),
+    "missing": _l("Running away, thrown out or unsafe where they live"),
+    "parental_substance": _l("Harmful parental alcohol or drug use"),
+}
+# Why the screen could not read an answer (SafeguardingFlag.reason).
+NOT_SCREENED_REASON_LABELS = {
+    "language": _l("a language the screen does not read"),
+    "uncertain": _l("the screen was unsure"),
+    "error": _l("the screen failed"),
+}
+
 
 def status_label(code: str) -> str:
     """Return the translated label for a consultation status."""
@@ -58,3 +79,13 @@ def job_state_label(code: str) -> str:
 def org_status_label(code: str) -> str:
     """Return the translated label for an organisation's status with a consultation."""
     return str(ORG_STATUS_LABELS.get(code, code))
+
+
+def safeguarding_category_label(code: str) -> str:
+    """Return the translated words for a safeguarding category (older flags' own words pass through)."""
+    return str(SAFEGUARDING_CATEGORY_LABELS.get(code, code))
+
+
+def not_screened_reason_label(code: str) -> str:
+    """Return the translated reason an answer could not be screened."""
+    return str(NOT_SCREENED_REASON_LABELS.get(code, code))

@@ -7,4 +7,5 @@ from .services import (
     analysis_run,  # noqa: F401  (analyse_consultation)
     invitations,  # noqa: F401,E402  (send_org_reminders)
     retention,  # noqa: F401,E402  (retention, daily under Celery beat)
+    safeguarding_alerts,  # noqa: F401  (safeguarding_alert, safeguarding_sweep: every half minute)
 )

@@ -16,6 +16,7 @@ from ..models import Answer, AudienceVariant, Consultation, Question, Response, 
 from ..models._base import as_utc, utcnow
 from ..services.screening import CheckedText, check_text
 from . import consultations
+from . import safeguarding as safeguarding_data
 from .users import hash_token
 
 # Receipt codes avoid letters and digits that look alike (0/O, 1/I/L).
@@ -85,13 +86,15 @@ class SaveResult:
     """What saving one answer found."""
 
     answer: Answer
-    flagged: bool
+    flagged: bool  # gone to the safeguarding lead: flagged, or not screened
 
 
-def _checked(data: AnswerData, audience: str, partnership: object) -> CheckedText | None:
-    """Redact and screen the answer's free text, if it has any worth keeping."""
+def _checked(data: AnswerData, audience: str, partnership: object,
+             language_hint: str | None = None) -> CheckedText | None:
+    """Redact and screen the answer's free text, if it has any worth keeping (page language as the hint)."""
     if data.text and data.text.strip() and not data.skipped:
-        return check_text(data.text, audience=audience, partnership=partnership)  # type: ignore[arg-type]
+        return check_text(data.text, audience=audience, partnership=partnership,  # type: ignore[arg-type]
+                          language_hint=language_hint)
     return None
 
 
@@ -107,15 +110,15 @@ def save_answer(response: Response, question: Question, data: AnswerData) -> Sav
     before = (answer.text, bool(answer.skipped))
     answer.value, answer.skipped = data.value, data.skipped
     flagged = False
-    checked = _checked(data, response.audience, partnership)
+    checked = _checked(data, response.audience, partnership, response.language)
     if checked is not None:
         answer.text, answer.text_original = checked.redacted, data.text
         db.session.flush()
-        if checked.flagged:
+        if checked.alert:  # flagged, or not screened: either way the safeguarding lead's
             flagged = True
             response.safeguarding = True
-            db.session.add(SafeguardingFlag(response_id=response.id, answer_id=answer.id,
-                                            categories=checked.categories, triggers=checked.triggers))
+            safeguarding_data.create_flag(response_id=response.id, answer_id=answer.id, checked=checked,
+                                          keep_sentences=partnership.original_text_policy != "none")
     else:
         answer.text = answer.text_original = None
     if (answer.text, bool(answer.skipped)) != before:  # new words are unmoderated: revoke any approval
@@ -315,7 +318,9 @@ def record_answer(state: ResponseState, question_id: int, core_id: str, data: An
                   text_policy: str, area_id: object = _UNCHANGED) -> bool:
     """Store one answer (redacted, screened) in a response, replacing any earlier one; True if flagged.
 
-    One upsert and one update (plus a flag row when the screen flags the text). ``partnership`` is
+    One upsert and one update (plus a flag row when the screen flags the text, or could not read it:
+    a not-screened answer goes to the safeguarding lead too, but returns False, since the respondent
+    sees the help page only for a possible disclosure). ``partnership`` is
     anything the redactor reads local names from (a Partnership or a RespondentConsultation);
     ``area_id`` records the coarse area when this is the area question.
     """
@@ -326,7 +331,8 @@ def record_answer(state: ResponseState, question_id: int, core_id: str, data: An
     text = checked.redacted if checked else None
     original = data.text if checked else None
     flagged = bool(checked and checked.flagged)
-    if original is not None and state.status == "submitted" and not flagged:
+    alert = bool(checked and checked.alert)
+    if original is not None and state.status == "submitted" and not alert:
         # A change after sending keeps no more than sending did: the typed text only where it was flagged.
         if text_policy == "none" or not db.session.scalar(select(exists().where(
                 SafeguardingFlag.response_id == state.id, SafeguardingFlag.answer_id == Answer.id,
@@ -341,12 +347,10 @@ def record_answer(state: ResponseState, question_id: int, core_id: str, data: An
     changes: dict[str, object] = {}
     if saved_after(state, now) == now:
         changes["updated_at"] = now
-    if flagged:
+    if alert:
         changes["safeguarding"] = True
-        assert checked is not None
-        db.session.execute(SafeguardingFlag.__table__.insert().values(
-            response_id=state.id, answer_id=answer_id, categories=checked.categories, triggers=checked.triggers,
-            created_at=now, outcome=""))
+        safeguarding_data.create_flag(response_id=state.id, answer_id=answer_id, checked=checked,
+                                      keep_sentences=text_policy != "none", now=now)
     if area_id is not _UNCHANGED:
         changes["area_id"] = area_id
     if changes:
@@ -403,10 +407,10 @@ def record_answer_at_once(info: consultations.RespondentConsultation, response_i
 
     Stored only while the response is in progress, in ``variant_id``, in an open consultation whose
     definition is still ``info``'s. Not stored (the caller takes the full way, ``record_answer``)
-    when the screen flags the text: the flag, the answer and the response change together.
+    when the screen flags the text or could not read it: the flag, the answer and the response change together.
     """
     checked = _checked(data, audience, info)
-    if checked is not None and checked.flagged:
+    if checked is not None and checked.alert:
         return False
     engine = db.engine
     # Its own pooled connection in autocommit: the statement commits itself, and the request's

@@ -30,6 +30,7 @@ STAFF = [
     ("planner@glenbrae.example", "Morag Planner", ["planner"]),
     ("tsi@glenbrae.example", "Eilidh TSI", ["tsi"]),
     ("safeguarding@glenbrae.example", "Sam Safeguarding", ["safeguarding"]),
+    ("deputy.safeguarding@glenbrae.example", "Rona Deputy", ["safeguarding"]),
     ("moderator@glenbrae.example", "Niamh Moderator", ["moderator"]),
 ]
 AREAS = [("glenbrae-town", "Glenbrae Town"), ("kilmorie", "Kilmorie"), ("strathallan", "Strathallan"),
@@ -98,6 +99,9 @@ def load_demo(*, responses: int = 2000, seed: int = 2026, analyse: bool = True,
         name="Glenbrae Children's Services Partnership (fictional)", local_authority="Glenbrae Council",
         health_board="NHS Glenbrae", areas=AREAS, fictional=True,
         safeguarding_contact="Glenbrae child protection duty team (fictional): 01632 960000",
+        # Told at once of every flag; the deputy when nobody has reviewed one within the hour.
+        safeguarding_contacts=["safeguarding@glenbrae.example"],
+        safeguarding_deputies=["deputy.safeguarding@glenbrae.example"], safeguarding_escalate_minutes=60,
         redact_schools=["Kilmorie Primary", "Glenbrae Academy", "Strathallan High", "Ardlochy Primary",
                         "Inverbrae Primary", "Balnagask Gaelic School"])
     for email, name, roles in STAFF:

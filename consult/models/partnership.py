@@ -19,6 +19,11 @@ class Partnership(db.Model):
     local_authority: Mapped[str] = mapped_column(String(200))
     health_board: Mapped[str] = mapped_column(String(200))
     safeguarding_contact: Mapped[str] = mapped_column(Text, default="")
+    # Who hears at once of a possible disclosure (emails), who hears when nobody has reviewed it within
+    # safeguarding_escalate_minutes, and that time.
+    safeguarding_contacts: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    safeguarding_deputies: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    safeguarding_escalate_minutes: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
     suppression_threshold: Mapped[int] = mapped_column(Integer, default=5)
     min_notice_days: Mapped[int] = mapped_column(Integer, default=14)
     min_window_days: Mapped[int] = mapped_column(Integer, default=28)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -82,7 +82,19 @@ class SafeguardingFlag(db.Model):
     answer_id: Mapped[int | None] = mapped_column(ForeignKey("answer.id"))
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     triggers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Why: [{"sentence", "category", "score", "start", "end"}], offsets into the answer as typed.
+    evidence: Mapped[list[dict]] = mapped_column(JSON, default=list, server_default="[]")
+    # The language the screen detected (ISO code), and whether it could not read the answer at all
+    # (needs_human: "not screened", with its reason: "language", "uncertain" or "error").
+    language: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    needs_human: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    reason: Mapped[str] = mapped_column(String(20), default="", server_default="")
     created_at: Mapped[datetime] = created_at_column()
+    # The email to the partnership's safeguarding contacts, and the escalation to its deputies (once).
+    alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    alerted_to: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    escalated_to: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     outcome: Mapped[str] = mapped_column(Text, default="")

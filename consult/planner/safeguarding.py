@@ -1,8 +1,14 @@
-"""The safeguarding queue: only the safeguarding lead sees it, and every view is audited."""
+"""The safeguarding queue: only the safeguarding lead sees it, and every view is audited.
+
+The queue lists the most urgent first (``analysis.urgency_rank``: the category, answers the screen could
+not read with the most urgent), then the one waiting longest. The blueprint's setup also wires the
+alerts into the app (``services.safeguarding_alerts.init_app``: emails, escalation, the command).
+"""
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,7 +21,26 @@ from ..auth.scope import current_partnership_id
 from ..data import audit
 from ..data import safeguarding as data
 from ..extensions import db
+from ..labels import not_screened_reason_label, safeguarding_category_label
+from ..services import safeguarding_alerts
 from .views import bp
+
+bp.record_once(lambda state: safeguarding_alerts.init_app(state.app))
+
+
+def language_label(code: str) -> str:
+    """Return a language's name in the page's language ("Romanian", "rumuński"), from Babel's own data."""
+    if not code or code == "und":
+        return _("a language it could not tell")
+    try:
+        name = get_locale().languages.get(code)  # type: ignore[union-attr]
+    except (AttributeError, ValueError):
+        name = None
+    return name or code
+
+
+LABELS = {"category_label": safeguarding_category_label, "reason_label": not_screened_reason_label,
+          "language_label": language_label, "format_datetime": format_datetime}
 
 
 class ReviewForm(FlaskForm):
@@ -34,7 +59,7 @@ def safeguarding_queue():  # type: ignore[no-untyped-def]
     audit.record("safeguarding.queue_viewed", user_id=current_user.id, object_type="safeguarding_flag",
                  count=len(flags))
     db.session.commit()
-    return render_template("planner/safeguarding_queue.html", flags=flags)
+    return render_template("planner/safeguarding_queue.html", flags=flags, **LABELS)
 
 
 @bp.route("/safeguarding/<int:flag_id>", methods=["GET", "POST"])
@@ -56,4 +81,4 @@ def safeguarding_flag(flag_id: int):  # type: ignore[no-untyped-def]
                  object_id=flag.id, response_id=flag.response_id)
     db.session.commit()
     return render_template("planner/safeguarding_flag.html", flag=flag, answers=data.flagged_answers(flag),
-                           form=form), (400 if form.errors else 200)
+                           form=form, highlighted=data.highlighted, **LABELS), (400 if form.errors else 200)
