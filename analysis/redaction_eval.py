@@ -12,9 +12,9 @@ Two figures:
 * **Clean-answer alteration rate.** Share of clean answers (no personal data at all) whose redacted
   text differs from the original in any way.
 
-Clean answers are redacted the way the app redacts them: with the row's ``places``/``schools`` if it
-has them (clean rows have none: the consultation's own area names are not passed as places). PII rows
-are redacted with their ``places`` and ``schools``.
+Every row is redacted the way the app redacts an answer: with the row's ``places`` and ``schools`` (the
+partnership's own lists of names to replace) and with its ``areas`` (the area names the consultation
+offers respondents) as names to keep. Clean rows carry ``areas`` and no lists; PII rows carry lists.
 """
 
 from __future__ import annotations
@@ -75,11 +75,13 @@ def item_removed(text: str, item: str, redaction: Redaction) -> bool:
 def _redact_rows(rows: list[dict]) -> list[Redaction]:
     """Redact rows, batching those that share the same places and schools."""
     out: list[Redaction | None] = [None] * len(rows)
-    groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[int]] = {}
+    groups: dict[tuple[tuple[str, ...], ...], list[int]] = {}
     for i, r in enumerate(rows):
-        groups.setdefault((tuple(r.get("places") or ()), tuple(r.get("schools") or ())), []).append(i)
-    for (places, schools), idx in groups.items():
-        for i, red in zip(idx, redact_many([rows[i]["text"] for i in idx], places=places, schools=schools), strict=True):
+        key = (tuple(r.get("places") or ()), tuple(r.get("schools") or ()), tuple(r.get("areas") or ()))
+        groups.setdefault(key, []).append(i)
+    for (places, schools, areas), idx in groups.items():
+        texts = [rows[i]["text"] for i in idx]
+        for i, red in zip(idx, redact_many(texts, places=places, schools=schools, keep=areas), strict=True):
             out[i] = red
     return [r for r in out if r is not None]
 
