@@ -138,6 +138,11 @@ def flagged_response_ids() -> set[int]:
 
 # ---- who is told, and when -------------------------------------------------------------------------
 
+def get_partnership(partnership_id: int) -> Partnership | None:
+    """Return a partnership by id, or None."""
+    return db.session.get(Partnership, partnership_id) if partnership_id else None
+
+
 def partnership_of_flag(flag: SafeguardingFlag) -> Partnership | None:
     """Return the partnership whose consultation the flagged response answers."""
     return db.session.scalar(select(Partnership).join(Plan, Plan.partnership_id == Partnership.id)

@@ -7,14 +7,16 @@ alerts into the app (``services.safeguarding_alerts.init_app``: emails, escalati
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+import re
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import IntegerField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from ..auth import safeguarding_required
 from ..auth.scope import current_partnership_id
@@ -49,6 +51,62 @@ class ReviewForm(FlaskForm):
     outcome = TextAreaField(_l("What was done"), filters=[lambda s: s.strip() if isinstance(s, str) else s],
                             validators=[DataRequired(message=_l("Say what was done, for example who was contacted")),
                                         Length(max=5000)])
+
+
+EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+
+
+def _lines(value: object) -> list[str]:
+    return [line.strip() for line in str(value or "").replace(",", "\n").replace(";", "\n").splitlines()
+            if line.strip()]
+
+
+def _emails_only(form: FlaskForm, field: TextAreaField) -> None:
+    bad = [line for line in _lines(field.data) if not EMAIL.match(line)]
+    if bad:
+        raise ValidationError(_("Write one email address on each line, like name@council.gov.uk "
+                                "(this is not one: %(value)s)", value=bad[0][:80]))
+    if len(_lines(field.data)) > 20:
+        raise ValidationError(_("Name at most 20 people"))
+
+
+class ContactsForm(FlaskForm):
+    """Who hears at once of a possible disclosure, and who is told when nobody reviews it in time."""
+
+    contacts = TextAreaField(_l("Safeguarding contacts"), validators=[Length(max=5000), _emails_only])
+    deputies = TextAreaField(_l("Deputies"), validators=[Length(max=5000), _emails_only])
+    escalate_minutes = IntegerField(
+        _l("Tell the deputies after this many minutes"),
+        validators=[InputRequired(message=_l("Enter a number of minutes, for example 60")),
+                    NumberRange(min=5, max=1440, message=_l("Enter a number of minutes from 5 to 1440"))],
+        render_kw={"type": "text", "inputmode": "numeric", "spellcheck": "false"})
+
+
+@bp.route("/safeguarding/contacts", methods=["GET", "POST"])
+@safeguarding_required
+def safeguarding_contacts():  # type: ignore[no-untyped-def]
+    """Name who is emailed at once of each flag, the deputies, and when the deputies are told."""
+    partnership = data.get_partnership(current_partnership_id() or 0)
+    if partnership is None:
+        abort(404)
+    form = ContactsForm()
+    if request.method == "GET":
+        form.contacts.data = "\n".join(partnership.safeguarding_contacts or [])
+        form.deputies.data = "\n".join(partnership.safeguarding_deputies or [])
+        form.escalate_minutes.data = partnership.safeguarding_escalate_minutes
+    elif form.validate_on_submit():
+        data.set_contacts(partnership, contacts=_lines(form.contacts.data), deputies=_lines(form.deputies.data),
+                          escalate_minutes=form.escalate_minutes.data)
+        audit.record("safeguarding.contacts_changed", user_id=current_user.id, object_type="partnership",
+                     object_id=partnership.id, contacts=len(partnership.safeguarding_contacts),
+                     deputies=len(partnership.safeguarding_deputies),
+                     minutes=partnership.safeguarding_escalate_minutes)
+        db.session.commit()
+        flash(_("Saved. New flags are emailed to these people."))
+        return redirect(url_for("planner.safeguarding_contacts"), code=303)
+    leads = data.safeguarding_leads(partnership.id)
+    return render_template("planner/safeguarding_contacts.html", form=form, leads=leads), \
+        (400 if form.errors else 200)
 
 
 @bp.route("/safeguarding")

@@ -232,3 +232,34 @@ def test_a_disclosure_in_chat_mode_shows_help_and_alerts_too(app, csp, smtp) -> 
     flag = _flag()
     assert flag.categories and flag.alerted_to
     assert sorted(m["To"] for m in smtp.messages) == sorted([LEAD, OTHER_LEAD])
+
+
+def test_the_sweep_runs_on_a_timer_thread_in_a_web_process(app, csp, client) -> None:  # type: ignore[no-untyped-def]
+    """With jobs in threads (the default), the first request starts the sweep; an alert no job sent goes out."""
+    from consult.data import safeguarding as sg
+    from consult.services import safeguarding_alerts
+    from consult.services.screening import CheckedText
+
+    Respondent(app.test_client(), "csp").start("young_12_17")
+    response_id = db.session.scalar(select(Response.id))
+    flag_id = sg.create_flag(response_id=response_id, answer_id=None,
+                             checked=CheckedText("", True, ["neglect"], []))
+    db.session.info.pop(sg.NEW_FLAGS, None)  # as if the request's hand-off never happened
+    db.session.commit()
+    app.config.update(JOBS_MODE="thread", SAFEGUARDING_SWEEP_SECONDS=0.2)
+    timer = safeguarding_alerts.TIMER
+    try:
+        client.get("/healthz")
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            db.session.expire_all()
+            if db.session.get(SafeguardingFlag, flag_id).alerted_at is not None:
+                break
+            time.sleep(0.1)
+        flag = db.session.get(SafeguardingFlag, flag_id)
+        assert flag.alerted_at is not None and sorted(flag.alerted_to) == sorted([LEAD, OTHER_LEAD])
+        assert db.session.scalars(select(OutboxEmail)).all()  # no mail server here: recorded in the outbox
+    finally:
+        timer.stop.set()
+        timer.pid = None
+        app.config.update(JOBS_MODE="sync")
