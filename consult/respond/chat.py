@@ -38,6 +38,7 @@ CHANGE = ":change"  # the posted "q" of a question reopened by "Change my last a
 DRAFT_PREFIX = "draft|"  # hidden fields "draft|<q>|<field>" carry typing from the question left behind
 DRAFT_NAME = re.compile(r"^draft\|([a-z0-9_]{1,64}(?::more)?)\|([a-z0-9_]{1,32})$")
 DRAFT_MAX_VALUES = 40
+QUESTION_ANCHOR = "chat-question"  # the id of the question being asked: each turn's page opens there
 DRAFT_MAX_CHARS = 20_000
 
 
@@ -240,11 +241,16 @@ def chat(slug: str):  # type: ignore[no-untyped-def]
     return _render(f, form, current, follow_up=False, status=status, drafts=drafts)
 
 
+def _to_current(f: flow.Flow):  # type: ignore[no-untyped-def]
+    """Redirect to the chat, opening at the question the person is on (with focus on it)."""
+    return redirect(url_for("respond.chat", slug=f.slug, _anchor=QUESTION_ANCHOR), code=303)
+
+
 def _carry_on(f: flow.Flow, drafts: Drafts):  # type: ignore[no-untyped-def]
     """Go on to the question the person is on: a redirect, or (typing to give back) that page at once."""
     front = frontier(f)
     if not drafts or front is None:
-        return redirect(url_for("respond.chat", slug=f.slug), code=303)
+        return _to_current(f)
     core_id, follow_up = front
     mine = drafts.take(core_id + MORE if follow_up else core_id)
     if follow_up:
@@ -263,7 +269,7 @@ def _go_back(f: flow.Flow, posted_q: str, drafts: Drafts):  # type: ignore[no-un
     """
     front = frontier(f)
     if front is None:
-        return redirect(url_for("respond.chat", slug=f.slug), code=303)
+        return _to_current(f)
     core_id, follow_up = front
     here = core_id + MORE if follow_up else core_id
     if posted_q == here:
@@ -271,7 +277,7 @@ def _go_back(f: flow.Flow, posted_q: str, drafts: Drafts):  # type: ignore[no-un
         drafts.keep_typed(here, names)
     target = last_answered(f, front)
     if target is None:
-        return _carry_on(f, drafts) if drafts else redirect(url_for("respond.chat", slug=f.slug), code=303)
+        return _carry_on(f, drafts) if drafts else _to_current(f)
     form, more_form = _change_forms(f, target, post=False)
     return _render_change(f, target, form, more_form, drafts, status=200)
 

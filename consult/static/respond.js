@@ -75,11 +75,56 @@
     var chat = document.querySelector("[data-chat]");
     if (!chat || !window.fetch || !window.DOMParser || !window.FormData) { return; }
     var busy = false;
+
+    // Put the server's page for this turn in place of ours: the log, the notices and the answer form.
+    function showTurn(res) {
+      var doc = new DOMParser().parseFromString(res.html, "text/html");
+      var newChat = doc.querySelector("[data-chat]");
+      if (!newChat) { window.location.assign(res.url); return; }
+      var log = document.getElementById("chat-log");
+      syncLog(log, doc.getElementById("chat-log"));
+      ["chat-notices", "chat-answer"].forEach(function (id) {
+        var mine = document.getElementById(id), theirs = doc.getElementById(id);
+        if (mine && theirs) { mine.replaceWith(document.importNode(theirs, true)); }
+      });
+      document.title = doc.title;
+      if (res.url && res.url !== window.location.href) { window.history.replaceState(null, "", res.url); }
+      var fresh = document.getElementById("chat-answer");
+      setupCounts(fresh);
+      setupReadAloud(fresh);
+      // The new question in view, then focus on the answer to give (a reopened answer: the one given
+      // before), or the problem to fix.
+      var current = log.querySelector(".msg-current");
+      if (current && current.scrollIntoView) { current.scrollIntoView({ block: "start" }); }
+      var focus = document.querySelector("#chat-notices [data-autofocus]") ||
+                  fresh.querySelector(".quick-chosen, input:checked") ||
+                  fresh.querySelector("textarea, input[type=text], .quick-reply, select, input[type=radio], input[type=checkbox]");
+      if (focus) {
+        focus.focus({ preventScroll: true });
+        if ((focus.tagName === "TEXTAREA" || focus.type === "text") && focus.value) {
+          focus.setSelectionRange(focus.value.length, focus.value.length);
+        }
+      }
+    }
+
+    // The answer could not be sent with fetch (offline for a moment): send it the ordinary way, with
+    // the button pressed, from the form that is still on the page.
+    function sendPlainly(form, submitter) {
+      if (submitter && submitter.name) {
+        var pressed = document.createElement("input");
+        pressed.type = "hidden";
+        pressed.name = submitter.name;
+        pressed.value = submitter.value;
+        form.appendChild(pressed);
+      }
+      HTMLFormElement.prototype.submit.call(form);
+    }
+
     chat.addEventListener("submit", function (event) {
       var form = event.target;
       if (!form.matches || !form.matches("#chat-form")) { return; }
       event.preventDefault();
-      if (busy) { return; }
+      if (busy) { return; }  // a double tap sends once
       busy = true;
       var data = new FormData(form);
       var submitter = event.submitter;
@@ -89,34 +134,17 @@
                            headers: { "X-Requested-With": "fetch" } })
         .then(function (r) { return r.text().then(function (html) { return { url: r.url, html: html }; }); })
         .then(function (res) {
-          var doc = new DOMParser().parseFromString(res.html, "text/html");
-          var newChat = doc.querySelector("[data-chat]");
-          if (!newChat) { window.location.assign(res.url); return; }
-          syncLog(document.getElementById("chat-log"), doc.getElementById("chat-log"));
-          ["chat-notices", "chat-answer"].forEach(function (id) {
-            var mine = document.getElementById(id), theirs = doc.getElementById(id);
-            if (mine && theirs) { mine.replaceWith(document.importNode(theirs, true)); }
-          });
-          document.title = doc.title;
-          if (res.url && res.url !== window.location.href) { window.history.replaceState(null, "", res.url); }
-          var fresh = document.getElementById("chat-answer");
-          setupCounts(fresh);
-          setupReadAloud(fresh);
-          // Focus the answer to give (a reopened answer: the one given before), or the problem to fix.
-          var focus = document.querySelector("#chat-notices [data-autofocus]") ||
-                      fresh.querySelector(".quick-chosen, input:checked") ||
-                      fresh.querySelector("textarea, input[type=text], .quick-reply, select, input[type=radio], input[type=checkbox]");
-          if (focus) {
-            focus.focus();
-            if ((focus.tagName === "TEXTAREA" || focus.type === "text") && focus.value) {
-              focus.setSelectionRange(focus.value.length, focus.value.length);
-            }
+          try {
+            showTurn(res);
+          } catch (err) {
+            // The answer was sent: never send it again, show the page the server answered with.
+            window.location.assign(res.url || window.location.href);
+            return;
           }
-          var current = log.querySelector(".msg-current");
-          if (current && current.scrollIntoView) { current.scrollIntoView({ block: "nearest" }); }
-        })
-        .catch(function () { form.submit(); })
-        .then(function () { busy = false; });
+          busy = false;
+        }, function () {
+          sendPlainly(form, submitter);
+        });
     });
   }
 
