@@ -126,7 +126,9 @@ def cmd_theme(args: argparse.Namespace) -> int:
         if not args.no_redact:
             chunk = [r.text for r in redact_many(chunk)]
         for row, text, a in zip(rows[start:end], chunk, themer.predict(chunk), strict=True):
-            out.append({"id": row["id"], "themes": a.themes, "scores": a.scores, "sentiment": sentiment(text)})
+            out.append({"id": row["id"], "themes": a.themes, "scores": a.scores, "sentiment": sentiment(text),
+                        # A person must code it: no theme fits with confidence (never silently dropped).
+                        "needs_human": a.needs_human, "needs_human_reason": a.reason, "language": a.language})
 
     _chunked(len(texts), run, progress)
     _write_jsonl(args.output, out)

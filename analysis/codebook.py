@@ -25,10 +25,17 @@ class Theme:
     name: str
     description: str = ""
     examples: list[str] = field(default_factory=list)
+    # Example phrases in other languages ({"gd": [...], "ar": [...]}), so answers in those languages meet the
+    # theme in their own words. The shipped ones are drafts that need review by a fluent speaker.
+    translations: dict[str, list[str]] = field(default_factory=dict)
 
     def document(self) -> str:
         """Return the theme's name and description as one text."""
         return f"{self.name}. {self.description}".strip()
+
+    def all_examples(self) -> list[str]:
+        """Return the English examples, then each language's examples (languages in sorted order)."""
+        return list(self.examples) + [e for lang in sorted(self.translations) for e in self.translations[lang]]
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,10 @@ class Codebook:
     def ids(self) -> list[str]:
         """Return the theme ids in codebook order."""
         return [t.id for t in self.themes]
+
+    def with_translations_as_examples(self) -> Codebook:
+        """Return the codebook with each theme's translated phrases folded into its examples."""
+        return Codebook([Theme(t.id, t.name, t.description, t.all_examples()) for t in self.themes])
 
     def get(self, theme_id: str) -> Theme:
         """Return the theme with this id (KeyError if absent)."""
@@ -72,12 +83,20 @@ class Codebook:
             examples = item.get("examples") or []
             if not isinstance(examples, list):
                 raise CodebookError(f"theme {tid!r}: 'examples' must be a list")
+            translations = item.get("translations") or {}
+            if not isinstance(translations, dict) or not all(isinstance(v, list) for v in translations.values()):
+                raise CodebookError(f"theme {tid!r}: 'translations' must map a language code to a list of phrases")
             themes.append(
                 Theme(
                     id=tid,
                     name=str(item.get("name") or tid.replace("_", " ")).strip(),
                     description=str(item.get("description") or "").strip(),
                     examples=[str(e) for e in examples if str(e).strip()],
+                    translations={
+                        str(lang): [str(e) for e in phrases if str(e).strip()]
+                        for lang, phrases in sorted(translations.items())
+                        if any(str(e).strip() for e in phrases)
+                    },
                 )
             )
         return cls(themes)
@@ -100,6 +119,8 @@ class Codebook:
                 d["description"] = t.description
             if t.examples:
                 d["examples"] = list(t.examples)
+            if t.translations:
+                d["translations"] = {k: list(v) for k, v in t.translations.items()}
             out.append(d)
         return {"themes": out}
 

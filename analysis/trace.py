@@ -48,7 +48,8 @@ def load_priorities(path: str | Path) -> list[Priority]:
 
 
 def _key(codebook: Codebook) -> tuple:
-    return tuple((t.id, t.name, t.description, tuple(t.examples)) for t in codebook.themes)
+    # Translated phrases count as examples, as in the Themer's index, so the two can share one similarity.
+    return tuple((t.id, t.name, t.description, tuple(t.all_examples())) for t in codebook.themes)
 
 
 @lru_cache(maxsize=8)

@@ -75,6 +75,9 @@ def test_theme_trace_screen_evaluate_end_to_end(files):
     assert [c["id"] for c in codings] == ["r1", "r2", "r3", "r4"]
     assert "play" in codings[0]["themes"] and "travel" in codings[2]["themes"] and codings[3]["themes"] == []
     assert all(set(c["scores"]) == {"play", "travel", "money"} for c in codings)
+    # Every row says whether a person must code it; a blank answer is not work for a person.
+    assert all(isinstance(c["needs_human"], bool) and "language" in c for c in codings)
+    assert codings[0]["needs_human"] is False and codings[3]["needs_human"] is False
 
     r = run("trace", "--priorities", "priorities.yaml", "--input", "responses.csv", "--output", "trace.jsonl", cwd=files)
     assert r.returncode == 0, r.stderr
@@ -87,7 +90,8 @@ def test_theme_trace_screen_evaluate_end_to_end(files):
     assert r.returncode == 0, r.stderr
     sc = read_jsonl(files / "screen.jsonl")
     assert sc[1]["safeguarding"]["flag"] is True and "physical_abuse" in sc[1]["safeguarding"]["categories"]
-    assert sc[0]["safeguarding"] == {"flag": False, "categories": [], "triggers": []}
+    assert {k: sc[0]["safeguarding"][k] for k in ("flag", "categories", "triggers")} == {
+        "flag": False, "categories": [], "triggers": []}
     assert "07700" not in sc[1]["redacted"] and "[PHONE]" in sc[1]["redacted"]
 
     r = run("theme", "--codebook", "codebook.yaml", "--input", "labelled.csv", "--output", "self.jsonl",
