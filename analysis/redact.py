@@ -99,7 +99,12 @@ _PATTERNS: list[tuple[str, str, int]] = [
         re.I,
     ),
     ("ADDRESS", rf"\b(?:[A-Z][a-z'’-]+\s+){{1,3}}(?:{_STREET_WORDS_TITLE})\b", 0),
-    ("ADDRESS", r"\b(?:live|living|lives|stay|stays|staying)\s+(?:at|on)\s+(?:no\.?\s*)?\d{1,4}[a-z]?\b[^.!?\n,]{0,40}", re.I),
+    (
+        "ADDRESS",
+        r"\b(?:live|living|lives|stay|stays|staying)\s+(?:at|on)\s+(?:no\.?\s*)?\d{1,4}[a-z]?\b"
+        r"(?:(?!\s+(?:and|but|with|so|because|near|next|where|which|who|for|beside|since|when|if)\b)[^.!?\n,]){0,40}",
+        re.I,
+    ),
     (
         "SCHOOL",
         rf"\b(?:St\.?\s+|Saint\s+)?(?:[A-Z][A-Za-z'’-]+\s+(?:of\s+(?:the\s+)?)?){{1,3}}"
@@ -209,10 +214,12 @@ def _trim_school(text: str, s: int, e: int) -> int | None:
         pos += 1
     if pos >= m.start():
         return None
+    known = _lexicon.known_proper()
+    if all(w.lower() in known or w.lower() in _SCHOOLISH for w in text[pos : m.start()].split()):
+        return None  # "the Gaelic nursery", "a Catholic primary": a kind of school, not one school
     if m.group(0).startswith("School"):
         # A bare "School" names a school only after a word that is not ordinary ("Forest School", "Polish
         # Saturday School" are not; "Mary Erskine School" is).
-        known = _lexicon.known_proper()
         names = [w.strip("'’s").lower() for w in text[pos : m.start()].split()]
         if all(w in common or w in known or w in _lexicon.STOPWORDS or w in _SCHOOLISH for w in names):
             return None
@@ -239,6 +246,13 @@ def _local_patterns(
     out: list[tuple[str, re.Pattern[str]]] = []
     listed = {n.strip().lower() for n in places + schools}
     kept = [k for k in keep if k.strip().lower() not in listed]
+    # People shorten "Balnagask Islands" to "Balnagask" and "Glenbrae Town" to "Glenbrae".
+    common, first = _lexicon.common_words(), _lexicon.first_names()
+    for k in list(kept):
+        words = k.split()
+        head = words[0].lower() if len(words) > 1 else ""
+        if head and head not in common and head not in first and head not in _lexicon.STOPWORDS and head not in listed:
+            kept.append(words[0])
     kp = _list_pattern(kept, ignore_case=True)
     if kp is not None:
         _KEEP_WORDS[kp] = _words_of(kept)
