@@ -186,7 +186,8 @@ def sweep_job(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
 
 def _after_request(response):  # type: ignore[no-untyped-def]
     """Once the request that made a flag is over, hand its alert to the job engine (never fail the request)."""
-    if not db.session.info.get(data.NEW_FLAGS):
+    # The answer POST's quick way never makes a session: do not make one here either.
+    if not db.session.registry.has() or not db.session.info.get(data.NEW_FLAGS):
         return response
     try:
         db.session.rollback()  # what the view did not commit would be thrown away at teardown anyway
