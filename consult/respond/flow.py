@@ -215,6 +215,15 @@ class Flow:
         stored = self.answers().get(core_id)
         return cls(formdata=None, data=QUESTION_TYPES[self.qdef(core_id).type].form_data(stored))
 
+    def resume_url(self) -> str:
+        """Return where "Carry on" takes the person: the question where they stopped (check answers when done)."""
+        if self.mode == "chat" and self.state.status == "in_progress":
+            return url_for("respond.chat", slug=self.slug, _anchor="chat-question")
+        current = self.first_unanswered() if self.state.status == "in_progress" else None
+        if current is None:
+            return url_for("respond.check", slug=self.slug)
+        return url_for("respond.question", slug=self.slug, core_id=current)
+
     def display(self, core_id: str, answer: AnswerData | None) -> str:
         qdef = self.qdef(core_id)
         return QUESTION_TYPES[qdef.type].display(qdef, answer, self.lang, area_options=self.area_options())

@@ -53,9 +53,9 @@ def receipt():  # type: ignore[no-untyped-def]
                 mode = "chat" if response.channel == "online_chat" else "form"
                 flow.save_state(rid=response.id, slug=consultation.slug, code=code, mode=mode,
                                 easy=response.easy_read, seen=time.time())
-                if response.status == "in_progress" and mode == "chat":
-                    return redirect(url_for("respond.chat", slug=consultation.slug), code=303)
-                return redirect(url_for("respond.check", slug=consultation.slug), code=303)
+                f, _instead = flow.load(consultation.slug, kiosk=False)
+                where = f.resume_url() if f is not None else url_for("respond.check", slug=consultation.slug)
+                return redirect(where, code=303)
     return render_template("respond/receipt.html", form=form)
 
 
