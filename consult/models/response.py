@@ -64,6 +64,9 @@ class Answer(db.Model):
     text: Mapped[str | None] = mapped_column(Text)
     # The text as typed, kept only where partnership policy allows; readable by the safeguarding lead.
     text_original: Mapped[str | None] = mapped_column(Text)
+    # A chat follow-up reply ("Can you tell me a bit more?"), redacted and screened like ``text``, kept
+    # apart from it: None when none was asked or answered, "" when the person skipped it.
+    follow_up: Mapped[str | None] = mapped_column(Text)
     skipped: Mapped[bool] = mapped_column(Boolean, default=False)
     sentiment: Mapped[str | None] = mapped_column(String(20))
     quote_status: Mapped[str] = mapped_column(String(20), default="none")  # none/pending/approved/rejected

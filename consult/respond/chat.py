@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from flask import redirect, render_template, request, url_for
+from flask import redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
@@ -29,7 +30,10 @@ from forms.types.fields import CleanTextAreaField, TextChecks, text_render_kw
 from ..auth.decorators import respondent_route
 from ..extensions import csrf, db
 from ..security import submission_limit
+from ..services import answers as answers_service
 from . import flow
+from .conversation import GONE, STALE, TAMPERED, Conversation
+from .conversation import KEY as CONVERSATION_KEY
 from .views import bp
 
 CHOICE_BUTTON_TYPES = {"single_choice", "face_scale", "yes_no", "area"}
@@ -65,32 +69,21 @@ def quick_replies(qdef) -> bool:  # type: ignore[no-untyped-def]
     return qdef.type in CHOICE_BUTTON_TYPES or (qdef.type == "picture_choice" and not qdef.spec.get("multiple"))
 
 
-def split_answer(answer: AnswerData, core_id: str) -> tuple[AnswerData, str | None]:
-    """Return (the answer to the question itself, the follow-up reply) from one stored answer.
-
-    The follow-up reply is None when no follow-up was answered (or skipped) for this question, and
-    "" when it was skipped. Chat mode appends the reply to the stored text after a blank line and
-    remembers in the session where the answer's own text ended (``split``).
-    """
-    data = flow.state()
-    n = (data.get("split") or {}).get(core_id)
-    if n is None or core_id not in set(data.get("followed") or []):
-        return answer, None
-    text = answer.text or ""
-    if len(text) > n + 2 and text[n:n + 2] == "\n\n":
-        return AnswerData(value=answer.value, text=text[:n], skipped=answer.skipped), text[n + 2:]
-    return answer, ""
+def split_answer(answer: AnswerData, core_id: str, follow_ups: dict[str, str]) -> tuple[AnswerData, str | None]:
+    """Return (the answer to the question itself, its follow-up reply: None if none, "" if skipped)."""
+    return answer, follow_ups.get(core_id)
 
 
 def conversation(f: flow.Flow) -> list[dict]:
     """Return the turns so far: each question asked and the person's answer (and any follow-up)."""
     answers = f.answers()
+    follow_ups = _follow_ups(f)
     turns = []
     for core_id in f.core_ids:
         if core_id not in answers:
             break
         cls = f.form_class(core_id)
-        answer, more = split_answer(answers[core_id], core_id)
+        answer, more = split_answer(answers[core_id], core_id, follow_ups)
         turns.append({"id": core_id, "question": cls.question_text, "fell_back": cls.fell_back,
                       "answer": f.display(core_id, answer), "skipped": answer.skipped})
         if more is not None:
@@ -100,33 +93,57 @@ def conversation(f: flow.Flow) -> list[dict]:
     return turns
 
 
-# ---- where the person is, and what "Change my last answer" goes back to ------------------------
+# ---- the conversation's state (consult/respond/conversation.py), in this person's session ---------
+
+def _follow_ups(f: flow.Flow) -> dict[str, str]:
+    cached = f.__dict__.get("_follow_ups")
+    if cached is None:
+        cached = f.__dict__["_follow_ups"] = answers_service.follow_ups_of(f.state.id)
+    return cached
+
+
+def talk(f: flow.Flow) -> Conversation:
+    """Return this person's conversation (checked against the response and definition; see ``load``)."""
+    conv = f.__dict__.get("_conversation")
+    if conv is None:
+        conv, problem = Conversation.load(session.get(CONVERSATION_KEY), rid=f.state.id,
+                                          version=f.info.definition_version or 1, core_ids=f.core_ids,
+                                          answers=f.answers())
+        f.__dict__["_conversation"], f.__dict__["_problem"] = conv, problem
+        if problem is not None:
+            session[CONVERSATION_KEY] = conv.dump()
+    return conv
+
+
+def keep(f: flow.Flow, conv: Conversation) -> None:
+    """Remember the conversation after a transition."""
+    f.__dict__["_conversation"] = conv
+    f.__dict__.pop("_follow_ups", None)
+    session[CONVERSATION_KEY] = conv.dump()
+
 
 def frontier(f: flow.Flow) -> tuple[str, bool] | None:
     """Return (core id, is the follow-up) of the question the person is on, or None when all are answered."""
-    follow = flow.state().get("follow")
-    if follow and follow in f.core_ids:
-        return follow, True
-    current = f.first_unanswered()
-    return (current, False) if current is not None else None
+    return talk(f).front(f.core_ids, f.answers())
 
 
 def last_answered(f: flow.Flow, front: tuple[str, bool]) -> str | None:
-    """Return the question whose answer "Change my last answer" reopens, or None at the first question.
-
-    On a follow-up that is the question it follows; otherwise the one before. A follow-up already
-    answered is reopened with its question (both boxes filled in), never asked a second time.
-    """
-    core_id, follow_up = front
-    if follow_up:
-        return core_id
-    i = f.index(core_id)
-    return f.core_ids[i - 1] if i > 0 else None
+    """Return the question whose answer "Change my last answer" reopens, or None at the first question."""
+    return Conversation.last_answered(front, f.core_ids)
 
 
 def _position(f: flow.Flow, q: str) -> int:
     """Return where a posted "q" (a question, or its follow-up) comes in the conversation."""
     return 2 * f.index(q.removesuffix(MORE)) + (1 if q.endswith(MORE) else 0)
+
+
+def _store_follow_up(f: flow.Flow, core_id: str, reply: str | None) -> None:
+    q = f.question(core_id)
+    if answers_service.record_follow_up(response_id=f.state.id, question_id=q.id, audience=f.state.audience,
+                                        reply=reply, partnership=f.info, text_policy=f.info.original_text_policy,
+                                        language_hint=f.lang):
+        flow.save_state(help=True)
+    f.__dict__.pop("_follow_ups", None)
 
 
 # ---- typing carried across a change ---------------------------------------------------------------
@@ -200,45 +217,35 @@ def chat(slug: str):  # type: ignore[no-untyped-def]
             return _send_change(f, posted_q.removesuffix(CHANGE), drafts)
         if request.form.get("back"):
             return _go_back(f, posted_q, drafts)
-    follow = flow.state().get("follow")
-    current = f.first_unanswered()
+    conv = talk(f)
+    front = conv.front(f.core_ids, f.answers())
     status = 200
-    if follow and follow in f.core_ids:
-        form = follow_up_form(f, follow)
-        if request.method == "POST":
-            ok = form.validate()
-            ok = flow.check_posted_question(form, follow + MORE, request.form.get("q")) and ok
-            if flow.explain_csrf(form):
-                ok, status = False, 400
-            if ok:
-                if not form.skip.data and form.more.data:
-                    stored = f.answers()[follow]
-                    qtype = QUESTION_TYPES[f.qdef(follow).type]
-                    flow.store_answer(f, follow, qtype.with_follow_up(stored, form.more.data))
-                flow.save_state(follow=None, followed=sorted(set(flow.state().get("followed") or []) | {follow}))
-                db.session.commit()
-                return _carry_on(f, drafts)
-        return _render(f, form, follow, follow_up=True, status=status, drafts=drafts)
-    if current is None:
+    if front is None:
+        keep(f, conv.finished())
         return redirect(url_for("respond.check", slug=slug), code=303)
-    form = f.form(current, post=request.method == "POST")
+    core_id, follow_up = front
+    if request.method == "POST" and request.form.get("q", "").endswith(MORE) and not follow_up:
+        return _render(f, f.form(core_id, post=False), core_id, follow_up=False, status=200, drafts=drafts,
+                       kept=request.form.get("more") or "")
+    form = follow_up_form(f, core_id) if follow_up else f.form(core_id, post=request.method == "POST")
     if request.method == "POST":
         ok = form.validate()
-        ok = flow.check_posted_question(form, current, request.form.get("q")) and ok
+        ok = flow.check_posted_question(form, core_id + MORE if follow_up else core_id, request.form.get("q")) and ok
         if flow.explain_csrf(form):
             ok, status = False, 400
-        if ok:
-            data = form.answer_data()
-            flow.store_answer(f, current, data)
-            qdef = f.qdef(current)
-            asked = set(flow.state().get("asked") or [])
-            if current not in asked and QUESTION_TYPES[qdef.type].needs_follow_up(qdef, data):
-                split = dict(flow.state().get("split") or {})
-                split[current] = len(data.text or "")
-                flow.save_state(follow=current, asked=sorted(asked | {current}), split=split)
+        if ok and follow_up:
+            _store_follow_up(f, core_id, "" if form.skip.data else (form.more.data or ""))
+            keep(f, conv.followed_up())
             db.session.commit()
             return _carry_on(f, drafts)
-    return _render(f, form, current, follow_up=False, status=status, drafts=drafts)
+        if ok:
+            data = form.answer_data()
+            flow.store_answer(f, core_id, data)
+            qdef = f.qdef(core_id)
+            keep(f, conv.answered(core_id, wants_follow_up=QUESTION_TYPES[qdef.type].needs_follow_up(qdef, data)))
+            db.session.commit()
+            return _carry_on(f, drafts)
+    return _render(f, form, core_id, follow_up=follow_up, status=status, drafts=drafts)
 
 
 def _to_current(f: flow.Flow):  # type: ignore[no-untyped-def]
@@ -288,7 +295,7 @@ def _change_forms(f: flow.Flow, core_id: str, *, post: bool) -> tuple[FlaskForm,
     Not posted: both filled in from the stored answer, split where the follow-up reply begins.
     """
     stored = f.answers().get(core_id)
-    main, more = split_answer(stored, core_id) if stored is not None else (None, None)
+    main, more = split_answer(stored, core_id, _follow_ups(f)) if stored is not None else (None, None)
     cls = f.form_class(core_id)
     if post:
         form = cls()
@@ -319,30 +326,17 @@ def _send_change(f: flow.Flow, core_id: str, drafts: Drafts):  # type: ignore[no
     qdef = f.qdef(core_id)
     qtype = QUESTION_TYPES[qdef.type]
     data = form.answer_data()
-    state = flow.state()
-    split = dict(state.get("split") or {})
-    followed = set(state.get("followed") or [])
-    asked = set(state.get("asked") or [])
-    changes: dict[str, object] = {}
     more = (more_form.more.data or "") if more_form is not None and not form.skip.data else ""
-    if data.skipped:
-        if more:
-            data = qtype.with_follow_up(data, more)  # the box above was emptied: the reply is the answer
-        split.pop(core_id, None)  # and no follow-up turn of its own (nor one to come for a skip)
-        followed.discard(core_id)
-        if state.get("follow") == core_id:
-            changes["follow"] = None
-    elif more_form is not None:
-        split[core_id] = len(data.text or "")
-        data = qtype.with_follow_up(data, more)
-    elif core_id == state.get("follow"):
-        split[core_id] = len(data.text or "")  # the follow-up is still to come, as before
-    elif core_id not in asked and not state.get("follow") and qtype.needs_follow_up(qdef, data):
-        split[core_id] = len(data.text or "")
-        asked.add(core_id)
-        changes["follow"] = core_id
+    emptied = data.skipped
+    if emptied and more:
+        data = qtype.with_follow_up(data, more)  # the box above was emptied: the reply is the answer
     flow.store_answer(f, core_id, data)
-    flow.save_state(split=split, followed=sorted(followed), asked=sorted(asked), **changes)
+    if emptied:
+        _store_follow_up(f, core_id, None)  # no follow-up turn of its own (nor one to come for a skip)
+    elif more_form is not None:
+        _store_follow_up(f, core_id, more)
+    keep(f, talk(f).changed(core_id, skipped=emptied, wants_follow_up=more_form is None
+                             and qtype.needs_follow_up(qdef, data)))
     db.session.commit()
     return _carry_on(f, drafts)
 
@@ -350,7 +344,7 @@ def _send_change(f: flow.Flow, core_id: str, drafts: Drafts):  # type: ignore[no
 def _render_change(f: flow.Flow, core_id: str, form: FlaskForm, more_form: FlaskForm | None,  # type: ignore[no-untyped-def]
                    drafts: Drafts, *, status: int):
     stored = f.answers().get(core_id)
-    main = split_answer(stored, core_id)[0] if stored is not None else None
+    main = stored
     qdef = f.qdef(core_id)
     chosen = "skip" if main is None or main.skipped else QUESTION_TYPES[qdef.type].form_data(main).get("answer")
     chosen = None if chosen is None else str(chosen)
@@ -361,11 +355,23 @@ def _render_change(f: flow.Flow, core_id: str, form: FlaskForm, more_form: Flask
         changing=True, chosen=chosen, turns=turns[:cut], quick=more_form is None and quick_replies(qdef),
         number=f.index(core_id) + 1, total=len(f.core_ids), show_help=flow.pop_help(),
         intro=localised(f.variant.intro, f.lang), posted_q=core_id + CHANGE, drafts=drafts.hidden(),
-        can_go_back=False), status
+        can_go_back=False, notice=_notice(f)), status
+
+
+def _notice(f: flow.Flow) -> str | None:
+    """Return, in the person's language, why the conversation started afresh on this request (or None)."""
+    problem = f.__dict__.get("_problem")
+    if problem == STALE:
+        return _("Some questions changed since you started, so we carried on from the next question. "
+                 "Your answers are saved.")
+    if problem in (TAMPERED, GONE):
+        return _("Something went wrong with this conversation, so we carried on from the next question. "
+                 "Your answers are saved.")
+    return None
 
 
 def _render(f: flow.Flow, form: FlaskForm, core_id: str, *, follow_up: bool, status: int,  # type: ignore[no-untyped-def]
-            drafts: Drafts | None = None):
+            drafts: Drafts | None = None, kept: str = ""):
     qdef = f.qdef(core_id)
     return render_template(
         "respond/chat.html", f=f, form=form, more_form=None, core_id=core_id, qdef=qdef, follow_up=follow_up,
@@ -373,4 +379,4 @@ def _render(f: flow.Flow, form: FlaskForm, core_id: str, *, follow_up: bool, sta
         number=f.index(core_id) + 1, total=len(f.core_ids), show_help=flow.pop_help(),
         intro=localised(f.variant.intro, f.lang), posted_q=(core_id + MORE) if follow_up else core_id,
         drafts=drafts.hidden() if drafts else [],
-        can_go_back=last_answered(f, (core_id, follow_up)) is not None), status
+        can_go_back=last_answered(f, (core_id, follow_up)) is not None, notice=_notice(f), kept=kept), status

@@ -7,12 +7,17 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SubmitField
 
+from forms import AnswerData
+
 from ..auth.decorators import respondent_route
 from ..data import responses
 from ..extensions import db
 from ..security import HoneypotMixin, submission_limit
+from ..services import answers as answers_service
 from . import flow
 from .views import bp
+
+MANY_CHOICE_TYPES = {"multiple_choice", "picture_choice"}  # shown as a list; a ranking keeps its numbers
 
 
 class SendForm(HoneypotMixin, FlaskForm):
@@ -42,8 +47,20 @@ def check(slug: str):  # type: ignore[no-untyped-def]
     if not form.is_submitted():
         form.may_quote.data = f.state.may_quote
     answers = f.answers()
-    rows = [(q, f.qdef(q.core_id), f.display(q.core_id, answers.get(q.core_id))) for q in f.questions]
+    follow_ups = answers_service.follow_ups_of(f.state.id)
+    rows = [(q, f.qdef(q.core_id), f.display(q.core_id, answers.get(q.core_id)), chosen(f, q.core_id, answers),
+             follow_ups.get(q.core_id) or None) for q in f.questions]
     return render_template("respond/check.html", f=f, form=form, rows=rows, show_help=flow.pop_help())
+
+
+def chosen(f: flow.Flow, core_id: str, answers: dict[str, AnswerData]) -> list[str] | None:
+    """Return each choice of a several-choice answer on its own (labels may hold commas), else None."""
+    answer = answers.get(core_id)
+    if answer is None or answer.skipped or not isinstance(answer.value, list) or len(answer.value) < 2:
+        return None
+    if f.qdef(core_id).type not in MANY_CHOICE_TYPES:
+        return None
+    return [f.display(core_id, AnswerData(value=[v])) for v in answer.value]
 
 
 @bp.route("/c/<slug>/done")

@@ -120,5 +120,6 @@ def test_child_changes_the_last_answer_in_chat(live_server, live_app, new_page, 
 
     answers, rows = stored_answers(live_app, before)
     assert answers["feel_safe"].value == 4 and answers["wellbeing"].value == 2
-    assert answers["good_things"].text == "Swings and slides\n\nThe big park has swings and a zip line"
+    assert answers["good_things"].text == "Swings and slides"
+    assert answers["good_things"].follow_up == "The big park has swings and a zip line"
     assert rows == {"feel_safe": 1, "wellbeing": 1, "good_things": 1}

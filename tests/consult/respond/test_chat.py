@@ -62,7 +62,8 @@ def test_chat_conversation_stores_answers_like_form_mode(app, csp, respondent, c
     assert response.channel == "online_chat" and response.status == "submitted"
     answers = responses.answers_by_core_id(response)
     assert answers["feel_safe"].value == 4
-    assert answers["good_things"].text == "the park\n\nIt has swings and a big slide"
+    assert answers["good_things"].text == "the park"  # the follow-up reply in its own column
+    assert answers["good_things"].follow_up == "It has swings and a big slide"
     assert answers["more_of"].value == ["clubs"]
     assert answers["area"].value == "dont_know" and response.area_id is None
     assert answers["anything_else"].skipped

@@ -168,7 +168,7 @@ def test_going_back_over_a_follow_up_keeps_the_extra_text_and_does_not_ask_again
 
     chat.press(("answer", "the play park"), ("more", "It has swings and a big slide"), ("continue_", "1"))
     assert chat.posted_q() == "more_of"  # not asked the follow-up a second time
-    assert stored()["good_things"].text == "the play park\n\nIt has swings and a big slide"
+    assert (stored()["good_things"].text, stored()["good_things"].follow_up) == ("the play park", "It has swings and a big slide")
     assert rows("good_things") == 1
     log = chat.log()
     assert "<p>the play park</p>" in log and "<p>It has swings and a big slide</p>" in log
@@ -177,7 +177,7 @@ def test_going_back_over_a_follow_up_keeps_the_extra_text_and_does_not_ask_again
     # Changing just the extra text, then emptying it: the follow-up turn shows as skipped, still once.
     chat.press(("back", "1"))
     chat.press(("answer", "the play park"), ("more", "Swings, a slide and a zip line"), ("continue_", "1"))
-    assert stored()["good_things"].text == "the play park\n\nSwings, a slide and a zip line"
+    assert (stored()["good_things"].text, stored()["good_things"].follow_up) == ("the play park", "Swings, a slide and a zip line")
     chat.press(("back", "1"))
     chat.press(("answer", "the play park"), ("more", ""), ("continue_", "1"))
     assert stored()["good_things"].text == "the play park" and chat.posted_q() == "more_of"
@@ -209,7 +209,7 @@ def test_back_from_the_follow_up_keeps_what_was_typed_in_it(csp, respondent, cli
     assert re.search(r'<textarea[^>]*id="more"[^>]*>\s*It has\r?\nswings</textarea>', chat.answer_area())
     assert stored()["good_things"].text == "the park"
     chat.press(("more", "It has swings"), ("continue_", "1"))
-    assert chat.posted_q() == "more_of" and stored()["good_things"].text == "the park\n\nIt has swings"
+    assert chat.posted_q() == "more_of" and (stored()["good_things"].text, stored()["good_things"].follow_up) == ("the park", "It has swings")
 
 
 def test_skipping_the_question_a_follow_up_was_waiting_for_moves_on(csp, respondent, client) -> None:
@@ -265,11 +265,11 @@ def test_changing_to_a_short_answer_asks_the_follow_up_once_then_carries_on(csp,
     chat.press(("answer", "park"), ("continue_", "1"))
     assert chat.posted_q() == "good_things:more"  # a short answer now: the follow-up, once
     chat.press(("more", "It has swings"), ("continue_", "1"))
-    assert chat.posted_q() == "more_of" and stored()["good_things"].text == "park\n\nIt has swings"
+    assert chat.posted_q() == "more_of" and (stored()["good_things"].text, stored()["good_things"].follow_up) == ("park", "It has swings")
     chat.press(("back", "1"))
     chat.press(("answer", "pk"), ("more", "It has swings"), ("continue_", "1"))
     assert chat.posted_q() == "more_of"
-    assert stored()["good_things"].text == "pk\n\nIt has swings" and rows("good_things") == 1
+    assert (stored()["good_things"].text, stored()["good_things"].follow_up) == ("pk", "It has swings") and rows("good_things") == 1
 
 
 def test_changing_a_choice_question_with_boxes_keeps_the_ticks(csp, respondent, client) -> None:
