@@ -84,8 +84,8 @@ def _escalation_email(flag: SafeguardingFlag, link: str, minutes: int) -> tuple[
     values = {"what": _what(flag), "link": link, "minutes": minutes, "id": flag.id}
     subject = _("Guth safeguarding: not reviewed after %(minutes)s minutes (flag %(id)s)", **values)
     body = "\n\n".join([
-        _("Nobody has reviewed %(what)s in %(minutes)s minutes. You are a deputy safeguarding contact.",
-          **values),
+        _("A flag for %(what)s has waited %(minutes)s minutes and nobody has reviewed it yet. You are told "
+          "as a deputy safeguarding contact.", **values),
         _("Please review it now:\n%(link)s", **values),
         _("This email holds nothing of what was written. Sign in to Guth to read it.", **values),
     ]) + "\n"
