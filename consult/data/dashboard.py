@@ -6,8 +6,6 @@ who took part) but their words never appear here: the dashboard shows numbers, n
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -251,6 +249,7 @@ def set_population(partnership_id: int, *, audience: str, area_id: int | None, c
 
 #: The largest population count Guth takes (as the planner's one-count form does).
 MAX_POPULATION = 10_000_000
+MAX_POPULATION_ROWS = 5000  # audiences × areas is a few hundred at most
 
 
 class PopulationImportError(ValueError):
@@ -266,18 +265,19 @@ def parse_population_csv(text: str, areas: list[Area]) -> list[tuple[str, int | 
 
     Raises PopulationImportError naming the first bad line, so nothing is half-imported.
     """
+    from ..services.imports import TableReadError, iter_rows
+
     by_code = {a.code: a.id for a in areas}
     rows: list[tuple[str, int | None, int]] = []
-    reader = csv.reader(io.StringIO(text))
-    number = 0
+    lines = iter_rows("population.csv", text.encode("utf-8"), max_rows=MAX_POPULATION_ROWS)
     while True:
         try:
-            cells = next(reader)
+            number, cells = next(lines)
         except StopIteration:
             break
-        except csv.Error as exc:  # a stray CR, NUL or unclosed quote: name the line, never a 500
-            raise PopulationImportError(number + 1, "malformed") from exc
-        number += 1
+        except TableReadError as exc:  # a stray CR, NUL or unclosed quote, or too many lines: never a 500
+            raise PopulationImportError(exc.line, "rows" if exc.kind in ("too_many_rows", "too_large")
+                                        else "malformed") from exc
         cells = [c.strip() for c in cells]
         if not any(cells):
             continue

@@ -261,49 +261,52 @@ def _type_code(raw: str) -> str | None:
     return None
 
 
+def _import_read_error(exc: Exception) -> str:
+    kind, line = getattr(exc, "kind", ""), getattr(exc, "line", 0)
+    if kind == "not_utf8":
+        return str(_l("The file is not UTF-8 text (first problem on line %(line)s). In your "
+                      "spreadsheet choose Save as, then 'CSV UTF-8', and upload it again.", line=line))
+    if kind == "binary":
+        return str(_l("The file is not a CSV text file. Upload a .csv file saved from a spreadsheet."))
+    if kind in ("too_many_rows", "too_large"):
+        return str(_l("The file has more than %(n)s rows. Split it into smaller files.", n=MAX_IMPORT_ROWS))
+    return str(_l("Row %(row)s: the CSV is malformed (%(why)s).", row=line or 1,
+                  why=getattr(exc, "detail", "") or kind))
+
+
 def import_csv(partnership_id: int, data: bytes) -> ImportResult:
     """Import organisations and contacts from CSV: all rows or none, de-duplicated on the name key.
 
     A row naming an organisation already in the register adds only a new contact; two rows with
     the same organisation and contact email are a mistake and are refused with both row numbers.
     """
-    result = ImportResult()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        result.errors.append(str(_l("The file is not UTF-8 text (first problem on line %(line)s). In your "
-                                    "spreadsheet choose Save as, then 'CSV UTF-8', and upload it again.",
-                                    line=line)))
-        return result
-    if "\x00" in text:
-        result.errors.append(str(_l("The file is not a CSV text file. Upload a .csv file saved from a spreadsheet.")))
-        return result
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        headers = [h.strip().casefold() for h in (reader.fieldnames or [])]
-    except csv.Error as exc:  # the header row itself is malformed: say so, never a 500
-        result.errors.append(str(_l("Row %(row)s: the CSV is malformed (%(why)s).", row=1, why=str(exc))))
-        return result
-    if not headers:
-        result.errors.append(str(_l("The file is empty.")))
-        return result
-    reader.fieldnames = headers
-    missing = [c for c in REQUIRED_COLUMNS if c not in headers]
-    if missing:
-        result.errors.append(str(_l("The file is missing the column(s): %(cols)s. The first row must name the "
-                                    "columns, for example: %(example)s.", cols=", ".join(missing),
-                                    example=",".join(CSV_COLUMNS))))
-        return result
+    from ..services.imports import TableReadError, iter_rows
 
+    result = ImportResult()
+    lines = (cells for _line, cells in iter_rows("organisations.csv", data, max_rows=MAX_IMPORT_ROWS))
     rows: list[tuple[int, dict[str, str]]] = []
     seen: dict[tuple[str, str], int] = {}
     try:
-        for i, raw in enumerate(reader, start=2):
+        header_cells = next((cells for cells in lines if cells), [])  # blank lines before the header are skipped
+        headers = [h.strip().casefold() for h in header_cells]
+        if not headers:
+            result.errors.append(str(_l("The file is empty.")))
+            return result
+        missing = [c for c in REQUIRED_COLUMNS if c not in headers]
+        if missing:
+            result.errors.append(str(_l("The file is missing the column(s): %(cols)s. The first row must name the "
+                                        "columns, for example: %(example)s.", cols=", ".join(missing),
+                                        example=",".join(CSV_COLUMNS))))
+            return result
+        numbered = enumerate((cells for cells in lines if cells), start=2)  # rows as a CSV reader numbers them
+        for i, cells in numbered:
             if i - 1 > MAX_IMPORT_ROWS:
                 result.errors.append(str(_l("The file has more than %(n)s rows. Split it into smaller files.",
                                             n=MAX_IMPORT_ROWS)))
                 return result
+            raw: dict[str | None, str | None] = dict(zip(headers, cells, strict=False))
+            for name in headers[len(cells):]:
+                raw[name] = None
             # NFC first, so a value's length here is its length as stored (normalising can change it).
             row = {k: unicodedata.normalize("NFC", v).strip() if isinstance(v, str) else "" for k, v in raw.items()
                    if k}
@@ -317,9 +320,9 @@ def import_csv(partnership_id: int, data: bytes) -> ImportResult:
             for p in problems:
                 result.errors.append(str(_l("Row %(row)s: %(problem)s", row=i, problem=p)))
             rows.append((i, row))
-    except csv.Error as exc:
-        result.errors.append(str(_l("Row %(row)s: the CSV is malformed (%(why)s).", row=reader.line_num,
-                                    why=str(exc))))
+    except TableReadError as exc:
+        result.errors.append(_import_read_error(exc))
+        return result
     if not rows and not result.errors:
         result.errors.append(str(_l("The file has column names but no rows of organisations.")))
     if result.errors:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,37 +109,30 @@ def enter_response(consultation: Consultation, audience: str, *, channel: str, l
 
 
 def read_table(filename: str, data: bytes) -> list[dict[str, str]]:
-    """Read a CSV (UTF-8) or XLSX upload into rows of {column: text}."""
-    name = (filename or "").lower()
-    if name.endswith(".xlsx"):
-        try:
-            from openpyxl import load_workbook
+    """Read a CSV (UTF-8) or XLSX upload into rows of {column: text}, stopping at the row limit (streamed)."""
+    from ..services.imports import TableReadError
+    from ..services.imports import read_table as read_rows
 
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-            values = [["" if c is None else str(c).strip() for c in row] for row in sheet.iter_rows(values_only=True)]
-        except Exception as exc:  # a corrupt or non-Excel file: say so, never 500
-            raise TableError(_("The file is not a readable XLSX workbook.")) from exc
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise TableError(_("The file is not UTF-8 text. Save it as CSV UTF-8 and try again.")) from exc
-        reader = csv.reader(io.StringIO(text))
-        values = []
-        try:
-            for row in reader:
-                values.append([c.strip() for c in row])
-        except csv.Error as exc:  # a stray CR or unclosed quote: name the row, never a 500
-            raise TableError(_("Row %(row)s: the CSV is malformed (check for a stray quote mark or line break "
-                               "inside a value). Save it again as CSV UTF-8 and try again.",
-                               row=len(values) + 1)) from exc
-    values = [row for row in values if any(row)]
+    try:
+        values = read_rows(filename, data, max_rows=MAX_ROWS)
+    except TableReadError as exc:
+        raise TableError(_table_message(exc)) from exc
     if not values:
         raise TableError(_("The file is empty."))
     header = [h.strip() for h in values[0]]
-    if len(values) - 1 > MAX_ROWS:
-        raise TableError(_("The file has more than %(n)s rows. Split it into smaller files.", n=MAX_ROWS))
     return [dict(zip(header, row + [""] * (len(header) - len(row)), strict=False)) for row in values[1:]]
+
+
+def _table_message(exc: Exception) -> str:
+    kind, line = getattr(exc, "kind", ""), getattr(exc, "line", 0)
+    if kind == "not_xlsx":
+        return _("The file is not a readable XLSX workbook.")
+    if kind == "not_utf8":
+        return _("The file is not UTF-8 text. Save it as CSV UTF-8 and try again.")
+    if kind in ("too_many_rows", "too_large"):
+        return _("The file has more than %(n)s rows. Split it into smaller files.", n=MAX_ROWS)
+    return _("Row %(row)s: the CSV is malformed (check for a stray quote mark or line break "
+             "inside a value). Save it again as CSV UTF-8 and try again.", row=line or 1)
 
 
 def import_rows(consultation: Consultation, rows: list[dict[str, str]], *, user_id: int | None) -> ImportResult:

@@ -92,4 +92,5 @@ def _import_problem(code: str) -> str:
             "audience": _("the audience is not one Guth knows"),
             "area": _("the area code is not one of the partnership's areas"),
             "count": _("the count must be a whole number"),
+            "rows": _("there are too many lines: enter at most 5,000"),
             "malformed": _("the CSV is malformed (check for a stray quote mark or line break inside a value)")}.get(code, code)
