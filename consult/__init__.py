@@ -30,6 +30,9 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     from .logging_setup import configure_logging
 
     configure_logging(app)
+    from .urls import configure_base_url
+
+    configure_base_url(app)
 
     from . import models  # noqa: F401  (register the tables)
     from .extensions import babel, csrf, db, login_manager, migrate

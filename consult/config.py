@@ -122,7 +122,9 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_TIMEOUT = 10
-    # Where links in emails sent from background jobs point (requests use the address they came in on).
+    # Guth's external address: every link in an email points there, never to the request's Host header.
+    # GUTH_BASE_URL, else MAIL_BASE_URL (its older name), else SERVER_NAME (consult.urls.configure_base_url).
+    GUTH_BASE_URL = os.environ.get("GUTH_BASE_URL") or None
     MAIL_BASE_URL = os.environ.get("MAIL_BASE_URL") or None
     # Organisations' evidence files: stored outside the web root, at most this size.
     UPLOAD_FOLDER = str(INSTANCE / "uploads")

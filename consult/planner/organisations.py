@@ -404,7 +404,7 @@ def send_reminders(consultation_id: int):  # type: ignore[no-untyped-def]
     consultation = _consultation(consultation_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    row = enqueue("send_org_reminders", consultation_id=consultation.id, base_url=request.host_url)
+    row = enqueue("send_org_reminders", consultation_id=consultation.id)  # links at GUTH_BASE_URL, not Host
     return redirect(url_for("planner.job_status", job_id=row.id))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app, has_request_context, request, url_for
+from flask import current_app, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -22,11 +22,10 @@ OPT_OUT_SALT = "guth-org-opt-out"
 
 
 def _base_url(base_url: str | None = None) -> str:
-    if base_url:
-        return base_url.rstrip("/")
-    if has_request_context():
-        return request.host_url.rstrip("/")
-    return (current_app.config.get("MAIL_BASE_URL") or "http://localhost:5000").rstrip("/")
+    """Where links in these emails point: the configured address (GUTH_BASE_URL), never the Host header."""
+    from ..urls import external_base_url
+
+    return (base_url or external_base_url()).rstrip("/")
 
 
 def _path(endpoint: str, **values: Any) -> str:
@@ -143,7 +142,7 @@ def send_reminders_job(params: dict[str, Any], progress: Progress) -> dict[str, 
     if consultation is None:
         return {"sent": 0}
     due = inv_data.due_for_reminder(consultation, gap_days=int(params.get("gap_days", inv_data.REMINDER_GAP_DAYS)))
-    base = _base_url(params.get("base_url"))
+    base = _base_url()  # never a base_url from the job params: those once came from the Host header
     # Emails are written in a request-like context so translations and links work in a worker too.
     with current_app.test_request_context("/", base_url=base):
         for i, invitation in enumerate(due):
