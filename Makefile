@@ -26,11 +26,16 @@ translations: venv
 	$(MAKE) compile-translations
 
 # The demo: SQLite in instance/, fictional data, analysis run, served by gunicorn.
+# Links in the demo's emails point at GUTH_BASE_URL, never at the Host header a request names. Sessions
+# are signed with the instance's own key (instance/secret_key, made on first start; see demo-new-key).
+# gunicorn runs with deploy/gunicorn.conf.py, so responses say "Server: Guth" as in production.
+DEMO_ENV := GUTH_DEMO=1 GUTH_BASE_URL=http://127.0.0.1:$(PORT)
 demo: venv compile-translations
-	GUTH_DEMO=1 $(BIN)/flask db upgrade
-	GUTH_DEMO=1 $(BIN)/flask demo
+	$(DEMO_ENV) $(BIN)/flask db upgrade
+	$(DEMO_ENV) $(BIN)/flask demo
 	@echo "Guth demo: http://127.0.0.1:$(PORT)   (Ctrl-C to stop)"
-	GUTH_DEMO=1 $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 8 --access-logfile - \
+	$(DEMO_ENV) GUNICORN_BIND=127.0.0.1:$(PORT) WEB_CONCURRENCY=1 GUNICORN_THREADS=8 GUNICORN_PRELOAD=0 \
+	  GUNICORN_MAX_REQUESTS=0 $(BIN)/gunicorn -c deploy/gunicorn.conf.py --access-logfile - \
 	  --access-logformat '%(m)s %(U)s %(s)s %(M)sms' 'consult:create_app()'
 
 clean-demo:

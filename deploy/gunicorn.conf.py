@@ -66,7 +66,23 @@ def when_ready(server):  # type: ignore[no-untyped-def]
 
 
 def on_starting(server):  # type: ignore[no-untyped-def]
-    """Name no server software in responses (gunicorn's own Server header says just "Guth")."""
-    import gunicorn.http.wsgi
+    """Name no server software in responses: the app's own "Server: Guth" is the only Server header.
 
-    gunicorn.http.wsgi.SERVER = "Guth"
+    gunicorn writes its own Server line before the app's headers, so a response carried two (one
+    saying "gunicorn"). Its own now says "Guth" too, and is left out when the app sent one.
+    """
+    import gunicorn.http.wsgi as wsgi
+
+    wsgi.SERVER = "Guth"
+    if getattr(wsgi.Response.default_headers, "guth", False):
+        return
+    own = wsgi.Response.default_headers
+
+    def default_headers(self):  # type: ignore[no-untyped-def]
+        lines = own(self)
+        if any(name.lower() == "server" for name, _value in self.headers):
+            lines = [line for line in lines if not line.lower().startswith("server:")]
+        return lines
+
+    default_headers.guth = True  # type: ignore[attr-defined]
+    wsgi.Response.default_headers = default_headers
