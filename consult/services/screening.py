@@ -41,9 +41,12 @@ class CheckedText:
 
 
 def local_names(partnership: Partnership) -> tuple[list[str], list[str]]:
-    """Return the (places, schools) the redactor must replace for this partnership."""
-    places = [a.name for a in partnership.areas] + list(partnership.redact_places or [])
-    return places, list(partnership.redact_schools or [])
+    """Return the (places, schools) the redactor must replace for this partnership.
+
+    Only the partnership's own lists. Its areas are not among them: the consultation offers those
+    coarse area names to every respondent, so naming one is not personal data.
+    """
+    return list(partnership.redact_places or []), list(partnership.redact_schools or [])
 
 
 def _page_language() -> str | None:
