@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 import click
-from flask import Flask, current_app, has_request_context, request, url_for
+from flask import Flask, current_app
 from flask_babel import gettext as _
 
 from ..data import safeguarding as data
@@ -30,6 +30,7 @@ from ..extensions import db
 from ..jobs import Progress, enqueue, job
 from ..models import SafeguardingFlag
 from ..models._base import as_utc, utcnow
+from ..urls import external_url
 from . import mail
 
 log = logging.getLogger(__name__)
@@ -38,23 +39,10 @@ DEFAULT_SWEEP_SECONDS = 30
 
 # ---- the emails ------------------------------------------------------------------------------------
 
-def base_url(given: str | None = None) -> str:
-    """Return where links in alerts point: MAIL_BASE_URL (the configured external address), else the
-    address the request that made the flag came in on, else localhost."""
-    configured = current_app.config.get("MAIL_BASE_URL")
-    if configured:
-        return str(configured).rstrip("/")
-    if given:
-        return given.rstrip("/")
-    if has_request_context():
-        return request.host_url.rstrip("/")
-    return "http://localhost:5000"
-
-
-def flag_link(flag_id: int, base: str) -> str:
-    """Return the full address of a flag's page."""
-    with current_app.test_request_context("/"):
-        return base + url_for("planner.safeguarding_flag", flag_id=flag_id)
+def flag_link(flag_id: int) -> str:
+    """Return the full address of a flag's page, at Guth's configured external address (GUTH_BASE_URL),
+    never the Host header of the respondent's request that made the flag."""
+    return external_url("planner.safeguarding_flag", flag_id=flag_id)
 
 
 def _what(flag: SafeguardingFlag) -> str:
@@ -102,7 +90,7 @@ def _send_all(to: list[str], subject: str, body: str) -> list[str]:
     return sent
 
 
-def send_alert(flag_id: int, *, base: str | None = None, now: datetime | None = None) -> bool:
+def send_alert(flag_id: int, *, now: datetime | None = None) -> bool:
     """Tell the partnership's safeguarding contacts of one flag, once; commit. True if this call told them.
 
     When every email fails (the mail server is down) nothing is recorded, so the next sweep tries again.
@@ -118,7 +106,7 @@ def send_alert(flag_id: int, *, base: str | None = None, now: datetime | None = 
     to = data.contacts_for(partnership)
     minutes = int(data.escalate_after(partnership).total_seconds() // 60)
     with current_app.test_request_context("/"):
-        subject, body = _alert_email(flag, flag_link(flag_id, base_url(base)), minutes)
+        subject, body = _alert_email(flag, flag_link(flag_id), minutes)
     sent = _send_all(to, subject, body)
     if to and not sent:
         db.session.rollback()
@@ -132,7 +120,7 @@ def send_alert(flag_id: int, *, base: str | None = None, now: datetime | None = 
     return True
 
 
-def escalate(flag: SafeguardingFlag, *, base: str | None = None, now: datetime | None = None) -> bool:
+def escalate(flag: SafeguardingFlag, *, now: datetime | None = None) -> bool:
     """Tell the deputies of a flag nobody reviewed in time, once; commit. True if this call told them."""
     now = now or utcnow()
     partnership = data.partnership_of_flag(flag)
@@ -144,7 +132,7 @@ def escalate(flag: SafeguardingFlag, *, base: str | None = None, now: datetime |
         return False
     to = data.deputies_for(partnership)
     with current_app.test_request_context("/"):
-        subject, body = _escalation_email(flag, flag_link(flag.id, base_url(base)), int(wait.total_seconds() // 60))
+        subject, body = _escalation_email(flag, flag_link(flag.id), int(wait.total_seconds() // 60))
     sent = _send_all(to, subject, body)
     if to and not sent:
         db.session.rollback()
@@ -156,15 +144,15 @@ def escalate(flag: SafeguardingFlag, *, base: str | None = None, now: datetime |
     return True
 
 
-def sweep(*, now: datetime | None = None, base: str | None = None) -> dict[str, int]:
+def sweep(*, now: datetime | None = None) -> dict[str, int]:
     """Send every alert not yet sent and escalate every flag that waited too long; return the counts."""
     now = now or utcnow()
-    alerted = sum(send_alert(flag_id, base=base, now=now) for flag_id in data.flags_to_alert())
+    alerted = sum(send_alert(flag_id, now=now) for flag_id in data.flags_to_alert())
     escalated = 0
     for flag_id in [f.id for f in data.flags_waiting(now)]:
         flag = db.session.get(SafeguardingFlag, flag_id)
         if flag is not None and flag.reviewed_at is None and flag.escalated_at is None:
-            escalated += escalate(flag, base=base, now=now)
+            escalated += escalate(flag, now=now)
     return {"alerted": alerted, "escalated": escalated}
 
 
@@ -174,14 +162,14 @@ def sweep(*, now: datetime | None = None, base: str | None = None) -> dict[str, 
 def alert_job(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     """Email the safeguarding contacts of new flags (safe to rerun: each flag is told of once)."""
     ids = [int(i) for i in params.get("flag_ids", [])]
-    told = sum(send_alert(i, base=params.get("base_url")) for i in ids)
+    told = sum(send_alert(i) for i in ids)
     return {"alerted": told}
 
 
 @job("safeguarding_sweep")
 def sweep_job(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     """Send unsent alerts and escalate flags nobody reviewed in time (safe to rerun)."""
-    return sweep(base=params.get("base_url"))
+    return sweep()
 
 
 def _after_request(response):  # type: ignore[no-untyped-def]
@@ -193,7 +181,7 @@ def _after_request(response):  # type: ignore[no-untyped-def]
         db.session.rollback()  # what the view did not commit would be thrown away at teardown anyway
         ids = data.take_new_flag_ids()
         if ids:
-            enqueue("safeguarding_alert", flag_ids=ids, base_url=request.host_url)
+            enqueue("safeguarding_alert", flag_ids=ids)
     except Exception as exc:  # the sweep sends it within SAFEGUARDING_SWEEP_SECONDS
         db.session.rollback()
         log.error("safeguarding alert not started (%s); the sweep will send it", type(exc).__name__)

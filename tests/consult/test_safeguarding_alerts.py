@@ -76,6 +76,7 @@ def test_a_disclosure_emails_every_contact_within_a_minute_with_a_link_and_none_
     assert "a possible disclosure" in subject.lower() + body.lower()
     link = FLAG_LINK.search(body)
     assert link and int(link.group(1)) == flag.id
+    assert link.group(0).startswith(app.config["GUTH_BASE_URL"] + "/")  # the configured address, not the Host
     for word in _words(ENGLISH):  # not a word of what the young person wrote
         assert word not in body.lower() and word not in subject.lower(), word
     for category in analysis.CATEGORIES + tuple(analysis.CATEGORY_NAMES.values()):
