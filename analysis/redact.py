@@ -125,15 +125,14 @@ _NEEDS = (
 )
 _DIGIT = re.compile(r"\d")
 # Cheap checks that a pattern could match (each pattern needs one of these in the text).
-_DOB_CUES = ("born", "birth", "bday", "b'day", "dob", "d.o.b", "d.ob", "do.b")
+_DOB_CUES = re.compile(r"born|birth|bday|b'day|d\.?o\.?b")
 _HANDLE_PLATFORMS = (
     "snap", "insta", "tiktok", "twitter", "discord", "roblox", "xbox", "psn", "playstation", "steam",
     "fortnite", "minecraft", "youtube", "twitch", "gamertag", "user",
 )
 _IG = re.compile(r"\big\b")
-_STREET_TITLES = tuple(_STREET_WORDS_TITLE.split("|"))
-_SCHOOL_CUES = ("primary", "high", "academy", "grammar", "secondary", "nursery", "centre", "elc", "college")
-_PS_HS = re.compile(r"\s(?:ps|hs)\b")
+_STREET_TITLES = re.compile(_STREET_WORDS_TITLE)
+_SCHOOL_CUES = re.compile(r"primary|high|academy|grammar|secondary|nursery|centre|elc|college|\s(?:ps|hs)\b")
 
 
 def _handle_cue(low: str) -> bool:
@@ -357,9 +356,9 @@ def _regex_spans(text: str, local: list[tuple[str, re.Pattern[str]]]) -> list[tu
         ".": "." in text,
         "digit": digit,
         "handle": (digit or "_" in text or "." in text) and _handle_cue(low),
-        "dob": digit and any(cue in low for cue in _DOB_CUES),
-        "street": upper and any(w in text for w in _STREET_TITLES),
-        "school_name": upper and (any(w in low for w in _SCHOOL_CUES) or "School" in text or _PS_HS.search(low) is not None),
+        "dob": digit and _DOB_CUES.search(low) is not None,
+        "street": upper and _STREET_TITLES.search(text) is not None,
+        "school_name": upper and ("School" in text or _SCHOOL_CUES.search(low) is not None),
         "school": _SCHOOL_WORD.search(text) is not None,
         "saint": "St" in text or "Saint" in text,
     }
