@@ -16,6 +16,9 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     """Create and configure an instance of the application."""
     # GUTH_INSTANCE_PATH (absolute) puts instance/ (the demo database, its secret key, uploads) elsewhere.
     app = Flask(__name__, instance_path=os.environ.get("GUTH_INSTANCE_PATH") or None, instance_relative_config=True)
+    from .urls import register_id_converter
+
+    register_id_converter(app)  # every <int:...> in every route: ASCII digits within range, else 404
     app.config.from_object(config_for(os.environ.get("GUTH_ENV")))
     if isinstance(config, dict):
         app.config.from_mapping(config)

@@ -18,6 +18,7 @@ from ..data import themes as theme_data
 from ..data import trace as trace_data
 from ..extensions import db
 from ..i18n import LANGUAGE_NAMES
+from ..urls import parse_id
 from .themes import EmptyForm
 from .views import ACTION_STATUS_LABELS, bp, consultation_or_404
 
@@ -77,9 +78,9 @@ def actions(consultation_id: int):  # type: ignore[no-untyped-def]
             form.reason.errors = [*form.reason.errors, _("Say why it cannot be done")]
             valid = False
         target = form.target.data or ""
-        theme = theme_data.get_theme(consultation, int(target[1:])) if target[:1] == "t" and target[1:].isdigit() else None
-        priority = (trace_data.get_priority(consultation, int(target[1:]))
-                    if target[:1] == "p" and target[1:].isdigit() else None)
+        target_id = parse_id(target[1:])
+        theme = theme_data.get_theme(consultation, target_id) if target[:1] == "t" and target_id else None
+        priority = trace_data.get_priority(consultation, target_id) if target[:1] == "p" and target_id else None
         plan_action = next((a for a in data.plan_actions(consultation) if str(a.id) == form.plan_action.data), None)
         if valid and not text_errors and (theme or priority):
             data.create_action(consultation, status=form.status.data, theme=theme, priority=priority,

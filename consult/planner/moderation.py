@@ -12,6 +12,7 @@ from ..data import audit
 from ..data import scope as scope_data
 from ..data import themes as data
 from ..extensions import db
+from ..urls import parse_id
 from .themes import EmptyForm
 from .views import bp
 
@@ -23,12 +24,12 @@ def moderation():  # type: ignore[no-untyped-def]
     form = EmptyForm()
     if request.method == "POST":
         decision = request.form.get("decision")
-        answer_id = request.form.get("answer", "")
-        if not form.validate_on_submit() or decision not in ("approve", "reject") or not answer_id.isdigit():
+        answer_id = parse_id(request.form.get("answer", ""))
+        if not form.validate_on_submit() or decision not in ("approve", "reject"):
             abort(400)
-        if scope_data.owner_of("answer_id", int(answer_id)) != current_partnership_id():
+        if answer_id is None or scope_data.owner_of("answer_id", answer_id) != current_partnership_id():
             abort(404)
-        answer = data.moderate_quote(int(answer_id), approve=decision == "approve")
+        answer = data.moderate_quote(answer_id, approve=decision == "approve")
         if answer is None:
             abort(404)
         audit.record(f"quote.{decision}d", user_id=current_user.id, object_type="answer", object_id=answer.id)

@@ -24,6 +24,7 @@ from ..models import ORG_TYPES, Consultation, Contact, Organisation, Partnership
 from ..services import invitations as invite_service
 from ..services import mail
 from ..services.signed_links import signed_link_required
+from ..urls import parse_ids
 from .views import bp
 
 EMAIL = Regexp(organisations.EMAIL_RE.pattern, message=_l("Enter an email address like name@example.org"))
@@ -361,7 +362,7 @@ def invite(consultation_id: int):  # type: ignore[no-untyped-def]
     form = FlaskForm()
     error = None
     if request.method == "POST" and form.validate_on_submit():
-        wanted = {int(v) for v in request.form.getlist("org") if v.isdigit()}
+        wanted = set(parse_ids(request.form.getlist("org")))
         chosen = [o for o in orgs if o.id in wanted]
         if not chosen:
             error = _("Choose at least one organisation to invite")

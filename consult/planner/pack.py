@@ -17,6 +17,7 @@ from ..data import scope as scope_data
 from ..i18n import localised
 from ..models import Consultation
 from ..services.signed_links import signed_link_required
+from ..urls import parse_id
 from . import pack_pdf as pdf_layout
 from .views import (
     action_status_label,
@@ -161,7 +162,8 @@ def compare(consultation_id: int):  # type: ignore[no-untyped-def]
     """Compare this consultation's themes with another's (e.g. this year's review against the plan's)."""
     consultation = consultation_or_404(consultation_id)
     other_id = request.args.get("with", "")
-    other = scope_data.consultation_for(current_partnership_id(), int(other_id)) if other_id.isdigit() else None
+    other_pk = parse_id(other_id)
+    other = scope_data.consultation_for(current_partnership_id(), other_pk) if other_pk is not None else None
     if other is None or other.id == consultation.id:
         abort(404)
     return render_template("planner/compare.html", consultation=consultation, other=other,

@@ -15,6 +15,7 @@ from ..data import themes as data
 from ..extensions import db
 from ..jobs import enqueue
 from ..models import AUDIENCES
+from ..urls import parse_id, parse_ids
 from .views import bp, consultation_or_404
 
 THEME_ERRORS = {
@@ -164,7 +165,7 @@ def split_theme(consultation_id: int, theme_id: int):  # type: ignore[no-untyped
     row = _theme_or_404(consultation, theme_id)
     form = SplitForm()
     if form.validate_on_submit():
-        ids = [int(v) for v in request.form.getlist("answer") if v.isdigit()]
+        ids = parse_ids(request.form.getlist("answer"))
         try:
             new = data.split_theme(consultation, row, form.new_name.data, ids, coder_id=current_user.id)
         except data.ThemeError as exc:
@@ -212,7 +213,7 @@ def code_answer(consultation_id: int, answer_id: int):  # type: ignore[no-untype
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        chosen = {int(v) for v in request.form.getlist("theme") if v.isdigit()}
+        chosen = set(parse_ids(request.form.getlist("theme")))
         _machine, effective, human = data.answer_codes(answer.id)
         # Saving confirms the ticked themes (even unchanged ones: the answer now counts as reviewed)
         # and records a removal for each theme the answer had that is no longer ticked.
@@ -224,8 +225,9 @@ def code_answer(consultation_id: int, answer_id: int):  # type: ignore[no-untype
         db.session.commit()
         flash(_("Codes saved. Agreement is updated on the themes page."))
         back = request.form.get("back", "")
-        if back.isdigit() and data.get_theme(consultation, int(back)):
-            return redirect(url_for("planner.theme", consultation_id=consultation.id, theme_id=int(back)), code=303)
+        back_id = parse_id(back)
+        if back_id is not None and data.get_theme(consultation, back_id):
+            return redirect(url_for("planner.theme", consultation_id=consultation.id, theme_id=back_id), code=303)
         if back == "next":
             return redirect(url_for("planner.code_next", consultation_id=consultation.id), code=303)
         return redirect(url_for("planner.code_answer", consultation_id=consultation.id, answer_id=answer.id),

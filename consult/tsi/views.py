@@ -16,6 +16,7 @@ from ..extensions import db
 from ..labels import org_status_label
 from ..models import Consultation, Partnership
 from ..services import invitations as invite_service
+from ..urls import parse_ids
 
 bp = Blueprint("tsi", __name__, url_prefix="/tsi")
 scope_blueprint(bp)  # every id in a TSI URL must belong to the signed-in user's partnership
@@ -97,7 +98,7 @@ def sector_response(consultation_id: int):  # type: ignore[no-untyped-def]
             abort(404)
         summary = (request.form.get("summary") or "").strip()
         texts: dict[int, str] = {}
-        remove = {int(v) for v in request.form.getlist("remove") if v.isdigit()}
+        remove = set(parse_ids(request.form.getlist("remove")))
         for point in current.points:
             text = (request.form.get(f"point-{point.id}") or "").strip()
             if point.id in remove:
