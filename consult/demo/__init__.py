@@ -139,12 +139,53 @@ def load_demo(*, responses: int = 2000, seed: int = 2026, analyse: bool = True,
         db.session.refresh(row)
         out.append(f"Analysis: {row.state} ({row.result.get('answers', 0)} answers themed).")
     out += load_org_demo(consultation, today, seed)  # contacts, invitations, drafts, the sector response
+    out += _load_second_partnership(material, today, seed, max(20, responses // 10))
     return out + lines
+
+
+# A second, smaller fictional partnership on the same server: its staff must see none of Glenbrae's
+# answers, organisations, emails or jobs, and Glenbrae's staff none of its (issue 15: isolation).
+SECOND_SLUG = "lochmore-csp-2026"
+SECOND_STAFF = [
+    ("planner@lochmore.example", "Morag Lochmore (planner)", ["planner"]),
+    ("safeguarding@lochmore.example", "Iain Lochmore (safeguarding lead)", ["safeguarding"]),
+]
+SECOND_AREAS = [("lochmore-town", "Lochmore Town"), ("eilean-mor", "Eilean Mòr")]
+SECOND_ORGANISATIONS = [("Lochmore Youth Project", "represents", True), ("Lochmore Housing Co-operative",
+                                                                        "social_landlord", False)]
+
+
+def _load_second_partnership(material: dict[str, Any], today: date, seed: int, count: int) -> list[str]:
+    rng = random.Random(seed + 100)
+    partnership = consultations.create_partnership(
+        name="Lochmore Children's Services Partnership (fictional)", local_authority="Lochmore Council",
+        health_board="NHS Lochmore", areas=SECOND_AREAS, fictional=True,
+        safeguarding_contact="Lochmore duty social work team (fictional): 01632 960111",
+        safeguarding_contacts=["safeguarding@lochmore.example"])
+    for email, name, roles in SECOND_STAFF:
+        users.create_user(email=email, name=name, password=PASSWORD, roles=roles, partnership_id=partnership.id)
+    orgs = [Organisation(partnership_id=partnership.id, name=n, name_key=n.lower(), org_type=t, tsi_member=m,
+                         area=SECOND_AREAS[0][1]) for n, t, m in SECOND_ORGANISATIONS]
+    db.session.add_all(orgs)
+    plan = consultations.create_plan(
+        partnership, title="Lochmore Children's Services Plan 2026–2029", period_start=date(2026, 4, 1),
+        period_end=date(2029, 3, 31), vision="Every child in Lochmore is safe, healthy and heard.",
+        priorities=PRIORITIES[:3])
+    consultation = consultations.create_consultation(
+        plan, load_template("childrens-services-plan"), slug=SECOND_SLUG, opens_on=today - timedelta(days=20),
+        closes_on=today + timedelta(days=30), status="open")
+    db.session.commit()
+    generator = _Generator(rng, material, consultation, orgs, today)
+    for _i in range(count):
+        generator.make_response()
+    db.session.commit()
+    return [f"Loaded a second, smaller fictional partnership (Lochmore): {count} responses."]
 
 
 def _logins() -> list[str]:
     lines = [f"Demo staff sign-in (password for all: {PASSWORD}):"]
     lines += [f"  {email:34} {', '.join(roles)}" for email, _, roles in STAFF]
+    lines += [f"  {email:34} {', '.join(roles)} (Lochmore)" for email, _, roles in SECOND_STAFF]
     return lines
 
 

@@ -26,14 +26,15 @@ def _fingerprint() -> list[tuple]:
 
 def test_demo_loads_a_fictional_partnership_with_every_audience(app) -> None:
     lines = load_demo(responses=120, seed=11)
-    partnership = db.session.scalar(select(Partnership))
+    partnership = db.session.scalar(select(Partnership).order_by(Partnership.id))
     assert partnership.fictional and "fictional" in partnership.name
-    consultation = db.session.scalar(select(Consultation))
+    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == "glenbrae-csp-2026"))
     assert consultation.status == "open"
     assert len(consultation.plan.priorities) == 4
     assert {v.audience for v in consultation.variants} == {
         "child_5_8", "child_8_11", "young_12_17", "parent_carer", "organisation", "social_landlord", "other_provider"}
-    assert db.session.scalar(select(func.count(Response.id)).where(Response.status == "submitted")) == 120
+    assert db.session.scalar(select(func.count(Response.id)).where(
+        Response.status == "submitted", Response.consultation_id == consultation.id)) == 120
     assert {r for (r,) in db.session.execute(select(Response.channel).distinct())} >= {"online_form", "paper"}
     assert {u.email for u in db.session.scalars(select(User))} >= {"planner@glenbrae.example",
                                                                     "safeguarding@glenbrae.example"}
@@ -76,3 +77,17 @@ def test_demo_free_text_is_redacted_and_originals_dropped_unless_flagged(app) ->
     assert {a.id for a in kept} <= flagged_answers
     texts = " ".join(t for (t,) in db.session.execute(select(Answer.text).where(Answer.text.is_not(None))))
     assert "@example" not in texts
+
+
+def test_the_demo_has_a_second_smaller_partnership_with_staff_of_its_own(app) -> None:
+    """Two partnerships on one server, so the demo shows (and tests) that neither sees the other's data."""
+    lines = load_demo(responses=60, seed=5, analyse=False)
+    partnerships = db.session.scalars(select(Partnership).order_by(Partnership.id)).all()
+    assert len(partnerships) == 2 and all(p.fictional for p in partnerships)
+    first, second = partnerships
+    counts = [db.session.scalar(select(func.count(Response.id)).join(Consultation).where(
+        Consultation.slug == slug)) for slug in ("glenbrae-csp-2026", "lochmore-csp-2026")]
+    assert counts[0] >= 60 and 0 < counts[1] < counts[0]
+    staff = {u.email: u.partnership_id for u in db.session.scalars(select(User))}
+    assert staff["planner@lochmore.example"] == second.id and staff["planner@glenbrae.example"] == first.id
+    assert any("planner@lochmore.example" in line for line in lines)
