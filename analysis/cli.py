@@ -17,7 +17,7 @@ from .redact import redact_many
 from .screen import screen
 from .sentiment import sentiment
 from .themer import Themer
-from .trace import load_priorities, trace
+from .trace import LINK_THRESHOLD, calibrate, load_priorities, trace
 
 CHUNK = 5000
 PROGRESS_MIN_ROWS = 2000
@@ -147,11 +147,16 @@ def cmd_trace(args: argparse.Namespace) -> int:
     texts = [r["text"] for r in rows]
     progress = Progress("trace", len(texts), force=args.progress)
     out: list[dict[str, Any]] = []
+    redacted = [r.text for r in redact_many(texts)]
+    # Each priority is calibrated once over all the answers, so a chunk's scores do not depend on its neighbours.
+    calibration = calibrate(redacted, priorities, codebook=codebook)
 
     def run(start: int, end: int) -> None:
-        chunk = [r.text for r in redact_many(texts[start:end])]
-        for row, scores in zip(rows[start:end], trace(chunk, priorities, codebook=codebook), strict=True):
-            out.append({"id": row["id"], "priorities": scores})
+        chunk = redacted[start:end]
+        scored = trace(chunk, priorities, codebook=codebook, calibration=calibration)
+        for row, scores in zip(rows[start:end], scored, strict=True):
+            out.append({"id": row["id"], "priorities": scores,
+                        "supports": sorted(p for p, v in scores.items() if v >= LINK_THRESHOLD)})
 
     _chunked(len(texts), run, progress)
     _write_jsonl(args.output, out)

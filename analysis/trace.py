@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -10,9 +11,23 @@ from typing import Any
 import numpy as np
 import yaml
 
+from . import semantic
 from ._vectors import CodebookIndex, _l2, content_words, word_vectorizer
 from .codebook import Codebook, CodebookError, Theme, load_default_codebook
 from .pipeline import lemma_strings
+
+# One threshold, owned here: an answer (or a theme) supports a priority when its score reaches it. Chosen on the
+# dev half of analysis/data/tracing (best pair F1), never on its frozen test half.
+LINK_THRESHOLD = 0.45
+# How the signals blend (tuned on the same dev half): lexical (shared lemmas and codebook themes), the
+# answer's embedding against the priority's, and both seen through the codebook's themes in embedding space.
+_W_LEXICAL = 0.3
+_W_EMBED = 0.7
+_W_CONCEPT = 0.5
+_Z_CENTRE = 1.0
+_Z_SLOPE = 1.5
+# Below this many texts, a priority is calibrated against the codebook's own phrases instead of the texts.
+MIN_CALIBRATION_TEXTS = 50
 
 
 @dataclass(frozen=True)
@@ -113,6 +128,129 @@ def codebook_key(codebook: Codebook | None) -> tuple:
     return _default_key() if codebook is None else _key(codebook)
 
 
+@dataclass(frozen=True)
+class Calibration:
+    """Per-priority mean and spread of the semantic similarities, over a consultation's answers."""
+
+    cos_mean: np.ndarray
+    cos_std: np.ndarray
+    concept_mean: np.ndarray
+    concept_std: np.ndarray
+
+
+@lru_cache(maxsize=8)
+def _semantic_for(key: tuple):
+    from .themer import SemanticIndex
+
+    return SemanticIndex(Codebook([Theme(i, n, d, list(e)) for i, n, d, e in key]))
+
+
+@lru_cache(maxsize=32)
+def _priority_side(targets: tuple[str, ...], key: tuple) -> tuple[np.ndarray, np.ndarray]:
+    vec = semantic.embed(list(targets))
+    return vec, _semantic_concept(key, list(targets), lemma_strings(list(targets)), None, vec)
+
+
+def _semantic_concept(key: tuple, texts: list[str], lem: list[str], raw: np.ndarray | None,
+                      vec: np.ndarray) -> np.ndarray:
+    """Texts as their (embedding + lexical) similarity to each codebook theme, unit length."""
+    from .themer import blend_prior
+
+    lexical = _bridge_for(key).raw(texts, lem) if raw is None else raw
+    r = np.clip(blend_prior(lexical, _semantic_for(key).raw(vec)) - 0.1, 0.0, None)
+    n = np.linalg.norm(r, axis=1, keepdims=True)
+    n[n == 0] = 1.0
+    return r / n
+
+
+@lru_cache(maxsize=8)
+def _background(key: tuple) -> tuple[str, ...]:
+    return tuple(sorted({x for _, name, desc, ex in key for x in (name, f"{name}. {desc}", *ex)}))
+
+
+def _raw_semantic(texts, targets, key, lem, raw, vectors) -> tuple[np.ndarray, np.ndarray]:
+    vec = semantic.embed(texts) if vectors is None else vectors
+    pvec, pconcept = _priority_side(tuple(targets), key)
+    cos = vec @ pvec.T
+    concept = _semantic_concept(key, texts, lem, raw, vec) @ pconcept.T
+    return cos, concept
+
+
+def _stats(cos: np.ndarray, concept: np.ndarray) -> Calibration:
+    def sd(x):
+        s = x.std(axis=0)
+        return np.where(s < 1e-6, 1.0, s)
+
+    return Calibration(cos.mean(axis=0), sd(cos), concept.mean(axis=0), sd(concept))
+
+
+@lru_cache(maxsize=32)
+def _background_calibration(targets: tuple[str, ...], key: tuple) -> Calibration:
+    bg = list(_background(key))
+    return _stats(*_raw_semantic(bg, list(targets), key, lemma_strings(bg), None, None))
+
+
+def calibrate(
+    texts: list[str],
+    priorities: Sequence[Priority],
+    *,
+    codebook: Codebook | None = None,
+    lemmas: list[str] | None = None,
+    vectors: np.ndarray | None = None,
+) -> Calibration:
+    """Per-priority calibration over a consultation's answers (the codebook's phrases when there are few)."""
+    key = codebook_key(codebook)
+    targets = tuple(p.document() for p in priorities)
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    if len(texts) < MIN_CALIBRATION_TEXTS:
+        return _background_calibration(targets, key)
+    lem = lemmas if lemmas is not None else lemma_strings(texts)
+    return _stats(*_raw_semantic(texts, list(targets), key, lem, None, vectors))
+
+
+def _sig(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _z(x: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
+    z = (x - mean) / std
+    if z.shape[1] >= 3:  # which priority does this text bear on most, not how "plan-like" it is overall
+        z = z - z.mean(axis=1, keepdims=True)
+    return z
+
+
+def score_matrix(
+    texts: list[str],
+    priorities: Sequence[Priority],
+    *,
+    codebook: Codebook | None = None,
+    lemmas: list[str] | None = None,
+    raw: np.ndarray | None = None,
+    vectors: np.ndarray | None = None,
+    calibration: Calibration | None = None,
+) -> np.ndarray:
+    """Return the (n_texts, n_priorities) scores in 0..1 that ``trace`` reports (``LINK_THRESHOLD`` is the cut)."""
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    if not texts or not priorities:
+        return np.zeros((len(texts), len(priorities)))
+    key = codebook_key(codebook)
+    targets = [p.document() for p in priorities]
+    lem = lemmas if lemmas is not None else lemma_strings(texts)
+    lexical = _score(texts, targets, codebook, lemmas=lem, raw=raw)
+    vec = semantic.embed(texts) if vectors is None else vectors
+    cos, concept = _raw_semantic(texts, targets, key, lem, raw, vec)
+    if calibration is None:
+        calibration = (_stats(cos, concept) if len(texts) >= MIN_CALIBRATION_TEXTS
+                       else _background_calibration(tuple(targets), key))
+    zc = _z(cos, calibration.cos_mean, calibration.cos_std)
+    zk = _z(concept, calibration.concept_mean, calibration.concept_std)
+    s = (_W_LEXICAL * lexical + _W_EMBED * _sig(_Z_SLOPE * (zc - _Z_CENTRE))
+         + _W_CONCEPT * _sig(_Z_SLOPE * (zk - _Z_CENTRE))) / (_W_LEXICAL + _W_EMBED + _W_CONCEPT)
+    empty = np.array([not t.strip() for t in texts])
+    s[empty] = 0.0
+    return np.clip(s, 0.0, 1.0)
+
+
 def trace(
     texts: list[str],
     priorities: list[Priority],
@@ -120,8 +258,14 @@ def trace(
     codebook: Codebook | None = None,
     lemmas: list[str] | None = None,
     raw: np.ndarray | None = None,
+    vectors: np.ndarray | None = None,
+    calibration: Calibration | None = None,
 ) -> list[dict[str, float]]:
     """Score how strongly each text bears on each priority.
+
+    Each answer is compared with each priority in embedding space (directly, and through the codebook's
+    themes), calibrated per priority as a z-score over the answers given (over the codebook's own phrases
+    when fewer than ``MIN_CALIBRATION_TEXTS``), and blended with lexical similarity.
 
     Args:
         texts: answers (ideally redacted).
@@ -131,14 +275,75 @@ def trace(
         lemmas: the texts' lemma strings, if already computed (``pipeline.lemma_strings``).
         raw: the texts' raw similarity to that codebook's themes, if already computed
             (``CodebookIndex.raw``), e.g. by a Themer with the same codebook.
+        vectors: the texts' sentence vectors, if already computed (``semantic.embed``).
+        calibration: from ``calibrate`` over the whole consultation, when scoring it in chunks.
 
     Returns:
-        For each text, ``{priority id: score in 0..1}`` for every priority.
+        For each text, ``{priority id: score in 0..1}`` for every priority; ``LINK_THRESHOLD`` is the cut.
     """
-    texts = [t if isinstance(t, str) else "" for t in texts]
-    s = _score(texts, [p.document() for p in priorities], codebook, lemmas=lemmas, raw=raw)
+    s = score_matrix(texts, priorities, codebook=codebook, lemmas=lemmas, raw=raw, vectors=vectors,
+                     calibration=calibration)
     ids = [p.id for p in priorities]
     return [dict(zip(ids, [round(v, 4) for v in row], strict=True)) for row in s.tolist()]
+
+
+@dataclass(frozen=True)
+class PriorityEvidence:
+    """How many answers' own words support each priority, overall and within each theme."""
+
+    answers: dict[str, int]
+    by_theme: dict[str, dict[str, int]]
+    supporting: dict[str, list[int]]
+
+
+def priority_evidence(
+    rows: Sequence[Mapping[str, float]],
+    themes: Sequence[Sequence[str]] | None = None,
+    *,
+    threshold: float = LINK_THRESHOLD,
+) -> PriorityEvidence:
+    """Count, per priority, the answers whose own text supports it (each answer once per priority).
+
+    A theme linked to two priorities does not lend them its answers: only answers whose own score for a
+    priority reaches the threshold count, so nothing is counted twice.
+
+    Args:
+        rows: ``trace`` output, one per answer.
+        themes: each answer's theme ids (for the per-theme counts), in the same order.
+        threshold: the cut (default ``LINK_THRESHOLD``).
+    """
+    answers: dict[str, int] = {}
+    supporting: dict[str, list[int]] = {}
+    by_theme: dict[str, dict[str, int]] = {}
+    for i, row in enumerate(rows):
+        for pid, score in row.items():
+            answers.setdefault(pid, 0)
+            supporting.setdefault(pid, [])
+            if score >= threshold:
+                answers[pid] += 1
+                supporting[pid].append(i)
+                for tid in (themes[i] if themes is not None else ()):
+                    d = by_theme.setdefault(tid, {})
+                    d[pid] = d.get(pid, 0) + 1
+    return PriorityEvidence(answers, by_theme, supporting)
+
+
+def theme_links(
+    theme_priority: Mapping[str, Mapping[str, float]],
+    decisions: Mapping[tuple[str, str], bool] | None = None,
+    *,
+    threshold: float = LINK_THRESHOLD,
+) -> dict[str, dict[str, bool]]:
+    """Which themes link to which priorities: the score's say, unless a planner confirmed or rejected the link.
+
+    ``decisions`` maps ``(theme id, priority id)`` to True (confirmed) or False (rejected); a decision always
+    wins, so a planner's choice sticks across runs.
+    """
+    decisions = decisions or {}
+    return {
+        tid: {pid: bool(decisions.get((tid, pid), score >= threshold)) for pid, score in row.items()}
+        for tid, row in theme_priority.items()
+    }
 
 
 def _theme_text(t: Theme) -> str:
@@ -151,7 +356,7 @@ def trace_themes(codebook: Codebook, priorities: list[Priority]) -> dict[str, di
     Returns:
         ``{theme id: {priority id: score in 0..1}}``.
     """
-    s = _score([_theme_text(t) for t in codebook.themes], [p.document() for p in priorities], codebook)
+    s = score_matrix([_theme_text(t) for t in codebook.themes], priorities, codebook=codebook)
     return {
         t.id: {p.id: round(float(s[i, j]), 4) for j, p in enumerate(priorities)}
         for i, t in enumerate(codebook.themes)
@@ -163,7 +368,7 @@ def find_gaps(
     theme_priority: dict[str, dict[str, float]],
     *,
     min_count: int = 10,
-    threshold: float = 0.35,
+    threshold: float = LINK_THRESHOLD,
 ) -> list[str]:
     """Return themes many people raised that no priority covers, most-raised first.
 
