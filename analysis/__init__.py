@@ -7,6 +7,7 @@ no web framework or database, nothing downloaded at run time.
 from .batch import Analysis, analyse_many
 from .categories import CATEGORIES, CATEGORY_NAMES, URGENCY, urgency_rank
 from .codebook import Codebook, CodebookError, Theme, load_default_codebook
+from .consultation import AnswerAnalysis, ConsultationAnalysis, analyse_consultation
 from .emergent import EmergentTheme, propose_emergent
 from .evaluate import Evaluation, ThemeScore, evaluate
 from .language import LanguageGuess, detect_language
@@ -14,8 +15,18 @@ from .pipeline import get_nlp
 from .redact import RedactedSpan, Redaction, redact, redact_many
 from .screen import Evidence, Screening, screen, screen_many
 from .sentiment import sentiment, stance
-from .themer import ThemeAssignment, Themer
-from .trace import Priority, find_gaps, load_priorities, trace, trace_themes
+from .themer import Agreement, ThemeAssignment, Themer
+from .trace import (
+    LINK_THRESHOLD,
+    Priority,
+    PriorityEvidence,
+    find_gaps,
+    load_priorities,
+    priority_evidence,
+    theme_links,
+    trace,
+    trace_themes,
+)
 
 
 def warm_up() -> None:
@@ -30,6 +41,14 @@ def warm_up() -> None:
 
 __all__ = [
     "warm_up",
+    "Agreement",
+    "AnswerAnalysis",
+    "ConsultationAnalysis",
+    "LINK_THRESHOLD",
+    "PriorityEvidence",
+    "analyse_consultation",
+    "priority_evidence",
+    "theme_links",
     "Analysis",
     "CATEGORIES",
     "CATEGORY_NAMES",

@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from . import semantic
 from .codebook import Codebook
 from .pipeline import BATCH_SIZE, doc_lemma_string, lemma_strings
 from .redact import Redaction, local_patterns, name_docs, redact_doc
@@ -42,7 +45,7 @@ def analyse_many(
     batch_size: int = BATCH_SIZE,
     progress: Callable[[float], None] | None = None,
 ) -> list[Analysis]:
-    """Redact, screen, theme and trace many answers.
+    """Redact, screen, theme and trace many answers (one embedding per answer serves theming and tracing).
 
     Args:
         texts: free-text answers.
@@ -57,6 +60,24 @@ def analyse_many(
     Returns:
         One Analysis per text, in order. The safeguarding screen reads the original text.
     """
+    return _analyse(texts, themer=themer, priorities=priorities, trace_codebook=trace_codebook, places=places,
+                    schools=schools, keep_originals=keep_originals, batch_size=batch_size, progress=progress)[0]
+
+
+def _analyse(
+    texts: Iterable[str],
+    *,
+    themer: Themer | None,
+    priorities: Sequence[Priority] | None,
+    trace_codebook: Codebook | None = None,
+    places: Iterable[str] = (),
+    schools: Iterable[str] = (),
+    keep_originals: bool = False,
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[float], None] | None = None,
+    calibration=None,  # noqa: ANN001 - trace.Calibration
+) -> tuple[list[Analysis], list[str], list[str], np.ndarray]:
+    """``analyse_many``, also returning the redacted texts, their lemmas and their sentence vectors."""
     texts = [t if isinstance(t, str) else "" for t in texts]
     local = local_patterns(places, schools)
     prios = list(priorities or [])
@@ -75,17 +96,20 @@ def analyse_many(
     _report(progress, 0.4)
     screenings = [screen(t) for t in texts]
     _report(progress, 0.5)
+    vectors = semantic.embed(red) if (themer is not None or prios) and texts else np.zeros((len(texts), semantic.DIM))
     themes: list[ThemeAssignment | None] = [None] * len(texts)
     raw = None
     if themer is not None and texts:
         raw = themer.index.raw(red, lem_all)
-        themes = list(themer.predict(red, lemmas=lem_all, raw=raw))
+        themes = list(themer.predict(red, lemmas=lem_all, raw=raw, vectors=vectors))
     _report(progress, 0.8)
     traced: list[dict[str, float] | None] = [None] * len(texts)
     if prios and texts:
-        traced = list(trace(red, prios, codebook=trace_codebook, lemmas=lem_all, raw=raw if share_raw else None))
+        traced = list(trace(red, prios, codebook=trace_codebook, lemmas=lem_all, raw=raw if share_raw else None,
+                            vectors=vectors, calibration=calibration))
     _report(progress, 1.0)
-    return [Analysis(*row) for row in zip(redactions, screenings, themes, traced, strict=True)]
+    analyses = [Analysis(*row) for row in zip(redactions, screenings, themes, traced, strict=True)]
+    return analyses, red, lem_all, vectors
 
 
 def _report(progress: Callable[[float], None] | None, fraction: float) -> None:
