@@ -97,7 +97,7 @@ def _url(app, rule: str, params: dict[str, object]) -> tuple[str, bool]:  # type
         else:
             known = False
             conv = r._converters.get(arg)
-            values[arg] = 987654 if conv is not None and type(conv).__name__ in ("IntegerConverter",) else "zz-unknown"
+            values[arg] = 987654 if conv is not None and type(conv).__name__ in ("IntegerConverter", "IdConverter") else "zz-unknown"
     with app.test_request_context():
         from flask import url_for
 
