@@ -26,5 +26,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('answer', schema=None) as batch_op:
-        batch_op.drop_column('follow_up')
+    # A plain column drop, not a batch (copy-and-move) on SQLite: recreating the answer table fails while
+    # codings and flags refer to it with foreign keys on. SQLite (3.35+) drops a plain column itself.
+    op.drop_column('answer', 'follow_up')
