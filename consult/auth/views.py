@@ -49,8 +49,17 @@ def login():  # type: ignore[no-untyped-def]
             session["staff_token"] = users.start_session(user)
             login_user(user)
             flash(_("You are signed in."))
-            return redirect(safe_next(request.args.get("next")) or url_for("planner.home"))
+            return redirect(safe_next(request.args.get("next")) or landing_page(user))
     return render_template("auth/login.html", form=form)
+
+
+def landing_page(user) -> str:  # type: ignore[no-untyped-def]
+    """Return the first page a member of staff may see after signing in (admins alone: the user list)."""
+    if user.roles & {"planner", "tsi", "moderator", "safeguarding"}:
+        return url_for("planner.home")
+    if "admin" in user.roles:
+        return url_for("admin.user_list")
+    return url_for("planner.home")
 
 
 @bp.route("/logout", methods=["POST"])
