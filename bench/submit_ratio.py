@@ -82,6 +82,10 @@ def create_insert_app():  # type: ignore[no-untyped-def]
             c.execute(insert, {"rid": rid, "qid": qid, "core": core, "value": json.dumps(int(value or 3))})
         return redirect("/next", code=303)
 
+    @app.get("/healthz")
+    def healthz():  # type: ignore[no-untyped-def]
+        return {"status": "ok"}
+
     return app
 
 
