@@ -42,6 +42,9 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     from .i18n import select_locale
 
     db.init_app(app)
+    from .text import init_app as init_text_hygiene
+
+    init_text_hygiene()  # no bidi overrides or zero-width characters in stored free text
     from .extensions import close_session_quietly
 
     app.teardown_appcontext(close_session_quietly)  # runs before Flask-SQLAlchemy's own teardown

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import Answer, AudienceVariant, Consultation, Question, Response, SafeguardingFlag
 from ..models._base import as_utc, utcnow
 from ..services.screening import CheckedText, check_text
+from ..text import clean_text
 from . import consultations
 from . import safeguarding as safeguarding_data
 from .users import hash_token
@@ -93,7 +94,7 @@ def _checked(data: AnswerData, audience: str, partnership: object,
              language_hint: str | None = None) -> CheckedText | None:
     """Redact and screen the answer's free text, if it has any worth keeping (page language as the hint)."""
     if data.text and data.text.strip() and not data.skipped:
-        return check_text(data.text, audience=audience, partnership=partnership,  # type: ignore[arg-type]
+        return check_text(clean_text(data.text) or "", audience=audience, partnership=partnership,  # type: ignore[arg-type]
                           language_hint=language_hint)
     return None
 
@@ -329,7 +330,7 @@ def record_answer(state: ResponseState, question_id: int, core_id: str, data: An
     db.session.flush()  # nothing the ORM holds may be written after these statements
     checked = _checked(data, state.audience, partnership)
     text = checked.redacted if checked else None
-    original = data.text if checked else None
+    original = clean_text(data.text) if checked else None
     flagged = bool(checked and checked.flagged)
     alert = bool(checked and checked.alert)
     if original is not None and state.status == "submitted" and not alert:
@@ -420,5 +421,5 @@ def record_answer_at_once(info: consultations.RespondentConsultation, response_i
             "response_id": response_id, "variant_id": variant_id, "consultation_id": info.id, "today": today,
             "definition_version": info.definition_version, "question_id": question_id, "core_id": core_id,
             "value": data.value, "skipped": data.skipped, "text": checked.redacted if checked else None,
-            "text_original": data.text if checked else None, "now": utcnow()}).first()
+            "text_original": clean_text(data.text) if checked else None, "now": utcnow()}).first()
     return row is not None
