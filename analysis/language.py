@@ -16,12 +16,14 @@ from functools import lru_cache
 from pathlib import Path
 
 SUPPORTED = ("en", "gd", "ar", "pl", "uk")
+# What CLD2 may call a Scottish child's English.
+ENGLISH_VARIETIES = ("sco", "en")
 NAMES = {
     "en": "English", "gd": "Gàidhlig", "ar": "Arabic", "pl": "Polish", "uk": "Ukrainian", "ru": "Russian",
     "ur": "Urdu", "fa": "Persian", "ps": "Pashto", "ku": "Kurdish", "so": "Somali", "ro": "Romanian",
     "lt": "Lithuanian", "lv": "Latvian", "sk": "Slovak", "cs": "Czech", "pt": "Portuguese", "es": "Spanish",
     "fr": "French", "de": "German", "it": "Italian", "tr": "Turkish", "ga": "Irish", "cy": "Welsh",
-    "zh": "Chinese", "ti": "Tigrinya", "am": "Amharic", "bn": "Bengali", "pa": "Punjabi", "hi": "Hindi",
+    "zh": "Chinese", "sco": "Scots", "ti": "Tigrinya", "am": "Amharic", "bn": "Bengali", "pa": "Punjabi", "hi": "Hindi",
     "und": "unknown",
 }
 
@@ -137,18 +139,22 @@ def detect_language(text: str, hint: str | None = None) -> LanguageGuess:
         return LanguageGuess("uk", 0.5, False, others)
     # Latin script.
     score = {lang: float(hits.get(lang, 0)) for lang in ("en", "gd", "pl")}
+    code, pct, reliable = _cld(clean)
+    if code in ENGLISH_VARIETIES:  # Scots is how many Scottish children write English
+        code = "en"
     if _PL_LETTERS.search(clean):
         score["pl"] += 2.0
     if _GD_LETTERS.search(clean):
         score["gd"] += 1.5
-    code, pct, reliable = _cld(clean)
     if code in score and (reliable or len(words) >= 4):
         score[code] += 1.5 + 2.0 * pct / 100
     best = max(score, key=lambda k: (score[k], k == (hint or "en"), k == "en"))
     total = sum(score.values())
-    if code not in score and code != "und" and reliable and len(words) >= 4 and score[best] < 2:
-        # Another Latin-script language (Romanian, Lithuanian, Somali…): say so, do not guess English.
-        return LanguageGuess(code, pct / 100, True, others)
+    if code not in score and code != "und" and reliable and len(words) >= 4 and pct >= 70:
+        # Another Latin-script language (Romanian, Lithuanian, Somali…): say so, do not guess English,
+        # unless most of its words are one of ours (a Gàidhlig answer CLD2 misread).
+        if hits.get(best, 0) < 0.4 * len(words) and not (_PL_LETTERS.search(clean) or _GD_LETTERS.search(clean)):
+            return LanguageGuess(code, pct / 100, True, others)
     if total == 0 or score[best] < 1.0:
         fallback = hint if hint in ("en", "gd", "pl") else "en"
         return LanguageGuess(fallback, 0.4, False, others)

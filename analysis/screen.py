@@ -31,6 +31,13 @@ log = logging.getLogger("analysis.screen")
 _CATEGORY_SHARE = 0.6
 _INVISIBLE = re.compile(r"[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]")
 _SENTENCE = re.compile(r"[^.!?\n؟]+[.!?\n؟]*")
+# A rule trigger (or its sentence) about the writer or someone close to them.
+_ANCHOR = re.compile(
+    r"\b(?:me|my|myself|maself|mysel|i|i'm|im|i've|us|ma|mum|mam|mom|dad|da|he|she|they|him|her|them|"
+    r"brother|sister|friend|pal|son|daughter|boyfriend|girlfriend|uncle|step\w*|parents?|carers?)\b"
+)
+# The share of the flag threshold a bare-topic rule trigger needs from the model (overridable per language).
+WEAK_RULE_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -147,13 +154,19 @@ def _screen(text: str, hint: str | None, model, limits: dict | None) -> Screenin
         if not any(ev.category == category and ev.start == s for ev in evidence):
             evidence.append(Evidence(text[s:e].strip(), category, round(score, 3), s, e, source))
 
-    # Rules: English, run on every text (children mix languages).
+    # Rules: English, run on every text (children mix languages). A trigger that is a bare topic word with
+    # nobody in it ("suicide", "self-harm", "bruises": lessons and sport use them too) counts only when the
+    # model also leans towards harm; one about the speaker or someone close ("hits me") is a floor.
     rules = rule_screen(text)
     aside.extend(rules.set_aside)
+    weak: list[tuple[str, tuple[int, int], str]] = []
     for hit in rules.hits:
         found = _find_trigger(text, hit.trigger)
         span = _sentence_span(text, *found) if found else (0, len(text))
-        add(hit.category, 1.0, span, "rule", hit.trigger)
+        if _ANCHOR.search(hit.trigger) or _ANCHOR.search(hit.sentence):
+            add(hit.category, 1.0, span, "rule", hit.trigger)
+        else:
+            weak.append((hit.category, span, hit.trigger))
 
     # Lexicons: every language's, on every text (cheap, and a Polish word in an English answer still counts).
     lex_hits, lex_aside = screen_lexicon.find(text)
@@ -166,17 +179,31 @@ def _screen(text: str, hint: str | None, model, limits: dict | None) -> Screenin
             topic_hit = True
 
     # The model. If it cannot run, the rules and lexicons still flag what they find, and nothing else
-    # passes as safe: the answer goes to a person.
+    # passes as safe: the answer goes to a person. In a language it was not trained on, its score means
+    # nothing: such answers go to a person instead.
     model_failed = False
-    score, cat_scores = 0.0, {}
+    score, cat_scores, span = 0.0, {}, (0, len(text))
     limits = limits if limits is not None else thresholds()
     t = limits.get(lang) or limits.get("en", {"flag": 0.5, "human": 1.01})
+    foreign = not guess.supported and guess.reliable
     try:
-        score, span, cat_scores = (model or get_model()).score(text)
+        score, span, cat_scores = (model or get_model()).score(text, lang)
     except Exception as exc:  # noqa: BLE001
         log.error("safeguarding model unavailable (%s); the answer goes to a person", type(exc).__name__)
         model_failed = True
-    if not model_failed and score >= t["flag"]:
+    if foreign:
+        score = 0.0
+    if not model_failed:
+        for category, wspan, trigger in weak:
+            if score >= t["flag"] * t.get("weak", WEAK_RULE_SHARE):
+                add(category, max(score, 0.5), wspan, "rule", trigger)
+            else:
+                aside.append(f"{trigger} (topic word, no sign it is about the writer)")
+    # Where the rules saw a trigger and set it aside (negated, hypothetical, community safety, a place to go,
+    # a pet…) and kept none, the model's word-bag must be surer than usual to overrule them.
+    overruled = bool(rules.set_aside) and not cats
+    bar = max(t["flag"], t.get("set_aside", t["flag"])) if overruled else t["flag"]
+    if not model_failed and score >= bar:
         top = max(cat_scores.values()) if cat_scores else 0.0
         named = [c for c, v in cat_scores.items() if v >= top * _CATEGORY_SHARE and v >= 0.3] if top else []
         if not named and not cats:
@@ -190,7 +217,7 @@ def _screen(text: str, hint: str | None, model, limits: dict | None) -> Screenin
     if not flag:
         if model_failed:
             needs_human, reason = True, "error"
-        elif not guess.supported and guess.reliable:
+        elif foreign:
             needs_human, reason = True, "language"
         elif lang != "en" and lang in SUPPORTED and (score >= t.get("human", 1.01) or topic_hit):
             needs_human, reason = True, "uncertain"

@@ -6,14 +6,16 @@ slips). One logistic regression scores "a lead must see this"; one per category 
 A text is scored whole, sentence by sentence and in short windows of words, and its score is the highest of
 those, so a disclosure buried at the end of a long answer about the bus still counts.
 
-The model is trained when first needed (about a second) on the corpus's *train* split only
-(``data/safeguarding/split.json`` freezes the test split), so the figures ``bench/screen_quality.py`` prints
-on the test split are out of sample. Thresholds are data (``data/safeguarding/thresholds.json``), chosen by
+The shipped models (``data/safeguarding/model_en.npz`` and ``model_ml.npz``: vocabularies, idf and weights as plain arrays, no pickle)
+is trained by ``analysis/_build/train_screen.py`` on the corpus's *train* split only (the split rule below was
+fixed before any tuning, and ``data/safeguarding/split.json`` records it), so the figures
+``bench/screen_quality.py`` prints on the test split are out of sample. Thresholds are data (``data/safeguarding/thresholds.json``), chosen by
 ``bench/screen_quality.py --tune`` for recall first.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import threading
@@ -31,7 +33,7 @@ _SENT = re.compile(r"[^.!?\n؟]+[.!?\n؟]*")
 _WORDS = re.compile(r"\S+")
 WINDOW, STRIDE = 12, 6
 MAX_PIECES = 400
-_EMBED_WEIGHT = 2.0
+_EMBED_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -58,19 +60,19 @@ def load_corpus() -> list[Example]:
     return rows
 
 
-def test_ids() -> frozenset[str]:
-    """The frozen test split's ids (empty when no split has been frozen)."""
-    path = DATA / "split.json"
-    if not path.is_file():
-        return frozenset()
-    return frozenset(json.loads(path.read_text(encoding="utf-8"))["test"])
+def in_test_split(example_id: str) -> bool:
+    """The frozen split rule, fixed before any tuning: 30 % of ids by a salted SHA-256, the rest train.
+
+    ``data/safeguarding/split.json`` records the ids it gave and a digest of their texts, so a test can show
+    the test split has not moved since it was frozen.
+    """
+    return int(hashlib.sha256(f"guth-split-v1:{example_id}".encode()).hexdigest()[:8], 16) % 100 < 30
 
 
 def split_corpus() -> tuple[list[Example], list[Example]]:
     """(train, test) by the frozen split."""
     rows = load_corpus()
-    test = test_ids()
-    return [r for r in rows if r.id not in test], [r for r in rows if r.id in test]
+    return [r for r in rows if not in_test_split(r.id)], [r for r in rows if in_test_split(r.id)]
 
 
 def pieces(text: str) -> list[tuple[int, int]]:
@@ -97,86 +99,196 @@ def pieces(text: str) -> list[tuple[int, int]]:
     return out[:MAX_PIECES]
 
 
-class ScreenModel:
-    """A trained screen: ``score(texts)`` → P(disclosure) per text; ``categories(texts)`` → per-category P."""
+# Feature settings: shared by training and the shipped artefact (changing one means rebuilding it).
+WORDS = {"analyzer": "word", "ngram_range": (1, 2), "min_df": 1}
+CHARS = {"analyzer": "char_wb", "ngram_range": (2, 4), "min_df": 2, "max_features": 50_000}
+# Sentences and windows are scored only in answers longer than this: in a short answer the whole text is
+# the context ("I was bullied in P5 but the school sorted it" is one thought).
+PIECES_FROM_WORDS = 25
+_COLUMNS = ("flag", *CATEGORIES)
 
-    def __init__(self, examples: list[Example], *, seed: int = 0) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
+
+def _vectorizer(cfg: dict):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(sublinear_tf=True, lowercase=True, dtype=np.float32, **cfg)
+
+
+class _Block:
+    """One TF-IDF block (vocabulary and idf) applied without sklearn's per-call checks."""
+
+    def __init__(self, cfg: dict, vocabulary: dict[str, int], idf: np.ndarray) -> None:
+        self.analyse = _vectorizer({k: v for k, v in cfg.items() if k not in ("min_df", "max_features")}
+                                   ).build_analyzer()
+        self.vocabulary = vocabulary
+        self.idf = idf.astype(np.float32)
+
+    def transform(self, texts: list[str]) -> sparse.csr_matrix:
+        indptr, cols, vals = [0], [], []
+        vocab = self.vocabulary
+        for t in texts:
+            counts: dict[int, int] = {}
+            for f in self.analyse(t):
+                j = vocab.get(f)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            if counts:
+                js = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+                tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
+                w = tf * self.idf[js]
+                w /= np.linalg.norm(w) or 1.0
+                cols.append(js)
+                vals.append(w)
+            indptr.append(indptr[-1] + len(counts))
+        c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+        v = np.concatenate(vals) if vals else np.zeros(0, dtype=np.float32)
+        return sparse.csr_matrix((v, c, np.asarray(indptr)), shape=(len(texts), len(self.idf)))
+
+
+class ScreenModel:
+    """A linear screen: column 0 scores "a lead must see this", one column per category says which harm.
+
+    Built by training (``ScreenModel.train(examples)``) or from the shipped artefact (``ScreenModel.load()``);
+    both score the same way.
+    """
+
+    def __init__(self, words: _Block, chars: _Block, coef: np.ndarray, intercept: np.ndarray,
+                 columns: tuple[str, ...] = _COLUMNS, embed_weight: float = _EMBED_WEIGHT,
+                 corpus_sha256: str = "") -> None:
+        self.words, self.chars = words, chars
+        self.coef = np.ascontiguousarray(coef, dtype=np.float32)  # (features, columns)
+        self.intercept = intercept.astype(np.float32)
+        self.columns = columns
+        self.embed_weight = embed_weight
+        self.corpus_sha256 = corpus_sha256
+
+    # --- training ----------------------------------------------------------------------------------------
+    @classmethod
+    def train(cls, examples: list[Example], *, seed: int = 0) -> ScreenModel:
         from sklearn.linear_model import LogisticRegression
 
-        texts: list[str] = []
-        labels: list[int] = []
-        for ex in examples:
-            texts.append(ex.text)
-            labels.append(ex.label)
-            if ex.label == 0:
-                # A safe answer's sentences are safe too: teaches the model that pieces are not disclosures.
-                for s, e in pieces(ex.text)[1:]:
-                    texts.append(ex.text[s:e])
-                    labels.append(0)
-        self.words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, lowercase=True)
-        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2,
-                                     lowercase=True, max_features=150_000)
-        self.words.fit(texts)
-        self.chars.fit(texts)
-        x = self._features(texts)
-        y = np.asarray(labels)
-        self.flag = LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000, random_state=seed)
-        self.flag.fit(x, y)
+        texts = [ex.text for ex in examples]
+        labels = [ex.label for ex in examples]
+        wv, cv = _vectorizer(WORDS).fit(texts), _vectorizer(CHARS).fit(texts)
+        words = _Block(WORDS, {k: int(v) for k, v in wv.vocabulary_.items()}, wv.idf_)
+        chars = _Block(CHARS, {k: int(v) for k, v in cv.vocabulary_.items()}, cv.idf_)
+        model = cls(words, chars, np.zeros((0, 0)), np.zeros(0), corpus_sha256=corpus_digest(examples))
+        x = model.features(texts)
+        coefs = np.zeros((x.shape[1], len(_COLUMNS)), dtype=np.float32)
+        intercepts = np.full(len(_COLUMNS), -20.0, dtype=np.float32)  # a category never seen never fires
+
+        def fit(xm, y, col: int) -> None:
+            m = LogisticRegression(C=4.0, class_weight="balanced", solver="liblinear", max_iter=2000,
+                                   random_state=seed)
+            m.fit(xm, y)
+            coefs[:, col] = m.coef_[0]
+            intercepts[col] = m.intercept_[0]
+
+        fit(x, np.asarray(labels), 0)
         pos = [ex for ex in examples if ex.label == 1 and ex.categories]
-        self.cat_models: dict[str, object] = {}
         if pos:
-            xp = self._features([ex.text for ex in pos])
-            for cat in CATEGORIES:
+            xp = model.features([ex.text for ex in pos])
+            for col, cat in enumerate(CATEGORIES, start=1):
                 yc = np.asarray([1 if cat in ex.categories else 0 for ex in pos])
                 if 0 < yc.sum() < len(yc):
-                    m = LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000, random_state=seed)
-                    m.fit(xp, yc)
-                    self.cat_models[cat] = m
-        self._lock = threading.Lock()
+                    fit(xp, yc, col)
+        model.coef, model.intercept = coefs, intercepts
+        return model
 
-    def _features(self, texts: list[str]):
+    # --- the artefact ------------------------------------------------------------------------------------
+    def save(self, path: Path) -> None:
+        """Write the model as plain arrays and JSON (no pickle): vocabularies, idf, weights."""
+        meta = {"columns": list(self.columns), "embed_weight": self.embed_weight,
+                "corpus_sha256": self.corpus_sha256, "words": WORDS, "chars": CHARS,
+                "pieces_from_words": PIECES_FROM_WORDS}
+        np.savez_compressed(
+            path, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+            words_vocab=np.frombuffer(json.dumps(self.words.vocabulary).encode(), dtype=np.uint8),
+            chars_vocab=np.frombuffer(json.dumps(self.chars.vocabulary).encode(), dtype=np.uint8),
+            words_idf=self.words.idf, chars_idf=self.chars.idf, coef=self.coef.astype(np.float16),
+            intercept=self.intercept)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> ScreenModel:
+        path = path or MODEL_PATH
+        with np.load(path) as z:
+            meta = json.loads(z["meta"].tobytes())
+            words = _Block(WORDS, json.loads(z["words_vocab"].tobytes()), z["words_idf"])
+            chars = _Block(CHARS, json.loads(z["chars_vocab"].tobytes()), z["chars_idf"])
+            return cls(words, chars, z["coef"].astype(np.float32), z["intercept"], tuple(meta["columns"]),
+                       float(meta["embed_weight"]), meta["corpus_sha256"])
+
+    # --- scoring -----------------------------------------------------------------------------------------
+    def features(self, texts: list[str]) -> sparse.csr_matrix:
         from .semantic import embed
 
-        vec = embed(texts) * _EMBED_WEIGHT
+        vec = embed(texts) * self.embed_weight
         return sparse.hstack([self.words.transform(texts), self.chars.transform(texts), sparse.csr_matrix(vec)],
                              format="csr")
 
-    def score_pieces(self, texts: list[str]) -> np.ndarray:
-        """P(disclosure) for each piece of text."""
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        """(texts, columns) probabilities: column 0 a disclosure, then each category."""
         if not texts:
-            return np.zeros(0)
-        return self.flag.predict_proba(self._features(texts))[:, 1]
+            return np.zeros((0, len(self.columns)), dtype=np.float32)
+        z = np.asarray(self.features(texts) @ self.coef) + self.intercept
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
-    def category_scores(self, texts: list[str]) -> list[dict[str, float]]:
-        """P(category | disclosure) for each text."""
-        if not texts or not self.cat_models:
-            return [{} for _ in texts]
-        x = self._features(texts)
-        cols = {c: m.predict_proba(x)[:, 1] for c, m in self.cat_models.items()}
-        return [{c: float(v[i]) for c, v in cols.items()} for i in range(len(texts))]
-
-    def score(self, text: str) -> tuple[float, tuple[int, int], dict[str, float]]:
+    def score(self, text: str, lang: str = "en") -> tuple[float, tuple[int, int], dict[str, float]]:
         """The text's score (its highest-scoring piece), that piece's span and its category scores."""
         spans = pieces(text)
         if not spans:
             return 0.0, (0, 0), {}
-        scores = self.score_pieces([text[s:e] for s, e in spans])
-        best = int(np.argmax(scores))
-        span = spans[best]
-        cats = self.category_scores([text[span[0]:span[1]]])[0]
-        return float(scores[best]), span, cats
+        if len(text.split()) <= PIECES_FROM_WORDS:
+            spans = spans[:1]
+        p = self.probabilities([text[s:e] for s, e in spans])
+        best = int(np.argmax(p[:, 0]))
+        cats = {c: float(p[best, i]) for i, c in enumerate(self.columns) if i and p[best, i] > 1e-6}
+        return float(p[best, 0]), spans[best], cats
+
+
+def corpus_digest(examples: list[Example]) -> str:
+    """A digest of the examples a model was trained on (id, label, categories, text)."""
+    h = hashlib.sha256()
+    for ex in sorted(examples, key=lambda e: e.id):
+        h.update(json.dumps([ex.id, ex.label, list(ex.categories), ex.text]).encode())
+    return h.hexdigest()
+
+
+MODEL_PATH = DATA / "model_en.npz"
+MODEL_ML_PATH = DATA / "model_ml.npz"
+
+
+class Screeners:
+    """The English model (trained on the English rows: mixing other languages in made it less precise) and
+    the multilingual one (every row) for answers in gd, ar, pl and uk."""
+
+    def __init__(self, en: ScreenModel, ml: ScreenModel) -> None:
+        self.en, self.ml = en, ml
+
+    @classmethod
+    def train(cls, examples: list[Example]) -> Screeners:
+        return cls(ScreenModel.train([e for e in examples if e.lang == "en"]), ScreenModel.train(examples))
+
+    @classmethod
+    def load(cls) -> Screeners:
+        return cls(ScreenModel.load(MODEL_PATH), ScreenModel.load(MODEL_ML_PATH))
+
+    def save(self) -> None:
+        self.en.save(MODEL_PATH)
+        self.ml.save(MODEL_ML_PATH)
+
+    def score(self, text: str, lang: str = "en") -> tuple[float, tuple[int, int], dict[str, float]]:
+        return (self.ml if lang in ("gd", "ar", "pl", "uk") else self.en).score(text, lang)
 
 
 _build_lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
-def get_model() -> ScreenModel:
-    """The screen model trained on the corpus's train split (built once per process)."""
+def get_model() -> Screeners:
+    """The shipped screen models (trained on the corpus's train split by ``analysis/_build/train_screen.py``)."""
     with _build_lock:
-        train, _ = split_corpus()
-        return ScreenModel(train)
+        return Screeners.load()
 
 
 @lru_cache(maxsize=1)

@@ -220,7 +220,8 @@ _FOOD_COMPLAINT = re.compile(
 _SENT_SPLIT = re.compile(r"(?<=[.!?\n])\s*|\s+but\s+")
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|because|cos|so|although|though)\b")
 _NEGATOR = re.compile(
-    r"\b(?:not|never|no|nobody|no-one|noone|none|nothing|neither|nor|don'?t|doesn'?t|didn'?t|isn'?t|wasn'?t|aren'?t|weren'?t|won'?t|wouldn'?t|hasn'?t|haven'?t|hadn'?t|dont|doesnt|didnt|isnt|wasnt|cant|can'?t|without)\b"
+    r"\b(?:naebody|naewan|nane|naw|cannae|dinnae|didnae|doesnae|wisnae|isnae|wouldnae|willnae|havenae|"
+    r"not|never|no|nobody|no-one|noone|none|nothing|neither|nor|don'?t|doesn'?t|didn'?t|isn'?t|wasn'?t|aren'?t|weren'?t|won'?t|wouldn'?t|hasn'?t|haven'?t|hadn'?t|dont|doesnt|didnt|isnt|wasnt|cant|can'?t|without)\b"
 )
 _HYPOTHETICAL = re.compile(
     r"\b(?:if|what\s+if|in\s+case|whether|would|could|should|might|imagine|suppose|supposing|hypothetically|pretend|lessons?\s+(?:on|about)|learn(?:ing|t)?\s+about|taught\s+about|how\s+to\s+(?:stop|prevent|report|deal)|help\s+(?:with|for|people|children|kids|young\s+people))\b"

@@ -5,6 +5,8 @@ Usage:
   python bench/screen_quality.py --show     # also the texts behind every miss and false alarm
   python bench/screen_quality.py --tune     # choose the thresholds by 5-fold CV on the TRAIN split only,
                                             # recall first, and write data/safeguarding/thresholds.json
+  python bench/screen_quality.py --cv       # the same report by 5-fold CV on the train split (for development:
+                                            # look at this while changing the screen, not at the test split)
   python bench/screen_quality.py --freeze   # write the frozen split (refuses if one exists)
 
 Corpus: analysis/data/safeguarding/*.jsonl (see its README). Prints, for the screen and for a keyword
@@ -31,13 +33,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from analysis.categories import CATEGORIES  # noqa: E402
-from analysis.screen import screen_with  # noqa: E402
-from analysis.screen_model import DATA, ScreenModel, load_corpus, split_corpus, thresholds  # noqa: E402
+from analysis.screen import WEAK_RULE_SHARE, screen_with  # noqa: E402
+from analysis.screen_model import (  # noqa: E402
+    DATA,
+    Screeners,
+    in_test_split,
+    load_corpus,
+    split_corpus,
+    thresholds,
+)
 
 FFT = ROOT.parent / "shared" / "data" / "nhs-fft-phase1" / "text_data.csv"
 LANGS = ("en", "gd", "ar", "pl", "uk")
 # Recall first: the thresholds are chosen so that cross-validated recall on the train split reaches these.
-TARGET_FLAG_RECALL = {"en": 0.97, "gd": 0.9, "ar": 0.9, "pl": 0.9, "uk": 0.9}
+TARGET_FLAG_RECALL = {"en": 0.96, "gd": 0.9, "ar": 0.9, "pl": 0.9, "uk": 0.9}
 TARGET_ALERT_RECALL = 1.0  # non-English: every disclosure flagged or sent to a person
 
 # A plain keyword screen: any of these words anywhere flags the text.
@@ -58,11 +67,7 @@ def _freeze() -> None:
     if path.exists():
         sys.exit(f"{path} exists: the split is frozen (delete it only to start a new corpus version)")
     rows = load_corpus()
-
-    def is_test(i: str) -> bool:
-        return int(hashlib.sha256(f"guth-split-v1:{i}".encode()).hexdigest()[:8], 16) % 100 < 30
-
-    test = sorted(r.id for r in rows if is_test(r.id))
+    test = sorted(r.id for r in rows if in_test_split(r.id))
     digest = hashlib.sha256("\n".join(r.text for r in rows if r.id in set(test)).encode()).hexdigest()
     path.write_text(json.dumps({"rule": "sha256('guth-split-v1:'+id)[:8] % 100 < 30", "frozen": time.strftime(
         "%Y-%m-%d"), "test_sha256": digest, "n_test": len(test), "test": test}, indent=1) + "\n")
@@ -196,28 +201,73 @@ def _speed(model, limits) -> None:
 
 
 def _components(model, rows):
-    """Per row: (flagged without the model, model score, topic lexicon hit, detected language)."""
+    """Per row: (flagged without the model, a bare-topic rule trigger seen, rules set a trigger aside,
+    model score, detected language)."""
     out = []
     never = {lang: {"flag": 2.0, "human": 2.0} for lang in LANGS}
     for r in rows:
         s = screen_with(r.text, model, never)
-        out.append((s.flag, model.score(r.text)[0], s.language))
+        weak = any("(topic word" in a for a in s.set_aside)
+        aside = any("(topic word" not in a for a in s.set_aside)
+        out.append((s.flag, weak, aside, s.score, s.language))
     return out
 
 
-def _tune() -> None:
+def _decide(c, t: float, t_aside: float = 0.0) -> bool:
+    floor, weak, aside, score, _ = c
+    if floor:
+        return True
+    if aside and not weak and score < max(t, t_aside):
+        return False
+    return score >= t or (weak and score >= t * WEAK_RULE_SHARE)
+
+
+def _lowest_fp(comp, pos, neg, target: float, t_aside: float) -> tuple[int, float]:
+    """The fewest false alarms at which the flag threshold still reaches the target recall, and that threshold."""
+    import numpy as np
+
+    grid = sorted({round(float(x), 4) for x in np.arange(0.98, 0.0, -0.0025)}, reverse=True)
+    for t in grid:
+        tp = sum(1 for i in pos if _decide(comp[i], t, t_aside))
+        if tp / len(pos) >= target:
+            return sum(1 for i in neg if _decide(comp[i], t, t_aside)), t
+    return len(neg) + 1, grid[-1]
+
+
+def _folds(n: int):
+    import numpy as np
+
+    return np.random.default_rng(0).integers(0, 5, n)
+
+
+def _cv(show: bool) -> None:
+    train, _ = split_corpus()
+    folds = _folds(len(train))
+    limits = thresholds()
+    results: list = [None] * len(train)
+    for k in range(5):
+        m = Screeners.train([r for r, f in zip(train, folds, strict=True) if f != k])
+        for i, f in enumerate(folds):
+            if f == k:
+                results[i] = screen_with(train[i].text, m, limits)
+    print(f"5-fold CV on the train split ({len(train)} rows); thresholds {limits}")
+    _report(train, results, [_baseline(r.text) for r in train], show)
+
+
+def _tune(dump: str | None = None) -> None:
     import numpy as np
 
     train, _ = split_corpus()
-    rng = np.random.default_rng(0)
-    folds = rng.integers(0, 5, len(train))
+    folds = _folds(len(train))
     comp: list = [None] * len(train)
     for k in range(5):
         fit = [r for r, f in zip(train, folds, strict=True) if f != k]
         held = [i for i, f in enumerate(folds) if f == k]
-        m = ScreenModel(fit)
+        m = Screeners.train(fit)
         for i, c in zip(held, _components(m, [train[i] for i in held]), strict=True):
             comp[i] = c
+    if dump:
+        Path(dump).write_text(json.dumps([[r.id, r.lang, r.label, list(c)] for r, c in zip(train, comp, strict=True)]))
     result = {}
     for lang in LANGS:
         idx = [i for i, r in enumerate(train) if r.lang == lang]
@@ -225,28 +275,28 @@ def _tune() -> None:
         neg = [i for i in idx if train[i].label == 0]
         if not pos:
             continue
-        best = None
-        for t in np.arange(0.98, 0.02, -0.01):
-            tp = sum(1 for i in pos if comp[i][0] or comp[i][1] >= t)
-            if tp / len(pos) >= TARGET_FLAG_RECALL[lang]:
-                best = float(round(t, 2))
-                break
-        best = best if best is not None else 0.05
+        # The bar for overruling a trigger the rules set aside: the one with the fewest false alarms.
+        # In English, where the rules were written and read negation, hypotheticals and pets, the model never
+        # overrules what they set aside; elsewhere the bar is chosen.
+        bars = (1.01,) if lang == "en" else (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)
+        options = [(_lowest_fp(comp, pos, neg, TARGET_FLAG_RECALL[lang], ta), ta) for ta in bars]
+        (fp_best, best), t_aside = min(options, key=lambda o: (o[0][0], -o[1]))
         human = 2.0
         if lang != "en":
-            for t in np.arange(best, 0.0, -0.01):
-                hit = sum(1 for i in pos if comp[i][0] or comp[i][1] >= t)
+            for t in sorted({round(float(x), 4) for x in np.arange(best, 0.0, -0.0025)}, reverse=True):
+                hit = sum(1 for i in pos if _decide(comp[i], t, t_aside))
                 if hit / len(pos) >= TARGET_ALERT_RECALL:
-                    human = float(round(t, 2))
+                    human = float(t)
                     break
             else:
-                human = 0.01
-        fp = sum(1 for i in neg if comp[i][0] or comp[i][1] >= best)
-        routed = sum(1 for i in neg if not (comp[i][0] or comp[i][1] >= best) and comp[i][1] >= human)
-        tp = sum(1 for i in pos if comp[i][0] or comp[i][1] >= best)
-        print(f"{lang}: flag >= {best:.2f} (CV recall {tp}/{len(pos)}, false alarms {fp}/{len(neg)}); "
-              f"to a person >= {human:.2f} (safe answers sent {routed}/{len(neg)})")
-        result[lang] = {"flag": best, "human": human}
+                human = 0.0025
+        fp = sum(1 for i in neg if _decide(comp[i], best, t_aside))
+        routed = sum(1 for i in neg if not _decide(comp[i], best, t_aside) and comp[i][3] >= human)
+        tp = sum(1 for i in pos if _decide(comp[i], best, t_aside))
+        print(f"{lang}: flag >= {best:.4f} (CV recall {tp}/{len(pos)}, false alarms {fp}/{len(neg)}, "
+              f"precision {tp / max(1, tp + fp):.3f}; overruling what the rules set aside >= {t_aside}); "
+              f"to a person >= {human:.4f} (safe answers sent {routed}/{len(neg)})")
+        result[lang] = {"flag": best, "human": human, "set_aside": t_aside}
     out = {"chosen_by": "bench/screen_quality.py --tune: 5-fold CV on the train split, recall first",
            "targets": {"flag_recall": TARGET_FLAG_RECALL, "alert_recall_non_english": TARGET_ALERT_RECALL},
            "languages": result}
@@ -259,20 +309,24 @@ def main() -> None:
     ap.add_argument("--show", action="store_true")
     ap.add_argument("--tune", action="store_true")
     ap.add_argument("--freeze", action="store_true")
+    ap.add_argument("--cv", action="store_true")
+    ap.add_argument("--dump", help="with --tune: write each train row's cross-validated components to this file")
     ap.add_argument("--no-fft", action="store_true")
     args = ap.parse_args()
     if args.freeze:
         _freeze()
         return
     if args.tune:
-        _tune()
+        _tune(args.dump)
+        return
+    if args.cv:
+        _cv(args.show)
         return
     train, test = split_corpus()
     if not test:
         sys.exit("no frozen test split: run --freeze first")
-    t0 = time.perf_counter()
-    model = ScreenModel(train)
-    print(f"Trained on {len(train)} rows in {time.perf_counter() - t0:.1f} s; thresholds {thresholds()}")
+    model = Screeners.load()
+    print(f"Shipped model trained on the train split ({len(train)} rows); thresholds {thresholds()}")
     limits = thresholds()
     results = [screen_with(r.text, model, limits) for r in test]
     base = [_baseline(r.text) for r in test]

@@ -84,15 +84,17 @@ def check_text(text: str, *, audience: str, partnership: Partnership,
     its full way share the result.
     """
     places, schools = local_names(partnership)
+    # The consultation offers its own coarse areas to every respondent: naming one is not personal data.
+    keep = [a.name for a in partnership.areas]
     if language_hint is None:
         language_hint = _page_language()
-    key = (text, audience, language_hint, tuple(places), tuple(schools))
+    key = (text, audience, language_hint, tuple(places), tuple(schools), tuple(keep))
     memo: dict | None = None
     if has_app_context():
         memo = g.setdefault("_checked_texts", {})
         if key in memo:
             return memo[key]
-    redacted = analysis.redact(text, places=places, schools=schools).text
+    redacted = analysis.redact(text, places=places, schools=schools, keep=keep).text
     if audience in ORG_AUDIENCES:
         checked = CheckedText(redacted, False)
     else:

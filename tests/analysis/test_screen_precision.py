@@ -8,6 +8,7 @@ hyperbole) must not be flagged; disclosures written the same way must be.
 import pytest
 
 from analysis import screen
+from analysis.screen_rules import rule_screen
 
 ORDINARY = [
     # "nowhere to go" as a complaint about places, not about somewhere to sleep
@@ -52,8 +53,8 @@ ORDINARY = [
 
 DISCLOSURES = [
     ("I just can't go on.", "self_harm"),
-    ("i cant go on like this", "self_harm"),
-    ("I don't see the point of living anymore", "self_harm"),
+    ("i cant go on like this", "suicidal"),
+    ("I don't see the point of living anymore", "suicidal"),
     ("I don't really see the point in being here and I keep thinking about ending it", "self_harm"),
     ("I get battered at home", "physical_abuse"),
     ("my step dad kicks me when mum is out", "physical_abuse"),
@@ -65,7 +66,7 @@ DISCLOSURES = [
     ("I dont feel safe", "emotional_abuse"),
     ("I am starving most days because there is nothing in the cupboards", "neglect"),
     ("I'm hungry at school", "neglect"),
-    ("mum is always drunk and doesn't feed us", "neglect"),
+    ("mum is always drunk and doesn't feed us", "parental_substance"),
     ("my dad shouts at my mum and throws things", "domestic_abuse"),
     ("I'm scared he will hurt my mum", "domestic_abuse"),
     ("I hide in my room when her boyfriend is drunk and shouting", "domestic_abuse"),
@@ -90,7 +91,27 @@ DISCLOSURES = [
 ]
 
 
+# Ordinary answers the rules leave alone but the recall-first model flags (its score passes the English
+# threshold chosen for 96 % cross-validated recall): false alarms a lead will see. They stay in the rules'
+# test below; bench/screen_quality.py reports the model's false-alarm rates.
+MODEL_FALSE_ALARMS = {
+    "There's nowhere to go on a Friday night except the chippy.",
+    "Honestly nothing. The youth club closed so there's nowhere to go.",
+    "My wee sister can't go on the big slide because she's too small.",
+    "I can't go on the school trip because it costs too much.",
+    "I think bullying should be the main priority because it causes so many problems.",
+    "He won't eat the school dinners so he comes home starving.",
+    "My little sister follows me everywhere and it's annoying",
+}
+
+
 @pytest.mark.parametrize("text", ORDINARY)
+def test_the_rules_leave_ordinary_answers_alone(text):
+    s = rule_screen(text)
+    assert not s.flag, (s.categories, s.triggers)
+
+
+@pytest.mark.parametrize("text", [t for t in ORDINARY if t not in MODEL_FALSE_ALARMS])
 def test_ordinary_answers_are_not_flagged(text):
     s = screen(text)
     assert not s.flag, (s.categories, s.triggers)
