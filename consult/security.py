@@ -79,6 +79,59 @@ def refuse_known_secret(app: Flask) -> None:
             "string (development and the demo make their own in instance/secret_key when SECRET_KEY is unset)")
 
 
+# ---- values kept in the session cookie, unreadable ----------------------------------------------
+# Flask's session cookie is signed, not encrypted: anyone holding it (a shared tablet, a proxy log)
+# could read a receipt code in it (issue 15, finding 8). seal() encrypts a short value with a
+# keystream from HMAC-SHA256 (a PRF, in counter mode, with a random nonce) under a key derived from
+# SECRET_KEY; the cookie's own signature keeps it from being changed.
+_SEAL_PREFIX = "s1."
+
+
+def _keystream(nonce: bytes, length: int) -> bytes:
+    import hmac
+
+    key = hmac.new(str(current_app.config["SECRET_KEY"]).encode(), b"guth-session-seal", hashlib.sha256).digest()
+    out = b""
+    counter = 0
+    while len(out) < length:
+        out += hmac.new(key, nonce + counter.to_bytes(4, "big"), hashlib.sha256).digest()
+        counter += 1
+    return out[:length]
+
+
+def seal(value: str) -> str:
+    """Return value encrypted for the session cookie (readable again only with this server's key)."""
+    import base64
+    import os
+
+    data = value.encode()
+    nonce = os.urandom(16)
+    cipher = bytes(a ^ b for a, b in zip(data, _keystream(nonce, len(data)), strict=True))
+    return _SEAL_PREFIX + base64.urlsafe_b64encode(nonce + cipher).decode()
+
+
+def unseal(value: object) -> str | None:
+    """Return what seal() sealed (a value from before sealing is returned as it is); None if unreadable."""
+    import base64
+    import binascii
+
+    if not isinstance(value, str):
+        return None
+    if not value.startswith(_SEAL_PREFIX):
+        return value
+    try:
+        raw = base64.urlsafe_b64decode(value[len(_SEAL_PREFIX):].encode())
+    except (binascii.Error, ValueError):
+        return None
+    nonce, cipher = raw[:16], raw[16:]
+    if len(nonce) < 16:
+        return None
+    try:
+        return bytes(a ^ b for a, b in zip(cipher, _keystream(nonce, len(cipher)), strict=True)).decode()
+    except UnicodeDecodeError:
+        return None
+
+
 # ---- rate limits --------------------------------------------------------------------------------
 
 def init_limiter(app: Flask) -> None:

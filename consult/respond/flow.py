@@ -66,13 +66,22 @@ def closed_page(consultation: consultations.RespondentConsultation | Consultatio
 
 def state() -> dict[str, Any]:
     """Return this person's respondent state from the session (may be empty)."""
-    return dict(session.get(KEY) or {})
+    from ..security import unseal
+
+    data = dict(session.get(KEY) or {})
+    if data.get("code"):
+        data["code"] = unseal(data["code"])  # sealed: the receipt code is never readable in the cookie
+    return data
 
 
 def save_state(**changes: Any) -> None:
-    """Update this person's respondent state in the session."""
+    """Update this person's respondent state in the session (the receipt code encrypted)."""
+    from ..security import seal
+
     data = state()
     data.update(changes)
+    if data.get("code"):
+        data["code"] = seal(str(data["code"]))
     session[KEY] = data
 
 
