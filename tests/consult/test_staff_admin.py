@@ -18,7 +18,9 @@ def test_an_admin_lands_on_a_page_it_may_see(client, make_user, login) -> None: 
     make_user("admin")
     r = login("admin@example.org")
     assert r.status_code == 302 and r.headers["Location"].endswith("/admin/users")
-    assert client.get(r.headers["Location"]).status_code == 200
+    page = client.get(r.headers["Location"])
+    assert page.status_code == 200
+    assert 'href="/planner/"' not in page.get_data(as_text=True), "no link to a page admin alone may not see"
 
 
 def test_planners_navigation_and_no_staff_sign_in_once_signed_in(client, make_user, login) -> None:  # type: ignore[no-untyped-def]
