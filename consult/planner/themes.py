@@ -244,7 +244,8 @@ def code_next(consultation_id: int):  # type: ignore[no-untyped-def]
     """List the answers that would teach the model most, from the last analysis run."""
     consultation = consultation_or_404(consultation_id)
     last = data.latest_analysis(consultation)
-    ids = [int(i) for i in ((last.result or {}).get("suggest") or [])] if last and last.state == "done" else []
+    key = "needs_human_ids" if request.args.get("list") == "needs_human" else "suggest"
+    ids = [int(i) for i in ((last.result or {}).get(key) or [])] if last and last.state == "done" else []
     reviewed = set(data.reviewed_labels(consultation))
     rows = [(a, aud) for a, aud in data.answers_by_ids(consultation, ids)]
     return render_template("planner/code_next.html", consultation=consultation, rows=rows, reviewed=reviewed,

@@ -6,7 +6,7 @@ replaced, never added to; people's codes are kept and teach the model.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from typing import Any
 
 import analysis
@@ -16,7 +16,8 @@ from ..extensions import db
 from ..jobs import Progress, job
 from ..models import Theme, ThemePriority
 
-PRIORITY_LINK_THRESHOLD = 0.35
+# The link threshold is the analysis library's (analysis.LINK_THRESHOLD); the app keeps none of its own.
+PRIORITY_LINK_THRESHOLD = analysis.LINK_THRESHOLD
 
 
 def codebook_from(rows: list[Theme]) -> analysis.Codebook:
@@ -27,7 +28,7 @@ def codebook_from(rows: list[Theme]) -> analysis.Codebook:
 
 @job("analyse_consultation")
 def analyse_consultation(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
-    """Theme every answer, record sentiment, trace themes to priorities, propose emergent themes."""
+    """Theme every answer, record sentiment, trace answers and themes to priorities, propose emergent themes."""
     consultation = consultations.get(int(params["consultation_id"]))
     if consultation is None:
         raise LookupError("consultation not found")
@@ -43,65 +44,66 @@ def analyse_consultation(params: dict[str, Any], progress: Progress) -> dict[str
     progress(0.08, "learning from people's codes")
     # People's reviews teach the model: what they added, minus what they removed, plus what they let stand.
     labels = themes.reviewed_labels(consultation)
-    themer = analysis.Themer(codebook, seed=0)
-    trained_on = 0
-    if labels:
-        index = {a.id: i for i, a in enumerate(answers)}
-        train_ids = [aid for aid in labels if aid in index]
-        themer.fit([texts[index[aid]] for aid in train_ids], [labels[aid] for aid in train_ids])
-        trained_on = len(train_ids)
+    index = {a.id: i for i, a in enumerate(answers)}
+    reviewed = {index[aid]: codes for aid, codes in labels.items() if aid in index}
+    priorities = consultation.plan.priorities
+    prios = [analysis.Priority(id=str(p.id), title=p.title, description=p.description) for p in priorities]
 
-    def predict_progress(fraction: float) -> None:
-        progress(0.1 + 0.6 * fraction, "theming answers")
+    def step(fraction: float, what: str) -> None:
+        progress(0.1 + 0.75 * fraction, what)
 
-    assignments = themer.predict(texts, progress=predict_progress) if texts else []
-    codings = [(a.id, by_key[key].id, float(result.scores.get(key, 1.0)))
-               for a, result in zip(answers, assignments, strict=True) for key in result.themes if key in by_key]
+    # One pass in the library: redact, screen, theme, stance, trace and emergent (the app loads, calls, stores).
+    result = analysis.analyse_consultation(texts, codebook, prios, reviewed, progress=step,
+                                           emergent_min_size=8, emergent_max=6)
+    codings = [(a.id, by_key[key].id, float(r.analysis.themes.scores.get(key, 1.0)))
+               for a, r in zip(answers, result.answers, strict=True) for key in r.themes if key in by_key]
     themes.replace_machine_codings([a.id for a in answers], codings)
-    progress(0.72, "reading how people feel")
-    for a, text in zip(answers, texts, strict=True):
-        a.sentiment = analysis.sentiment(text)
+    for a, r in zip(answers, result.answers, strict=True):
+        a.sentiment = r.sentiment
     db.session.commit()
 
-    progress(0.8, "tracing themes to the plan's priorities")
-    priorities = consultation.plan.priorities
-    links = analysis.trace_themes(codebook, [analysis.Priority(id=str(p.id), title=p.title,
-                                                               description=p.description) for p in priorities])
+    progress(0.86, "tracing answers to the plan's priorities")
     effective = themes.effective_codings(consultation)
     audience_of = {a.id: aud for a, aud in rows}
-    per_theme: dict[int, Counter] = defaultdict(Counter)
-    for answer_id, theme_ids in effective.items():
-        for tid in theme_ids:
-            per_theme[tid][audience_of.get(answer_id, "")] += 1
+    own = {a.id: r.analysis.priorities or {} for a, r in zip(answers, result.answers, strict=True)}
     evidence = []
     for t in active:
+        members = [aid for aid, tids in effective.items() if t.id in tids]
         for p in priorities:
-            score = float(links.get(t.key, {}).get(str(p.id), 0.0))
-            counts = per_theme.get(t.id, Counter())
-            linked = score >= PRIORITY_LINK_THRESHOLD
+            pid = str(p.id)
+            score = float(result.theme_priority.get(t.key, {}).get(pid, 0.0))
+            linked = result.links.get(t.key, {}).get(pid, False)
+            # Only answers whose own words support the priority count: a theme linked to two priorities does
+            # not lend both all its answers.
+            counts = Counter(audience_of.get(aid, "") for aid in members
+                             if own.get(aid, {}).get(pid, 0.0) >= result.threshold) if linked else Counter()
             evidence.append(ThemePriority(theme_id=t.id, priority_id=p.id, score=score,
-                                          evidence_count=sum(counts.values()) if linked else 0,
-                                          audiences=dict(counts) if linked else {}))
+                                          evidence_count=sum(counts.values()), audiences=dict(counts)))
     themes.replace_theme_priorities(evidence, [t.id for t in active])
     db.session.commit()
 
     progress(0.9, "looking for new themes")
-    emergent = analysis.propose_emergent(texts, assignments, min_size=8, max_themes=6) if texts else []
     kept = {t.key for t in themes.themes_for(consultation, statuses=("active", "merged", "rejected"))}
     proposals = []
-    for e in emergent:
+    for e in result.emergent:
         key = "emergent-" + "-".join(e.label.lower().split())[:60]
         if key in kept:  # already accepted or rejected by a planner
             continue
         kept.add(key)
         proposals.append(Theme(consultation_id=consultation.id, key=key, name=e.label,
                                description=", ".join(e.key_phrases), source="emergent", status="proposed",
-                               examples=[texts[j] for j in e.representatives[:3]]))
+                               examples=[result.answers[j].analysis.redaction.text for j in e.representatives[:3]]))
     themes.replace_proposed_emergent(consultation, proposals)
     db.session.commit()
 
-    progress(0.95, "choosing answers to code next")
-    unreviewed = [i for i, a in enumerate(answers) if a.id not in labels]
-    picks = themer.suggest_next([texts[i] for i in unreviewed], k=10) if unreviewed else []
-    return {"answers": len(answers), "codings": len(codings), "trained_on": trained_on,
-            "emergent": len(proposals), "suggest": [answers[unreviewed[j]].id for j in picks]}
+    ag = result.agreement
+    need_ids = [answers[i].id for i in result.needs_human]
+    return {"answers": len(answers), "codings": len(codings), "trained_on": result.trained_on,
+            "emergent": len(proposals), "suggest": [answers[i].id for i in result.suggest_next],
+            # Answers nobody could theme with confidence: the themes page says how many, and by language.
+            "needs_human": len(need_ids), "needs_human_ids": need_ids[:1000],
+            "needs_human_by_language": result.needs_human_by_language,
+            # Out-of-sample agreement (cross-validated over the reviewed answers), never the training fit.
+            "agreement": {"n": ag.n, "verdict": ag.verdict, "sample_f1": ag.sample_f1,
+                          "sample_f1_ci": list(ag.sample_f1_ci) if ag.sample_f1_ci else None,
+                          "kappa": ag.kappa, "too_early": ag.too_early}}
