@@ -269,9 +269,9 @@ def main() -> None:
         # Where the machine's CPU went, per request: the ratio is roughly bare's total over Guth's.
         tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
         kinds = ["machine", "client", "bare workers", "INSERT workers", "Guth workers", "postgres", "redis"]
-        print(f"\n{'CPU ms per request':<24}{''.join(f'{k:>14}' for k in kinds)}")
+        print(f"\n{'CPU ms per request':<24}{''.join(f'{k:>16}' for k in kinds)}")
         for name, (ok, _errors, _lat) in results.items():
-            print(f"{name:<24}" + "".join(f"{cpu[name].get(k, 0) * tick_ms / max(ok, 1):14.2f}" for k in kinds))
+            print(f"{name:<24}" + "".join(f"{cpu[name].get(k, 0) * tick_ms / max(ok, 1):16.2f}" for k in kinds))
     for baseline, target in (("bare INSERT", 0.60), ("bare POST", None)):
         ratios = sorted(r / b for r, b in zip(rounds["answer POST (choice)"], rounds[baseline], strict=True))
         mid = len(ratios) // 2
