@@ -15,6 +15,7 @@ from ..data import safeguarding as safeguarding_data
 from ..extensions import db
 from ..models import Answer, Response
 from ..models._base import utcnow
+from ..text import clean_text
 from .screening import check_text
 
 
@@ -34,7 +35,7 @@ def record_follow_up(*, response_id: int, question_id: int, audience: str, reply
     the screen flags, or could not read, goes to the safeguarding lead like a flagged answer.
     """
     db.session.flush()
-    text = normalise_text(reply) or ""
+    text = clean_text(normalise_text(reply)) or ""  # this update bypasses the ORM's text hygiene: apply it here
     checked = check_text(text, audience=audience, partnership=partnership,  # type: ignore[arg-type]
                          language_hint=language_hint) if text else None
     stored = None if reply is None else (checked.redacted if checked else "")

@@ -83,6 +83,13 @@ def test_follow_up_reply_is_stored_apart_and_shown_apart(app, csp, respondent, c
     assert 'class="answers-follow-up-question"' in row and 'class="answers-follow-up"' in row
 
 
+def test_follow_up_reply_loses_invisible_characters(app, csp, respondent, client) -> None:
+    r = respondent("csp")
+    _to_follow_up(r, client)
+    turn(client, "csp", [("more", "It has\u202e swings\u200b"), ("continue_", "1")])
+    assert _answer("good_things").follow_up == "It has swings"
+
+
 def test_skipped_follow_up_is_recorded_as_skipped(app, csp, respondent, client) -> None:
     r = respondent("csp")
     _to_follow_up(r, client)
