@@ -34,7 +34,7 @@ _SENTENCE = re.compile(r"[^.!?\n؟]+[.!?\n؟]*")
 # A rule trigger (or its sentence) about the writer or someone close to them.
 _ANCHOR = re.compile(
     r"\b(?:me|my|myself|maself|mysel|i|i'm|im|i've|us|ma|mum|mam|mom|dad|da|he|she|they|him|her|them|"
-    r"brother|sister|friend|pal|son|daughter|boyfriend|girlfriend|uncle|step\w*|parents?|carers?)\b"
+    r"brother|sister|friend|pal|son|daughter|boyfriend|girlfriend|uncle|step\w*|parents?|carers?|at\s+home)\b"
 )
 # The share of the flag threshold a bare-topic rule trigger needs from the model (overridable per language).
 WEAK_RULE_SHARE = 0.5

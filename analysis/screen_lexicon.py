@@ -56,6 +56,7 @@ class _Lexicon:
     lang: str
     patterns: tuple[tuple[str, bool, re.Pattern], ...]
     negator: re.Pattern | None
+    any: re.Pattern | None = None  # every pattern in one alternation: most answers match none
 
 
 def _compile(lang: str, path: Path) -> _Lexicon:
@@ -87,7 +88,8 @@ def _compile(lang: str, path: Path) -> _Lexicon:
     neg = None
     if negators:
         neg = re.compile(r"(?<!\w)(?:" + "|".join(_token_regex(n) for n in sorted(set(negators))) + r")(?!\w)")
-    return _Lexicon(lang, tuple(pats), neg)
+    union = re.compile("|".join(f"(?:{rx.pattern})" for _, _, rx in pats)) if pats else None
+    return _Lexicon(lang, tuple(pats), neg, union)
 
 
 @lru_cache(maxsize=1)
@@ -102,25 +104,39 @@ def lexicons() -> dict[str, _Lexicon]:
 
 
 _AR_MARKS = re.compile(r"[\u0640\u064B-\u0652\u0670]")
+_SCRIPT = {
+    "ar": re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFFA-Za-z]"),  # and Arabizi
+    "uk": re.compile(r"[\u0400-\u04FF]"),
+    "pl": re.compile(r"[A-Za-z\u00C0-\u024F]"),
+    "gd": re.compile(r"[A-Za-z\u00C0-\u024F]"),
+}
 
 
-def _prepare(text: str, lang: str) -> tuple[str, list[int]]:
-    """The text as a lexicon matches it, and each of its characters' offset in ``text``: lowercase, curly
-    apostrophes straight, accents off for gd and pl, Arabic short vowels and tatweel dropped."""
-    out: list[str] = []
-    index: list[int] = []
-    fold = lang in _FOLD_ACCENTS
-    for i, ch in enumerate(text):
-        if lang == "ar" and _AR_MARKS.match(ch):
-            continue
-        c = ch.lower()[:1] or ch
-        if c == "’":
-            c = "'"
-        if fold:
-            c = strip_accents(c)
-        out.append(c)
-        index.append(i)
-    return "".join(out), index
+@lru_cache(maxsize=1)
+def _accent_table() -> dict[int, str]:
+    table = {}
+    for cp in range(0xC0, 0x250):
+        ch = chr(cp)
+        base = "l" if ch in "łŁ" else unicodedata.normalize("NFD", ch)[0]
+        if base != ch:
+            table[cp] = base
+    return table
+
+
+def _prepare(text: str, lang: str) -> tuple[str, list[int] | None]:
+    """The text as a lexicon matches it, and (where characters were dropped) each character's offset in
+    ``text``: lowercase, curly apostrophes straight, accents off for gd and pl, Arabic short vowels and
+    tatweel dropped. Lowercasing keeps one character one character here (checked), so offsets match."""
+    low = text.lower()
+    if len(low) != len(text):  # a rare letter whose lowercase is longer: map character by character
+        low = "".join((ch.lower()[:1] or ch) for ch in text)
+    low = low.replace("’", "'")
+    if lang in _FOLD_ACCENTS:
+        low = low.translate(_accent_table())
+    if lang == "ar" and _AR_MARKS.search(low):
+        index = [i for i, ch in enumerate(low) if not _AR_MARKS.match(ch)]
+        return "".join(low[i] for i in index), index
+    return low, None
 
 
 def find(text: str, langs: tuple[str, ...] | None = None) -> tuple[list[LexiconHit], list[str]]:
@@ -131,12 +147,17 @@ def find(text: str, langs: tuple[str, ...] | None = None) -> tuple[list[LexiconH
         return hits, aside
     text = unicodedata.normalize("NFC", text)
     for lang, lex in lexicons().items():
-        if langs is not None and lang not in langs:
+        if (langs is not None and lang not in langs) or lex.any is None or not _SCRIPT[lang].search(text):
             continue
         prepared, index = _prepare(text, lang)
+        if lex.any.search(prepared) is None:
+            continue
         for category, strong, rx in lex.patterns:
             for m in rx.finditer(prepared):
-                s, e = index[m.start()], index[m.end() - 1] + 1
+                if index is None:
+                    s, e = m.start(), m.end()
+                else:
+                    s, e = index[m.start()], index[m.end() - 1] + 1
                 before = prepared[max(0, m.start() - 30): m.start()].split()[-2:]
                 if lex.negator is not None and any(lex.negator.fullmatch(w) for w in before):
                     aside.append(f"{text[s:e]} (negated)")

@@ -123,6 +123,21 @@ class _Block:
         self.vocabulary = vocabulary
         self.idf = idf.astype(np.float32)
 
+    def weights(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(feature indices, l2-normalised TF-IDF weights) of one text."""
+        counts: dict[int, int] = {}
+        vocab = self.vocabulary
+        for f in self.analyse(text):
+            j = vocab.get(f)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        js = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        w = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))) * self.idf[js]
+        w /= np.linalg.norm(w) or 1.0
+        return js, w
+
     def transform(self, texts: list[str]) -> sparse.csr_matrix:
         indptr, cols, vals = [0], [], []
         vocab = self.vocabulary
@@ -230,7 +245,19 @@ class ScreenModel:
         """(texts, columns) probabilities: column 0 a disclosure, then each category."""
         if not texts:
             return np.zeros((0, len(self.columns)), dtype=np.float32)
-        z = np.asarray(self.features(texts) @ self.coef) + self.intercept
+        from .semantic import embed
+
+        # The same as features(texts) @ coef, without building sparse matrices for a handful of pieces.
+        nw, nc = len(self.words.idf), len(self.chars.idf)
+        cw, cc, ce = self.coef[:nw], self.coef[nw:nw + nc], self.coef[nw + nc:]
+        z = (embed(texts) * self.embed_weight) @ ce + self.intercept
+        for i, t in enumerate(texts):
+            js, w = self.words.weights(t)
+            if len(js):
+                z[i] += w @ cw[js]
+            js, w = self.chars.weights(t)
+            if len(js):
+                z[i] += w @ cc[js]
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
     def score(self, text: str, lang: str = "en") -> tuple[float, tuple[int, int], dict[str, float]]:

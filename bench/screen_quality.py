@@ -7,7 +7,8 @@ Usage:
                                             # recall first, and write data/safeguarding/thresholds.json
   python bench/screen_quality.py --cv       # the same report by 5-fold CV on the train split (for development:
                                             # look at this while changing the screen, not at the test split)
-  python bench/screen_quality.py --freeze   # write the frozen split (refuses if one exists)
+  python bench/screen_quality.py --freeze   # record the frozen split (after adding rows: it refuses if any
+                                            # row already in the test split moved or went)
 
 Corpus: analysis/data/safeguarding/*.jsonl (see its README). Prints, for the screen and for a keyword
 baseline: recall and precision overall, per category and per language, the share of disclosures flagged or
@@ -48,6 +49,7 @@ LANGS = ("en", "gd", "ar", "pl", "uk")
 # Recall first: the thresholds are chosen so that cross-validated recall on the train split reaches these.
 TARGET_FLAG_RECALL = {"en": 0.96, "gd": 0.9, "ar": 0.9, "pl": 0.9, "uk": 0.9}
 TARGET_ALERT_RECALL = 1.0  # non-English: every disclosure flagged or sent to a person
+MAX_ORDINARY_FLAG = 0.05  # English: at most 1 in 20 everyday answers flagged (cross-validated)
 
 # A plain keyword screen: any of these words anywhere flags the text.
 BASELINE = {
@@ -64,10 +66,13 @@ BASELINE = {
 
 def _freeze() -> None:
     path = DATA / "split.json"
-    if path.exists():
-        sys.exit(f"{path} exists: the split is frozen (delete it only to start a new corpus version)")
     rows = load_corpus()
     test = sorted(r.id for r in rows if in_test_split(r.id))
+    if path.exists():
+        # Rows added later fall on either side by the same rule; rows already frozen must not move.
+        old = set(json.loads(path.read_text(encoding="utf-8"))["test"])
+        if not old <= set(test):
+            sys.exit(f"{path}: {len(old - set(test))} frozen test rows are gone or moved; refusing")
     digest = hashlib.sha256("\n".join(r.text for r in rows if r.id in set(test)).encode()).hexdigest()
     path.write_text(json.dumps({"rule": "sha256('guth-split-v1:'+id)[:8] % 100 < 30", "frozen": time.strftime(
         "%Y-%m-%d"), "test_sha256": digest, "n_test": len(test), "test": test}, indent=1) + "\n")
@@ -281,6 +286,16 @@ def _tune(dump: str | None = None) -> None:
         bars = (1.01,) if lang == "en" else (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)
         options = [(_lowest_fp(comp, pos, neg, TARGET_FLAG_RECALL[lang], ta), ta) for ta in bars]
         (fp_best, best), t_aside = min(options, key=lambda o: (o[0][0], -o[1]))
+        # Everyday answers are most of what a consultation gets: a screen that flags more than a few of them
+        # buries the lead and takes those answers out of the themes. Raise the flag threshold until the
+        # cross-validated flag rate on ordinary answers is at most MAX_ORDINARY_FLAG, even at a cost in recall.
+        ordinary = [i for i in neg if train[i].meta.get("kind") == "ordinary"]
+        if lang == "en" and ordinary:
+            grid = sorted({round(float(x), 4) for x in np.arange(best, 1.0, 0.0025)})
+            for t in grid:
+                if sum(1 for i in ordinary if _decide(comp[i], t, t_aside)) / len(ordinary) <= MAX_ORDINARY_FLAG:
+                    best = t
+                    break
         human = 2.0
         if lang != "en":
             for t in sorted({round(float(x), 4) for x in np.arange(best, 0.0, -0.0025)}, reverse=True):
@@ -298,7 +313,8 @@ def _tune(dump: str | None = None) -> None:
               f"to a person >= {human:.4f} (safe answers sent {routed}/{len(neg)})")
         result[lang] = {"flag": best, "human": human, "set_aside": t_aside}
     out = {"chosen_by": "bench/screen_quality.py --tune: 5-fold CV on the train split, recall first",
-           "targets": {"flag_recall": TARGET_FLAG_RECALL, "alert_recall_non_english": TARGET_ALERT_RECALL},
+           "targets": {"flag_recall": TARGET_FLAG_RECALL, "alert_recall_non_english": TARGET_ALERT_RECALL,
+                       "max_ordinary_flag_en": MAX_ORDINARY_FLAG},
            "languages": result}
     (DATA / "thresholds.json").write_text(json.dumps(out, indent=1) + "\n")
     print(f"wrote {DATA / 'thresholds.json'}")
