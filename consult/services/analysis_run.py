@@ -15,6 +15,7 @@ from ..data import consultations, themes
 from ..extensions import db
 from ..jobs import Progress, job
 from ..models import Theme, ThemePriority
+from . import answers as answers_service
 
 # The link threshold is the analysis library's (analysis.LINK_THRESHOLD); the app keeps none of its own.
 PRIORITY_LINK_THRESHOLD = analysis.LINK_THRESHOLD
@@ -40,7 +41,8 @@ def analyse_consultation(params: dict[str, Any], progress: Progress) -> dict[str
 
     rows = themes.analysable_answers(consultation)
     answers = [a for a, _ in rows]
-    texts = [a.text or "" for a in answers]
+    # The answer and its chat follow-up reply, both redacted: analysis reads both parts.
+    texts = [answers_service.text_for_analysis(a) for a in answers]
     progress(0.08, "learning from people's codes")
     # People's reviews teach the model: what they added, minus what they removed, plus what they let stand.
     labels = themes.reviewed_labels(consultation)

@@ -135,7 +135,7 @@ def apply_retention(partnership: Partnership, *, now: datetime | None = None, dr
     cutoff = now - timedelta(days=int(partnership.retention_days))
     result = RetentionResult(partnership.id, cutoff.isoformat(timespec="seconds"))
     old = _responses_past(partnership, cutoff)
-    has_text = or_(Answer.text.is_not(None), Answer.text_original.is_not(None))
+    has_text = or_(Answer.text.is_not(None), Answer.text_original.is_not(None), Answer.follow_up.is_not(None))
     held = and_(Answer.response_id.in_(old), has_text, Answer.id.in_(_unreviewed_flagged_answers()))
     erasable = and_(Answer.response_id.in_(old), has_text, Answer.id.not_in(_unreviewed_flagged_answers()))
     result.held_for_safeguarding = db.session.scalar(select(func.count(Answer.id)).where(held)) or 0
@@ -160,7 +160,7 @@ def apply_retention(partnership: Partnership, *, now: datetime | None = None, dr
     result.draft_edits_erased = db.session.execute(
         update(DraftEdit).where(drafts).values(text=None).execution_options(synchronize_session=False)).rowcount or 0
     result.answers_erased = db.session.execute(
-        update(Answer).where(erasable).values(text=None, text_original=None)
+        update(Answer).where(erasable).values(text=None, text_original=None, follow_up=None)
         .execution_options(synchronize_session=False)).rowcount or 0
     if result.answers_erased or result.draft_edits_erased or result.evidence_files_deleted:
         audit.record("retention", user_id=None, object_type="partnership", object_id=partnership.id,

@@ -112,7 +112,7 @@ def test_retention_job_and_cli(app) -> None:  # type: ignore[no-untyped-def]
     from consult.jobs import REGISTRY, enqueue
 
     _p, c = _consultation(retention_days=1)
-    old, _ = _answered(c, "Somewhere to go on a Friday night.")
+    old, _ = _answered(c, "More buses on a Friday night.")
     _age(old, 2)
     db.session.commit()
     assert "retention" in REGISTRY
@@ -429,3 +429,19 @@ def test_every_export_route_needs_a_signed_link(app) -> None:  # type: ignore[no
     exports = [r for r in app.url_map.iter_rules() if r.rule.endswith(EXPORT_SUFFIXES) and r.endpoint != "static"]
     unsigned = [r.endpoint for r in exports if not getattr(app.view_functions[r.endpoint], "guth_signed", False)]
     assert not unsigned, f"export routes without @signed_link_required: {unsigned}"
+
+
+def test_retention_erases_a_chat_follow_up_reply_too(app) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.models import Answer
+    from consult.services.retention import apply_retention_everywhere
+
+    _p, c = _consultation(retention_days=5)
+    old, _ = _answered(c, "We need a youth club near the park.")
+    free = db.session.scalars(select(Answer).where(Answer.response_id == old.id, Answer.text.is_not(None))).one()
+    free.follow_up = "It closed last year and there is nowhere warm to meet."
+    _age(old, 6)
+    db.session.commit()
+    assert apply_retention_everywhere()[0].answers_erased == 1
+    db.session.expire_all()
+    assert db.session.get(Answer, free.id).follow_up is None
