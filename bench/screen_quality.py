@@ -179,7 +179,9 @@ def _redaction() -> None:
     except Exception as exc:  # noqa: BLE001
         print(f"Redaction: could not run ({exc})")
         return
-    kinds = ", ".join(f"{k} {v:.3f} (n={f['pii_n'].get(k, 0)})" for k, v in f["pii_recall"].items())
+    n_all = sum(v for k, v in f["pii_n"].items() if k != "all")
+    kinds = ", ".join(f"{k} {v:.3f} (n={f['pii_n'].get(k, n_all if k == 'all' else 0)})"
+                      for k, v in f["pii_recall"].items())
     print(f"Redaction (test split): PII recall {kinds}")
     print(f"  clean answers altered: {f['clean_altered_rate']:.3f} of {f['clean_n']}")
     for before, after in f.get("altered_examples", [])[:5]:
