@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValid
 from ..auth import roles_required
 from ..auth.scope import current_partnership_id
 from ..data import consultations, invitations, organisations
+from ..data import scope as scope_data
 from ..data.audit import record
 from ..extensions import db
 from ..jobs import enqueue
@@ -115,7 +116,7 @@ def organisation_list():  # type: ignore[no-untyped-def]
     partnership = _partnership()
     orgs = organisations.list_organisations(partnership.id, tsi_only=_tsi_only())
     return render_template("planner/organisations.html", orgs=orgs, type_label=organisations.type_label,
-                           contacts_of=organisations.contacts_of, rows=consultations.consultation_summaries())
+                           contacts_of=organisations.contacts_of, rows=scope_data.summaries_for(partnership.id))
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])

@@ -31,7 +31,8 @@ def _roles_let_in(app, endpoint: str) -> list[str]:  # type: ignore[no-untyped-d
 def _markers(side) -> list[str]:  # type: ignore[no-untyped-def]
     k = side.key
     return [f"{CANARY_ANSWER} {k}", f"contact-{k}@example.org", f"Org {k}<", f"Org {k}\"", f"planner-{k}@example.org",
-            f"target-{k}@example.org", f"Partnership {k}<", f"Theme {k}<", f"We did {k}<", f"/c/{side.params['slug']}"]
+            f"target-{k}@example.org", f"Partnership {k}<", f"Theme {k}<", f"We did {k}<", f"/c/{side.params['slug']}",
+            f"/consultations/{side.consultation}/"]
 
 
 @pytest.mark.parametrize(("endpoint", "rule", "method"), CROSS_PARTNERSHIP_CASES,
