@@ -34,7 +34,8 @@ def _consultation_id(page, base: str) -> int:  # type: ignore[no-untyped-def]
 
 
 def _kappa_line(page) -> str:  # type: ignore[no-untyped-def]
-    return page.locator("#agreement + p").inner_text()
+    # The stored codes against people's (in sample, labelled as flattering), below the out-of-sample verdict.
+    return page.locator("#agreement ~ p", has_text="Compared on").first.inner_text()
 
 
 def _recode_first_answer(page, base: str, c: int, theme_index: int) -> None:  # type: ignore[no-untyped-def]
@@ -93,6 +94,8 @@ def test_planner_journey(live_server, new_page, check_axe, shot) -> None:
     page.goto(f"{base}/planner/c/{c}/themes")
     first = _kappa_line(page)
     assert "Compared on 1 answers" in first
+    # Under 30 reviewed answers the page says it is too early to judge, not "trust the machine".
+    assert "Too early to judge" in page.locator(".agreement-verdict").inner_text()
     _recode_first_answer(page, base, c, 1)
     page.goto(f"{base}/planner/c/{c}/themes")
     second = _kappa_line(page)
