@@ -90,12 +90,13 @@ def continue_(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def finish(page, check, shot=None, name: str = "") -> str:  # type: ignore[no-untyped-def]
-    page.wait_for_url(re.compile(r"/check$"))
+    # After a chat turn the browser keeps the turn's #chat-question fragment across the redirect.
+    page.wait_for_url(re.compile(r"/check(#[\w-]*)?$"))
     assert page.locator("h1").inner_text() != ""
     check(page)
     with page.expect_navigation():
         page.click("button[name=send]")
-    page.wait_for_url(re.compile(r"/done$"))
+    page.wait_for_url(re.compile(r"/done(#[\w-]*)?$"))
     check(page)
     if shot:
         shot(page, name)
