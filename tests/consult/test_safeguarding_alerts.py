@@ -249,6 +249,10 @@ def test_the_sweep_runs_on_a_timer_thread_in_a_web_process(app, csp, client) -> 
     db.session.commit()
     app.config.update(JOBS_MODE="thread", SAFEGUARDING_SWEEP_SECONDS=0.2)
     timer = safeguarding_alerts.TIMER
+    # An earlier test's live server may have started this process's sweep for its own app: end it, so this
+    # app's first request starts one of its own, as a fresh web process would.
+    timer.stop.set()
+    timer.pid = None
     try:
         client.get("/healthz")
         deadline = time.monotonic() + 90  # generous on a loaded machine; it stops as soon as the alert is out
