@@ -22,14 +22,13 @@ from dataclasses import dataclass, field
 
 from . import screen_lexicon
 from .categories import CATEGORIES, CATEGORY_NAMES
-from .language import NAMES, SUPPORTED, LanguageGuess, detect_language
+from .language import _INVISIBLE, NAMES, SUPPORTED, LanguageGuess, detect_language
 from .screen_rules import rule_screen
 
 log = logging.getLogger("analysis.screen")
 
 # The model's category scores name a category when they reach this share of the top one.
 _CATEGORY_SHARE = 0.6
-_INVISIBLE = re.compile(r"[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]")
 _SENTENCE = re.compile(r"[^.!?\n؟]+[.!?\n؟]*")
 # A rule trigger (or its sentence) about the writer or someone close to them.
 _ANCHOR = re.compile(

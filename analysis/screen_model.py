@@ -139,25 +139,13 @@ class _Block:
         return js, w
 
     def transform(self, texts: list[str]) -> sparse.csr_matrix:
-        indptr, cols, vals = [0], [], []
-        vocab = self.vocabulary
-        for t in texts:
-            counts: dict[int, int] = {}
-            for f in self.analyse(t):
-                j = vocab.get(f)
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
-            if counts:
-                js = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-                tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
-                w = tf * self.idf[js]
-                w /= np.linalg.norm(w) or 1.0
-                cols.append(js)
-                vals.append(w)
-            indptr.append(indptr[-1] + len(counts))
-        c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-        v = np.concatenate(vals) if vals else np.zeros(0, dtype=np.float32)
-        return sparse.csr_matrix((v, c, np.asarray(indptr)), shape=(len(texts), len(self.idf)))
+        """The TF-IDF rows of many texts (``weights`` for each)."""
+        rows = [self.weights(t) for t in texts]
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum([len(js) for js, _ in rows], out=indptr[1:])
+        c = np.concatenate([js for js, _ in rows]) if rows else np.zeros(0, dtype=np.int64)
+        v = np.concatenate([w for _, w in rows]) if rows else np.zeros(0, dtype=np.float32)
+        return sparse.csr_matrix((v, c, indptr), shape=(len(texts), len(self.idf)))
 
 
 class ScreenModel:

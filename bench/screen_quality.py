@@ -229,11 +229,17 @@ def _decide(c, t: float, t_aside: float = 0.0) -> bool:
     return score >= t or (weak and score >= t * WEAK_RULE_SHARE)
 
 
-def _lowest_fp(comp, pos, neg, target: float, t_aside: float) -> tuple[int, float]:
-    """The fewest false alarms at which the flag threshold still reaches the target recall, and that threshold."""
+def _grid(start: float, stop: float, step: float = 0.0025) -> list[float]:
+    """Thresholds from start towards stop, in steps, rounded (in the order walked)."""
     import numpy as np
 
-    grid = sorted({round(float(x), 4) for x in np.arange(0.98, 0.0, -0.0025)}, reverse=True)
+    return sorted({round(float(x), 4) for x in np.arange(start, stop, step if stop > start else -step)},
+                  reverse=stop < start)
+
+
+def _lowest_fp(comp, pos, neg, target: float, t_aside: float) -> tuple[int, float]:
+    """The fewest false alarms at which the flag threshold still reaches the target recall, and that threshold."""
+    grid = _grid(0.98, 0.0)
     for t in grid:
         tp = sum(1 for i in pos if _decide(comp[i], t, t_aside))
         if tp / len(pos) >= target:
@@ -262,7 +268,6 @@ def _cv(show: bool) -> None:
 
 
 def _tune(dump: str | None = None) -> None:
-    import numpy as np
 
     train, _ = split_corpus()
     folds = _folds(len(train))
@@ -293,14 +298,13 @@ def _tune(dump: str | None = None) -> None:
         # cross-validated flag rate on ordinary answers is at most MAX_ORDINARY_FLAG, even at a cost in recall.
         ordinary = [i for i in neg if train[i].meta.get("kind") == "ordinary"]
         if lang == "en" and ordinary:
-            grid = sorted({round(float(x), 4) for x in np.arange(best, 1.0, 0.0025)})
-            for t in grid:
+            for t in _grid(best, 1.0):
                 if sum(1 for i in ordinary if _decide(comp[i], t, t_aside)) / len(ordinary) <= MAX_ORDINARY_FLAG:
                     best = t
                     break
         human = 2.0
         if lang != "en":
-            for t in sorted({round(float(x), 4) for x in np.arange(best, 0.0, -0.0025)}, reverse=True):
+            for t in _grid(best, 0.0):
                 hit = sum(1 for i in pos if _decide(comp[i], t, t_aside))
                 if hit / len(pos) >= TARGET_ALERT_RECALL:
                     human = float(t)
