@@ -48,6 +48,9 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     from .extensions import close_session_quietly
 
     app.teardown_appcontext(close_session_quietly)  # runs before Flask-SQLAlchemy's own teardown
+    from .uow import init_app as init_unit_of_work
+
+    init_unit_of_work(app)  # one commit per request, after the view succeeded; rollback otherwise
     with app.app_context():
         from .extensions import init_ping_when_idle, init_sqlite_pragmas
 
