@@ -24,10 +24,16 @@ class Partnership(db.Model):
     safeguarding_contacts: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     safeguarding_deputies: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     safeguarding_escalate_minutes: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
+    # Settings the operator sets per partnership (issue 17): public figures below suppression_threshold
+    # are hidden; a consultation with less notice or a shorter response window than the minimums
+    # gets a warning ("effective opportunity", guidance para 78); answers are erased retention_days
+    # after a consultation closes.
     suppression_threshold: Mapped[int] = mapped_column(Integer, default=5)
     min_notice_days: Mapped[int] = mapped_column(Integer, default=14)
     min_window_days: Mapped[int] = mapped_column(Integer, default=28)
     retention_days: Mapped[int] = mapped_column(Integer, default=730)
+    # The languages this partnership consults in (codes from consult.i18n); a consultation offers a subset.
+    languages: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["en"], server_default='["en"]')
     # What happens to free text as typed once a response is submitted: "flagged" keeps it only
     # where the safeguarding screen flagged it (for the safeguarding lead), "none" never keeps it.
     original_text_policy: Mapped[str] = mapped_column(String(20), default="flagged")
