@@ -26,6 +26,8 @@ class Theme(db.Model):
     key: Mapped[str] = mapped_column(String(80))
     name: Mapped[str] = mapped_column(String(200))
     child_name: Mapped[str] = mapped_column(String(200), default="")
+    # The names public pages show in other languages: {"gd": {"name": ..., "child_name": ...}}; English is above.
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict, server_default="{}")
     description: Mapped[str] = mapped_column(Text, default="")
     examples: Mapped[list[str]] = mapped_column(JSON, default=list)
     source: Mapped[str] = mapped_column(String(20), default="codebook")
@@ -74,7 +76,8 @@ class Action(db.Model):
     priority_id: Mapped[int | None] = mapped_column(ForeignKey("priority.id"))
     plan_action_id: Mapped[int | None] = mapped_column(ForeignKey("plan_action.id"))
     status: Mapped[str] = mapped_column(String(20))
-    # Per language: {"en": {"adult": ..., "child": ...}, "gd": {...}}
+    # Per language: {"en": {"adult": ..., "child_5_8": ..., "child_8_11": ..., "young_12_17": ...}, "gd": {...}};
+    # "child" is the one child text of entries made before texts were written per age band.
     texts: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
     reason: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
