@@ -121,13 +121,25 @@ def highlighted(text: str, evidence: list[dict]) -> list[Piece]:
     return pieces
 
 
-def record_review(flag: SafeguardingFlag, *, user_id: int, outcome: str) -> SafeguardingFlag:
-    """Record that the safeguarding lead reviewed a flag and what was done."""
+def record_review(flag: SafeguardingFlag, *, user_id: int, outcome: str, concern: bool = True) -> SafeguardingFlag:
+    """Record that the safeguarding lead reviewed a flag, what was done, and whether there is a concern.
+
+    With no concern on any flag of the response (a false alarm, or an ordinary answer in a language the
+    screen does not read), the response returns to the analysis: its answers are themed and counted at the
+    next run. A concern found later (a new flag, or the review changed) takes it out again.
+    """
     outcome = (outcome or "").strip()
     if not outcome:
         raise ValueError("outcome")
     flag.reviewed_by_id, flag.reviewed_at, flag.outcome = user_id, utcnow(), outcome[:5000]
+    flag.concern = bool(concern)
     db.session.flush()
+    response = db.session.get(Response, flag.response_id)
+    if response is not None:
+        decisions = db.session.scalars(select(SafeguardingFlag.concern)
+                                       .where(SafeguardingFlag.response_id == response.id)).all()
+        response.safeguarding = not all(decision is False for decision in decisions)
+        db.session.flush()
     return flag
 
 

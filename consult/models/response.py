@@ -101,6 +101,9 @@ class SafeguardingFlag(db.Model):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     outcome: Mapped[str] = mapped_column(Text, default="")
+    # The lead's decision on review: True a concern (the response stays out of the analysis), False none
+    # (its answers return to the analysis once no flag on the response holds them), None not decided.
+    concern: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
     response = relationship("Response")
     answer = relationship("Answer")

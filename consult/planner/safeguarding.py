@@ -15,14 +15,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, TextAreaField
+from wtforms import IntegerField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
+from .. import uow
 from ..auth import safeguarding_required
 from ..auth.scope import current_partnership_id
 from ..data import audit
 from ..data import safeguarding as data
-from ..extensions import db
 from ..labels import not_screened_reason_label, safeguarding_category_label
 from ..services import safeguarding_alerts
 from .views import bp
@@ -51,6 +51,11 @@ class ReviewForm(FlaskForm):
     outcome = TextAreaField(_l("What was done"), filters=[lambda s: s.strip() if isinstance(s, str) else s],
                             validators=[DataRequired(message=_l("Say what was done, for example who was contacted")),
                                         Length(max=5000)])
+    concern = RadioField(
+        _l("Is there a safeguarding concern?"),
+        choices=[("yes", _l("Yes, or not sure: keep these answers out of the analysis")),
+                 ("no", _l("No concern: return these answers to the analysis"))],
+        default="yes", validate_choice=False)  # anything but "no" is read as a concern: the safe side
 
 
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
@@ -101,7 +106,6 @@ def safeguarding_contacts():  # type: ignore[no-untyped-def]
                      object_id=partnership.id, contacts=len(partnership.safeguarding_contacts),
                      deputies=len(partnership.safeguarding_deputies),
                      minutes=partnership.safeguarding_escalate_minutes)
-        db.session.commit()
         flash(_("Saved. New flags are emailed to these people."))
         return redirect(url_for("planner.safeguarding_contacts"), code=303)
     leads = data.safeguarding_leads(partnership.id)
@@ -116,7 +120,6 @@ def safeguarding_queue():  # type: ignore[no-untyped-def]
     flags = data.queue(partnership_id=current_partnership_id() or 0)
     audit.record("safeguarding.queue_viewed", user_id=current_user.id, object_type="safeguarding_flag",
                  count=len(flags))
-    db.session.commit()
     return render_template("planner/safeguarding_queue.html", flags=flags, **LABELS)
 
 
@@ -128,15 +131,17 @@ def safeguarding_flag(flag_id: int):  # type: ignore[no-untyped-def]
     if flag is None:
         abort(404)
     form = ReviewForm()
+    if request.method == "GET" and flag.concern is False:
+        form.concern.data = "no"
     if form.validate_on_submit():
-        data.record_review(flag, user_id=current_user.id, outcome=form.outcome.data)
+        concern = form.concern.data != "no"
+        data.record_review(flag, user_id=current_user.id, outcome=form.outcome.data, concern=concern)
         audit.record("safeguarding.reviewed", user_id=current_user.id, object_type="safeguarding_flag",
-                     object_id=flag.id)
-        db.session.commit()
+                     object_id=flag.id, concern=concern)
         flash(_("Review recorded."))
         return redirect(url_for("planner.safeguarding_queue"), code=303)
     audit.record("safeguarding.flag_viewed", user_id=current_user.id, object_type="safeguarding_flag",
                  object_id=flag.id, response_id=flag.response_id)
-    db.session.commit()
+    uow.commit_now()  # who read a disclosure is kept even when the page then answers 400 (a review not filled in)
     return render_template("planner/safeguarding_flag.html", flag=flag, answers=data.flagged_answers(flag),
                            form=form, highlighted=data.highlighted, **LABELS), (400 if form.errors else 200)

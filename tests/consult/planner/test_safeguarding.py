@@ -50,3 +50,29 @@ def test_review_needs_an_outcome_and_is_recorded(world, as_role) -> None:
     assert flag.reviewed_at is not None and flag.reviewed_by_id is not None
     assert flag.outcome == "Passed to the duty team."
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "safeguarding.reviewed")) is not None
+
+
+def test_no_concern_returns_the_answers_to_the_analysis_and_a_concern_keeps_them_out(world, as_role) -> None:
+    """A false alarm must not silence a child: the lead's "no concern" puts the response back in the analysis."""
+    from consult.data import themes as theme_data
+    from consult.models import Response
+
+    client = as_role("safeguarding")
+    url = f"/planner/safeguarding/{world.flag.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Is there a safeguarding concern?" in page
+    token = csrf_from(page)
+    assert client.post(url, data={"csrf_token": token, "outcome": "Read it: about the park.",
+                                  "concern": "no"}).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Response, world.flagged.id).safeguarding is False
+    assert db.session.get(SafeguardingFlag, world.flag.id).concern is False
+    assert world.flagged.id in {a.response_id for a, _aud in theme_data.analysable_answers(world.consultation)}
+    reviewed = client.get(url).get_data(as_text=True)
+    assert "back in the analysis" in reviewed
+    changed = client.post(url, data={"csrf_token": token, "outcome": "Second look: a concern after all.",
+                                     "concern": "yes"})
+    assert changed.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Response, world.flagged.id).safeguarding is True
+    assert world.flagged.id not in {a.response_id for a, _aud in theme_data.analysable_answers(world.consultation)}
