@@ -25,6 +25,12 @@ AUDIENCE_LABELS = {
     "social_landlord": _l("Social landlords"),
     "other_provider": _l("Other service providers"),
 }
+# A child age band as the 'You said, we did' pages and readability checks name it ("Easy to read for ages 8 to 11").
+AGE_BAND_LABELS = {
+    "child_5_8": _l("ages 5 to 8"),
+    "child_8_11": _l("ages 8 to 11"),
+    "young_12_17": _l("ages 12 to 17"),
+}
 CHANNEL_LABELS = {
     "online_form": _l("Online form"),
     "online_chat": _l("Online chat"),

@@ -43,11 +43,31 @@ def create_action(consultation: Consultation, *, status: str, theme: Theme | Non
     row = Action(consultation_id=consultation.id, status=status, theme_id=theme.id if theme else None,
                  priority_id=priority.id if priority else None,
                  plan_action_id=plan_action.id if plan_action else None,
-                 texts={lang: {k: v for k, v in t.items() if v} for lang, t in texts.items() if any(t.values())},
+                 texts=_kept(texts),
                  reason=reason, created_by_id=user_id, position=position + 1)
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def update_action(action: Action, *, status: str, theme: Theme | None, priority: Priority | None,
+                  plan_action: PlanAction | None, texts: dict[str, dict[str, str]], reason: str) -> Action:
+    """Change what an action says (its texts replace the old ones, language by language)."""
+    if theme is None and priority is None:
+        raise ValueError("target")
+    action.status = status
+    action.theme_id = theme.id if theme else None
+    action.priority_id = priority.id if priority else None
+    action.plan_action_id = plan_action.id if plan_action else None
+    action.texts = _kept(texts)
+    action.reason = reason
+    db.session.flush()
+    db.session.expire(action, ["theme", "priority"])
+    return action
+
+
+def _kept(texts: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    return {lang: {k: v for k, v in t.items() if v} for lang, t in texts.items() if any(t.values())}
 
 
 def delete_action(action: Action) -> None:

