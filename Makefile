@@ -54,6 +54,8 @@ system-deps:
 	  need=""; \
 	  command -v chromium >/dev/null || need="$$need chromium"; \
 	  dpkg -s fonts-noto-core >/dev/null 2>&1 || need="$$need fonts-noto-core fonts-dejavu-core"; \
+	  for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do \
+	    dpkg -s $$pkg >/dev/null 2>&1 || need="$$need $$pkg"; done; \
 	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql"; \
 	  command -v redis-server >/dev/null || need="$$need redis-server"; \
 	  if [ -n "$$need" ]; then echo "Installing:$$need"; apt-get update -qq && \

@@ -66,7 +66,9 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
 
     from . import admin, auth, core, orgs, planner, public, respond, tsi
 
-    for module in (core, auth, admin, respond, orgs, tsi, planner, public):
+    from .public import shared as public_shared
+
+    for module in (core, auth, admin, respond, orgs, tsi, planner, public, public_shared):
         app.register_blueprint(module.bp)
 
     from . import errors, security

@@ -39,6 +39,15 @@ CHANNEL_LABELS = {
     "group": _l("Group discussion"),
 }
 
+# The groups a plan must not miss, as the "groups" question asks about them (consult.data.dashboard.TRACKED_GROUPS).
+GROUP_LABELS = {
+    "care_experienced": _l("Care experienced"),
+    "young_carer": _l("Young carers"),
+    "disabled": _l("Disabled, or a long-term health condition"),
+    "gaelic_home": _l("Gaelic speakers"),
+    "other_language": _l("Other languages at home"),
+}
+
 # An organisation's progress with a consultation (consult.data.invitations.STATUSES).
 ORG_STATUS_LABELS = {
     "not_invited": _l("Not invited"),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Action, Consultation, Theme
+from ..models import Action, Answer, Area, Consultation, Question, Response, Theme
 from . import actions as action_data
 from . import dashboard as dashboard_data
 from . import themes as theme_data
@@ -56,3 +56,36 @@ def compare(a: Consultation, b: Consultation) -> list[tuple[str, int, float, int
     out = [tuple(r) for r in rows.values() if r[1] or r[3]]
     out.sort(key=lambda r: (-(r[1] + r[3]), r[0]))
     return out  # type: ignore[return-value]
+
+
+@dataclass
+class AnswerRow:
+    """One free-text answer for the answers export: redacted text, what it answered, who (broadly) gave it."""
+
+    answer_id: int
+    question: dict[str, str]
+    core_id: str
+    audience: str
+    language: str
+    channel: str
+    area: str
+    text: str
+    themes: list[str]
+
+
+MAX_EXPORT_ANSWERS = 200_000
+
+
+def answers_for_export(consultation: Consultation) -> list[AnswerRow]:
+    """Return the consultation's analysable answers (submitted, unflagged, redacted text), in id order."""
+    rows = db.session.execute(
+        select(Answer.id, Answer.text, Question.text, Question.core_id, Response.audience, Response.language,
+               Response.channel, Area.name)
+        .join(Response, Answer.response_id == Response.id).join(Question, Answer.question_id == Question.id)
+        .outerjoin(Area, Response.area_id == Area.id)
+        .where(*theme_data._analysable_filter(consultation)).order_by(Answer.id).limit(MAX_EXPORT_ANSWERS)).all()
+    names = {t.id: t.name for t in theme_data.themes_for(consultation)}
+    codes = theme_data.effective_codings(consultation)
+    return [AnswerRow(int(aid), qtext or {}, core, aud, lang, channel, area or "", (text or "").strip(),
+                      sorted(names[t] for t in codes.get(aid, ()) if t in names))
+            for aid, text, qtext, core, aud, lang, channel, area in rows]

@@ -17,6 +17,7 @@ from .organisation import (
 from .partnership import Area, Partnership, PopulationCount
 from .plan import SHANARRI, Plan, PlanAction, Priority
 from .response import CHANNELS, Answer, Response, SafeguardingFlag
+from .share import SHARE_TARGETS, ShareLink
 from .theme import Action, Coding, Theme, ThemePriority
 from .user import ROLES, AuditEvent, StaffSession, User, UserRole
 
@@ -25,5 +26,5 @@ __all__ = [
     "Action", "Answer", "Area", "AudienceVariant", "AuditEvent", "Coding", "Consultation", "Contact",
     "DraftEdit", "EvidenceFile", "Invitation", "Job", "Organisation", "OutboxEmail", "Partnership", "Plan", "PlanAction",
     "PopulationCount", "Priority", "Question", "Reminder", "Response", "SafeguardingFlag", "SectorPoint",
-    "SectorResponse", "StaffSession", "Theme", "ThemePriority", "User", "UserRole",
+    "SectorResponse", "SHARE_TARGETS", "ShareLink", "StaffSession", "Theme", "ThemePriority", "User", "UserRole",
 ]

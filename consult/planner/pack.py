@@ -1,10 +1,13 @@
-"""The evidence pack: printable page, PDF, XLSX and CSV; and comparing themes across consultations."""
+"""The evidence pack: printable page, tagged PDF, XLSX, a CSV per table, the answers export; comparing consultations.
+
+Every figure in the pack and its downloads is suppressed by the one rule (consult.services.suppression),
+through consult.services.pack_export, which builds the tables all of them show.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -16,34 +19,14 @@ from ..data import pack as data
 from ..data import scope as scope_data
 from ..i18n import localised
 from ..models import Consultation
-from ..services.signed_links import signed_link_required
+from ..services import pack_export, suppression
+from ..services.pack_export import csv_text
+from ..services.signed_links import signed_link_required, signed_url
 from ..urls import parse_id
 from . import pack_pdf as pdf_layout
-from .views import (
-    action_status_label,
-    area_label,
-    audience_label,
-    bp,
-    channel_label,
-    consultation_or_404,
-    group_label,
-)
+from .views import bp, consultation_or_404
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> object:
-    """Return a spreadsheet cell value that cannot run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def csv_text(rows: list[list]) -> str:
-    """Return rows as CSV text (formula-safe)."""
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows([safe_cell(v) for v in row] for row in rows)
-    return buffer.getvalue()
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def csv_response(rows: list[list], filename: str) -> Response:
@@ -52,108 +35,119 @@ def csv_response(rows: list[list], filename: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def pack_rows(pack: data.Pack) -> list[list]:
-    """Return the pack as one table: section, item, figure, detail (the header row first).
-
-    The one row builder behind every download: CSV and XLSX write these rows, the PDF sets them out by section.
-    """
-    rows: list[list] = [[_("Section"), _("Item"), _("Figure"), _("Detail")],
-                        [_("Reach"), _("Responses submitted"), pack.board.total, ""]]
-    rows += [[_("Reach"), audience_label(a), n, _("audience")] for a, n in pack.board.by_audience]
-    rows += [[_("Reach"), area_label(a), n, _("area")] for a, n in pack.board.by_area]
-    rows += [[_("Reach"), x, n, _("language")] for x, n in pack.board.by_language]
-    rows += [[_("Reach"), channel_label(x), n, _("channel")] for x, n in pack.board.by_channel]
-    rows += [[_("Reach"), group_label(g), n, _("group")] for g, n in pack.board.groups]
-    rows += [[_("Reach"), f"{audience_label(r.audience)} – {r.area_name or _('Whole partnership')}", r.responses,
-              _("%(rate)s per 1,000 of %(population)s people", rate=round(r.rate, 1), population=r.population)
-              + (" – " + _("under-represented") if pack.board.under_represented(r) else "")]
-             for r in pack.board.reach]
-    rows += [[_("What they said"), t.name, n, "; ".join(f"{audience_label(a)} {k}" for a, k in sorted(per.items()))]
-             for t, n, per in pack.themes]
-    rows += [[_("Gaps"), t.name, n, _("no priority covers it")] for t, n in pack.gaps]
-    for a in pack.actions:
-        text = localised({k: v.get("adult", "") for k, v in (a.texts or {}).items()}, "en")[0]
-        target = a.theme.name if a.theme else (a.priority.title if a.priority else "")
-        rows.append([_("What changed"), target, action_status_label(a.status),
-                     text + (f" ({a.reason})" if a.reason else "")])
-    return rows
+def _download(body: bytes | str, mimetype: str, filename: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def _export(consultation_id: int, ext: str, mimetype: str,
-            render: Callable[[Consultation, data.Pack], bytes | str]) -> ResponseReturnValue:
-    """Build the consultation's pack and return render's output as a download, or go back if it is empty."""
-    consultation = consultation_or_404(consultation_id)
+def _tables(consultation: Consultation) -> pack_export.PackTables | None:
+    """Return the consultation's pack as publishable tables, or None if no one has answered."""
     try:
         built = data.build(consultation)
     except data.EmptyConsultation:
+        return None
+    return pack_export.pack_tables(consultation, built)
+
+
+def _export(consultation_id: int, render: Callable[[Consultation, pack_export.PackTables], Response]
+            ) -> ResponseReturnValue:
+    """Build the consultation's pack and return render's download, or go back to the pack if it is empty."""
+    consultation = consultation_or_404(consultation_id)
+    tables = _tables(consultation)
+    if tables is None:
         flash(_("There is nothing to export yet: no one has answered this consultation."))
         return redirect(url_for("planner.pack", consultation_id=consultation.id), code=303)
-    return Response(render(consultation, built), mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{consultation.slug}-evidence.{ext}"'})
+    return render(consultation, tables)
+
+
+def _signed(endpoint: str, consultation: Consultation, **query: str) -> str:
+    """Return a signed download link with extra query arguments (the signature covers the route)."""
+    url = signed_url(endpoint, consultation_id=consultation.id)
+    return url + ("&" + urlencode(query) if query else "")
 
 
 @bp.route("/c/<int:consultation_id>/pack")
 @roles_required("planner")
 def pack(consultation_id: int):  # type: ignore[no-untyped-def]
-    """Show the printable evidence pack."""
+    """Show the printable evidence pack: the cover and every table, as the PDF has them."""
     consultation = consultation_or_404(consultation_id)
-    try:
-        built = data.build(consultation)
-    except data.EmptyConsultation:
-        built = None
-    return render_template("planner/pack.html", consultation=consultation, pack=built,
+    tables = _tables(consultation)
+    csv_links = [(t.title, _signed("planner.pack_csv", consultation, table=t.key))
+                 for t in (tables.all_tables if tables else [])]
+    return render_template("planner/pack.html", consultation=consultation, tables=tables, csv_links=csv_links,
                            others=data.other_consultations(consultation), section="pack")
 
 
-def _csv(_consultation: Consultation, built: data.Pack) -> str:
-    return csv_text(pack_rows(built))
+def _xlsx(consultation: Consultation, tables: pack_export.PackTables) -> Response:
+    return _download(pack_export.xlsx_bytes(tables), XLSX, f"{consultation.slug}-evidence.xlsx")
 
 
-def _xlsx(_consultation: Consultation, built: data.Pack) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Evidence")[:31]
-    for row in pack_rows(built):
-        sheet.append([safe_cell(v) for v in row])
-    days = book.create_sheet(_("Responses by day")[:31])
-    days.append([_("Day"), _("Responses")])
-    for day, n in built.board.by_day:
-        days.append([day, n])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _pdf(consultation: Consultation, built: data.Pack) -> bytes:
-    title = _("Evidence pack: %(title)s", title=localised(consultation.title, "en")[0])
-    return pdf_layout.render(title, pack_rows(built)[1:])
+def _pdf(consultation: Consultation, tables: pack_export.PackTables) -> Response:
+    html = render_template("pack/document.html", tables=tables)
+    return _download(pdf_layout.render(html), "application/pdf", f"{consultation.slug}-evidence.pdf")
 
 
 @bp.route("/c/<int:consultation_id>/pack.csv")
 @roles_required("planner")
 @signed_link_required
 def pack_csv(consultation_id: int):  # type: ignore[no-untyped-def]
-    """Download the evidence pack as CSV."""
-    return _export(consultation_id, "csv", "text/csv", _csv)
+    """Download one table of the evidence pack as CSV (?table=, the themes by default)."""
+    key = request.args.get("table", "themes")
+
+    def render(consultation: Consultation, tables: pack_export.PackTables) -> Response:
+        table = tables.table(key)
+        if table is None:
+            abort(404)
+        return _download(csv_text(table.as_rows()), "text/csv", f"{consultation.slug}-{table.key}.csv")
+
+    return _export(consultation_id, render)
 
 
 @bp.route("/c/<int:consultation_id>/pack.xlsx")
 @roles_required("planner")
 @signed_link_required
 def pack_xlsx(consultation_id: int):  # type: ignore[no-untyped-def]
-    """Download the evidence pack as an Excel workbook."""
-    return _export(consultation_id, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   _xlsx)
+    """Download the evidence pack as an Excel workbook: a README sheet, then one sheet per table."""
+    return _export(consultation_id, _xlsx)
 
 
 @bp.route("/c/<int:consultation_id>/pack.pdf")
 @roles_required("planner")
 @signed_link_required
 def pack_pdf(consultation_id: int):  # type: ignore[no-untyped-def]
-    """Download the evidence pack as a PDF, in fonts that show every language people answer in."""
-    return _export(consultation_id, "pdf", "application/pdf", _pdf)
+    """Download the evidence pack as a tagged PDF, in fonts that show every language people answer in."""
+    return _export(consultation_id, _pdf)
+
+
+def _answers(consultation: Consultation) -> tuple[pack_export.Table, list[list[object]]]:
+    threshold = suppression.threshold_for(consultation.plan.partnership)
+    table, withheld = pack_export.answers_table(data.answers_for_export(consultation), threshold)
+    readme = [[_("Answers export"), localised(consultation.title)[0]],
+              [_("What it is"), table.description],
+              [_("Answers"), len(table.rows)],
+              [_("Answers with a describing column withheld"), withheld],
+              [_("Not for publication"), _("Redacted answers for the partnership's own analysis. Publish only "
+                                          "figures from the evidence pack.")]]
+    return table, readme
+
+
+@bp.route("/c/<int:consultation_id>/answers-export.csv")
+@roles_required("planner")
+@signed_link_required
+def answers_csv(consultation_id: int):  # type: ignore[no-untyped-def]
+    """Download every analysable answer, redacted, as CSV (small groups' describing columns withheld)."""
+    consultation = consultation_or_404(consultation_id)
+    table, _readme = _answers(consultation)
+    return _download(csv_text(table.as_rows()), "text/csv", f"{consultation.slug}-answers.csv")
+
+
+@bp.route("/c/<int:consultation_id>/answers-export.xlsx")
+@roles_required("planner")
+@signed_link_required
+def answers_xlsx(consultation_id: int):  # type: ignore[no-untyped-def]
+    """Download every analysable answer, redacted, as an Excel workbook with a README sheet."""
+    consultation = consultation_or_404(consultation_id)
+    table, readme = _answers(consultation)
+    return _download(pack_export.answers_xlsx(table, readme), XLSX, f"{consultation.slug}-answers.xlsx")
 
 
 @bp.route("/c/<int:consultation_id>/compare")

@@ -10,20 +10,13 @@ from ..auth.scope import current_partnership_id, scope_blueprint
 from ..data import scope as scope_data
 from ..i18n import LANGUAGE_NAMES
 from ..jobs import get_job
-from ..labels import AUDIENCE_LABELS, CHANNEL_LABELS
+from ..labels import AUDIENCE_LABELS, CHANNEL_LABELS, GROUP_LABELS
 from ..models import Consultation
 from ..urls import safe_next
 
 bp = Blueprint("planner", __name__, url_prefix="/planner")
 scope_blueprint(bp)  # every id in a planner URL must belong to the signed-in user's partnership
 
-GROUP_LABELS = {
-    "care_experienced": _l("Care experienced"),
-    "young_carer": _l("Young carers"),
-    "disabled": _l("Disabled, or a long-term health condition"),
-    "gaelic_home": _l("Gaelic speakers"),
-    "other_language": _l("Other languages at home"),
-}
 AUDIENCE_SHORT = {
     "child_5_8": _l("Age 5–8"), "child_8_11": _l("Age 8–11"), "young_12_17": _l("Age 12–17"),
     "parent_carer": _l("Parents"), "organisation": _l("Organisations"), "social_landlord": _l("Landlords"),
