@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from consult.data.filters import ResultFilter
 from consult.extensions import db
 from consult.models import Answer, Response
+
+
+def _page(client, url: str) -> str:  # type: ignore[no-untyped-def]
+    """Return the page's HTML with the white space between tags taken out."""
+    page = client.get(url)
+    assert page.status_code == 200
+    return re.sub(r">\s+<", "><", page.get_data(as_text=True))
 
 
 def _count(f: ResultFilter, consultation) -> int:  # type: ignore[no-untyped-def]
@@ -49,3 +58,71 @@ def test_the_group_filter_reads_the_groups_answer(world) -> None:
     answers = ResultFilter(group="young_carer").apply_answers(
         select(func.count()).select_from(Answer).where(Answer.core_id == "change_one_thing"))
     assert db.session.scalar(answers) == 2
+
+
+def _feel_safe(world, audience: str, values, *, language: str = "en") -> None:  # type: ignore[no-untyped-def]
+    """Add responses from ``audience`` answering the face scale "feel_safe" with ``values``."""
+    from tests.consult.planner.world import _response
+
+    c = world.consultation
+    variant = next(v for v in c.variants if v.audience == audience)
+    question = next(q for q in variant.questions if q.core_id == "feel_safe")
+    for i, value in enumerate(values):
+        r, _a = _response(c, audience, text=f"More things to do {i}", area_id=None, language=language)
+        db.session.add(Answer(response_id=r.id, question_id=question.id, core_id="feel_safe", value=value))
+    db.session.commit()
+
+
+def test_results_show_each_question_as_a_chart_and_a_table_side_by_side_across_audiences(world, as_role) -> None:
+    _feel_safe(world, "child_8_11", [5, 5, 4, 4, 4, 3, 1], language="gd")
+    _feel_safe(world, "child_8_11", [2, 2], language="en")
+    _feel_safe(world, "parent_carer", [3, 3, 3, 2, 4, 5])
+    client = as_role("planner")
+    html = _page(client, f"/planner/c/{world.consultation.id}/results")
+    assert "<h1>Results by question</h1>" in html and "Exact counts: not for publication." in html
+    safe = html[html.index('id="q-feel_safe"'):html.index('id="q-wellbeing"')]
+    # An accessible chart: an image with a title and a description, and the table beside it.
+    assert 'role="img" aria-labelledby="c-feel_safe-title c-feel_safe-desc"' in safe
+    # The face scale's own labels; audiences asked who have not answered are named, not charted.
+    assert "Age 8–11 (9 answered): Not safe at all 11%; Not very safe 22%" in safe and "Age 5–8 (" not in safe
+    assert "Also asked, with no answers yet:</p>" not in safe and "Children aged 5 to 8, " in safe
+    assert '<th scope="col" class="numeric">Age 8–11</th><th scope="col" class="numeric">Parents</th>' in safe
+    assert '<th scope="row">Safe</th><td class="numeric">3 <span class="hint">(33%)</span></td>' in safe
+    assert '<th scope="row">People who answered</th><td class="numeric">9</td>' in safe
+    # Free text links to its themes, with the filter carried along.
+    change = html[html.index('id="q-change_one_thing"'):]
+    assert "Places to play" in change and f"/planner/c/{world.consultation.id}/themes/{world.places.id}" in change
+    assert "LEAKMARKER" not in html
+
+
+def test_results_filtered_to_8_11_in_gaidhlig(world, as_role) -> None:
+    _feel_safe(world, "child_8_11", [5, 5, 4, 4, 4, 3, 1], language="gd")
+    _feel_safe(world, "child_8_11", [2, 2], language="en")
+    _feel_safe(world, "parent_carer", [3, 3, 3], language="gd")
+    client = as_role("planner")
+    url = f"/planner/c/{world.consultation.id}/results?age=8-11&language=gd&channel=nonsense"
+    html = _page(client, url)
+    assert '<option value="8-11" selected>' in html and '<option value="gd" lang="gd" selected>' in html
+    safe = html[html.index('id="q-feel_safe"'):html.index('id="q-wellbeing"')]
+    assert "Parents" not in safe  # the parents' answers are filtered out
+    assert "Age 8–11 (7 answered)" in safe and '<td class="numeric">7</td>' in safe
+    assert '<th scope="row">Very safe</th><td class="numeric">2 <span class="hint">(29%)</span></td>' in safe
+    # As published, the same filtered figures hide the small numbers.
+    published = _page(client, url + "&view=published")
+    safe = published[published.index('id="q-feel_safe"'):published.index('id="q-wellbeing"')]
+    assert "fewer than 5" in safe and '<td class="numeric">2</td>' not in safe and '<td class="numeric">7</td>' in safe
+    assert 'name="view" value="published"' in published  # the filter form keeps the view
+
+
+def test_results_of_another_partnership_are_not_found(world, as_role, app) -> None:  # type: ignore[no-untyped-def]
+    from consult.data import consultations
+
+    other = consultations.create_partnership(name="Elsewhere", local_authority="E", health_board="NHS E", areas=[])
+    db.session.commit()
+    client = as_role("planner")
+    from consult.models import User
+
+    user = db.session.scalar(select(User).where(User.email == "planner@example.org"))
+    user.partnership_id = other.id
+    db.session.commit()
+    assert client.get(f"/planner/c/{world.consultation.id}/results").status_code == 404
