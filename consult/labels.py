@@ -6,9 +6,10 @@ from flask_babel import lazy_gettext as _l
 
 STATUS_LABELS = {
     "draft": _l("Draft"),
+    "scheduled": _l("Scheduled"),
     "open": _l("Open"),
     "closed": _l("Closed"),
-    "published": _l("Published"),
+    "published": _l("Results published"),
 }
 JOB_STATE_LABELS = {
     "queued": _l("Waiting to start"),

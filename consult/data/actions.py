@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from .. import clock
 from ..extensions import db
 from ..models import Action, Consultation, PlanAction, Priority, Response, Theme
-from ..models._base import utcnow
 
 
 class PublishError(ValueError):
@@ -77,18 +77,21 @@ def delete_action(action: Action) -> None:
 
 
 def publish(consultation: Consultation) -> Consultation:
-    """Publish the 'You said, we did' pages; refuse if no action has been recorded."""
+    """Publish the 'You said, we did' pages; refuse if no action has been recorded.
+
+    Answering is not touched: an open consultation stays open (issue 17).
+    """
     if not actions_for(consultation):
         raise PublishError("no_actions")
-    consultation.status = "published"
-    consultation.published_at = consultation.published_at or utcnow()
+    consultation.published_at = consultation.published_at or clock.now()
+    consultation.publish_at = None  # published by hand: a scheduled time still to come is used up
     db.session.flush()
     return consultation
 
 
 def unpublish(consultation: Consultation) -> Consultation:
-    """Take the public pages down again (the consultation counts as closed)."""
-    consultation.status = "closed"
+    """Take the public pages down again; answering is back where it was before publishing."""
+    consultation.published_at = None
     db.session.flush()
     return consultation
 

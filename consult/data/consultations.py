@@ -152,7 +152,9 @@ def get(consultation_id: int) -> Consultation | None:
 
 def is_open(consultation: Consultation, today: date | None = None) -> bool:
     """Return True if people can answer the consultation today."""
-    today = today or date.today()
+    from .. import clock
+
+    today = today or clock.today()
     return consultation.status == "open" and consultation.opens_on <= today <= consultation.closes_on
 
 
@@ -165,7 +167,7 @@ def open_consultations(today: date | None = None) -> list[Consultation]:
 
 def published_consultations() -> list[Consultation]:
     """Return consultations whose "You said, we did" page is published."""
-    return list(db.session.scalars(select(Consultation).where(Consultation.status == "published")
+    return list(db.session.scalars(select(Consultation).where(Consultation.published_at.is_not(None))
                                    .order_by(Consultation.published_at.desc())))
 
 

@@ -51,7 +51,7 @@ class PublicPage:
 def published(slug: str) -> Consultation | None:
     """Return the consultation if its pages are published, else None."""
     row = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
-    return row if row is not None and row.status == "published" else None
+    return row if row is not None and row.published_at is not None else None
 
 
 def _picture_for_theme(theme: Theme, links: dict[int, list[ThemePriority]], priority_keys: dict[int, str]) -> str:

@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
 from .consultation import AUDIENCES, CHILD_AUDIENCES, ORG_AUDIENCES, AudienceVariant, Consultation, Question
+from .email_template import EMAIL_KINDS, EmailTemplate
 from .job import Job
 from .organisation import (
     ORG_TYPES,
@@ -24,7 +25,7 @@ from .user import ROLES, AuditEvent, StaffSession, User, UserRole
 __all__ = [
     "AUDIENCES", "CHILD_AUDIENCES", "ORG_AUDIENCES", "CHANNELS", "ORG_TYPES", "ROLES", "SHANARRI",
     "Action", "Answer", "Area", "AudienceVariant", "AuditEvent", "Coding", "Consultation", "Contact",
-    "DraftEdit", "EvidenceFile", "Invitation", "Job", "Organisation", "OutboxEmail", "Partnership", "Plan", "PlanAction",
+    "DraftEdit", "EMAIL_KINDS", "EmailTemplate", "EvidenceFile", "Invitation", "Job", "Organisation", "OutboxEmail", "Partnership", "Plan", "PlanAction",
     "PopulationCount", "Priority", "Question", "Reminder", "Response", "SafeguardingFlag", "SectorPoint",
     "SectorResponse", "SHARE_TARGETS", "ShareLink", "StaffSession", "Theme", "ThemePriority", "User", "UserRole",
 ]

@@ -12,7 +12,10 @@ import forms
 from ..extensions import db
 from ._base import UTCDateTime, created_at_column
 
-STATUSES = ["draft", "open", "closed", "published"]
+# The stored answering state: a draft is not yet scheduled; the lifecycle sweep (consult/services/lifecycle.py)
+# moves a scheduled consultation to open and closed as its dates come. Whether the results are published is
+# separate (published_at), so publishing never closes answering and taking the pages down changes nothing else.
+STATUSES = ["draft", "scheduled", "open", "closed"]
 # The audience codes belong to the consultation definitions; the app uses the same lists.
 AUDIENCES = list(forms.AUDIENCES)
 CHILD_AUDIENCES = [a for a in AUDIENCES if a in forms.CHILD_AUDIENCES]
@@ -31,7 +34,13 @@ class Consultation(db.Model):
     opens_on: Mapped[date] = mapped_column(Date)
     closes_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="draft")
+    # Set while the "You said, we did" pages are public; cleared when they are taken down.
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The schedule the lifecycle sweep runs: when to publish the results, and the day organisations
+    # that have not answered get a reminder (reminded_on records the day it was sent, once).
+    publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    remind_on: Mapped[date | None] = mapped_column(Date)
+    reminded_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = created_at_column()
     # Bumped whenever planners edit the definition (variants, questions, wording), so a cached copy
     # of the validated definition is never used after a change.

@@ -17,5 +17,7 @@ from . import evidence  # noqa: E402,F401  (evidence of consultation)
 from . import organisations  # noqa: E402,F401  (the consultee register, invitations, outbox)
 from . import paper  # noqa: E402,F401  (paper and event responses: entry and import)
 from . import definitions  # noqa: E402,F401  (edit a consultation's questions, with readability)
+from . import lifecycle  # noqa: E402,F401  (schedule and lifecycle; the lifecycle sweep)
+from . import settings  # noqa: E402,F401  (email wording and retention, per partnership)
 
 __all__ = ["bp"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from functools import cached_property
 from typing import Any
 
@@ -20,6 +20,7 @@ from flask_wtf import FlaskForm
 from forms import CHILD_AUDIENCES, QUESTION_TYPES, AnswerData, AudienceDef, QuestionDef, build_form
 from forms.types.fields import field_error
 
+from .. import clock
 from ..data import consultations, responses
 from ..i18n import current_language, select_locale
 from ..models import Consultation, Response
@@ -365,7 +366,7 @@ def answer_at_once(slug: str, core_id: str, *, changing: bool):  # type: ignore[
     if not form.validate():
         return None
     if not responses.record_answer_at_once(info, int(rid), shape.id, shape.audience, q.id, core_id,
-                                           form.answer_data(), today=date.today()):
+                                           form.answer_data(), today=clock.today()):
         return None
     i = shape.core_ids.index(core_id)
     if changing or i + 1 >= len(shape.core_ids):

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..i18n import localised
 from ..jobs import Progress, job
 from ..models import Consultation, Contact, Invitation, Organisation, Response
-from . import mail
+from . import email_templates, mail
 
 OPT_OUT_SALT = "guth-org-opt-out"
 
@@ -80,6 +80,11 @@ def _send_invitation_email(invitation: Invitation, token: str, base: str, *, rem
         _("Colleagues you invite can draft the response with you. One of you submits it for %(org)s.", **values),
         _("If you do not want these emails, follow this link:\n%(opt_out)s", **values),
     ]) + "\n"
+    custom = email_templates.compose(org.partnership_id, "reminder" if reminder else "invitation", {
+        "name": contact.name, "organisation": org.name, "consultation": values["title"], "closing_date": closes,
+        "link": link, "opt_out_link": opt_out})
+    if custom is not None:  # the partnership's own wording (consult.services.email_templates)
+        subject, body = custom
     return mail.send(to=contact.email, subject=subject, body=body, secrets=(token,), partnership_id=org.partnership_id)
 
 
@@ -173,7 +178,12 @@ def send_copy(response: Response, submitted_by: Contact, base_url: str | None = 
             text,
             _("If you do not want these emails, follow this link:\n%(opt_out)s", **values),
         ]) + "\n"
-        mail.send(to=contact.email, subject=_("Copy of the response from %(org)s to %(title)s", **values), body=body,
-                  partnership_id=org.partnership_id)
+        subject = _("Copy of the response from %(org)s to %(title)s", **values)
+        custom = email_templates.compose(org.partnership_id, "confirmation", {
+            "name": contact.name, "organisation": org.name, "consultation": values["title"],
+            "submitted_by": submitted_by.name, "response": text, "opt_out_link": opt_out})
+        if custom is not None:
+            subject, body = custom
+        mail.send(to=contact.email, subject=subject, body=body, partnership_id=org.partnership_id)
         sent += 1
     return sent

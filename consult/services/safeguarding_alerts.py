@@ -31,7 +31,7 @@ from ..jobs import Progress, enqueue, job
 from ..models import SafeguardingFlag
 from ..models._base import as_utc, utcnow
 from ..urls import external_url
-from . import mail
+from . import email_templates, mail
 
 log = logging.getLogger(__name__)
 DEFAULT_SWEEP_SECONDS = 30
@@ -107,6 +107,11 @@ def send_alert(flag_id: int, *, now: datetime | None = None) -> bool:
     minutes = int(data.escalate_after(partnership).total_seconds() // 60)
     with current_app.test_request_context("/"):
         subject, body = _alert_email(flag, flag_link(flag_id), minutes)
+        custom = email_templates.compose(partnership.id, "safeguarding_alert",
+                                         {"link": flag_link(flag_id), "minutes": minutes, "flag_id": flag_id,
+                                          "what": _what(flag)})
+        if custom is not None:  # the partnership's own wording; it can hold nothing of the answer
+            subject, body = custom
     sent = _send_all(to, subject, body)
     if to and not sent:
         db.session.rollback()
