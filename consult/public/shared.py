@@ -37,4 +37,4 @@ def view(token: str):  # type: ignore[no-untyped-def]
 
 
 # The token is in the address: no page it leads to learns it, no cache or search engine keeps it.
-_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
+_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}  # Referrer-Policy: same-origin (security.py)
