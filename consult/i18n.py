@@ -78,3 +78,8 @@ def localised(mapping: Mapping[str, str] | None, lang: str | None = None) -> Loc
     """
     text, fell_back = forms_localised(mapping, lang or current_language())
     return Localised(text, fell_back)
+
+
+def action_text(action, register: str = "adult", lang: str | None = None) -> Localised:  # type: ignore[no-untyped-def]
+    """Return a "You said, we did" action's text in a register ("adult" or "child") and language."""
+    return localised({k: v.get(register, "") for k, v in (action.texts or {}).items() if v.get(register)}, lang)

@@ -32,11 +32,12 @@ AGE_BAND_LABELS = {
     "child_8_11": _l("ages 8 to 11"),
     "young_12_17": _l("ages 12 to 17"),
 }
+# How a response was collected: the one list (the paper-entry page offers the last three).
 CHANNEL_LABELS = {
     "online_form": _l("Online form"),
     "online_chat": _l("Online chat"),
-    "paper": _l("Paper"),
-    "event": _l("Event"),
+    "paper": _l("Paper form"),
+    "event": _l("At an event"),
     "group": _l("Group discussion"),
 }
 
@@ -80,6 +81,42 @@ NOT_SCREENED_REASON_LABELS = {
     "uncertain": _l("the screen was unsure"),
     "error": _l("the screen failed"),
 }
+
+# Staff roles (consult.models.ROLES).
+ROLE_LABELS = {
+    "admin": _l("Admin"),
+    "planner": _l("Planner"),
+    "tsi": _l("Third Sector Interface coordinator"),
+    "safeguarding": _l("Safeguarding lead"),
+    "moderator": _l("Moderator"),
+}
+# What became of a theme or priority ("You said, we did").
+ACTION_STATUS_LABELS = {"done": _l("Done"), "will_do": _l("We will do this"), "cannot_do": _l("We cannot do this")}
+# Audiences in few words, for crowded tables.
+AUDIENCE_SHORT_LABELS = {
+    "child_5_8": _l("Age 5–8"), "child_8_11": _l("Age 8–11"), "young_12_17": _l("Age 12–17"),
+    "parent_carer": _l("Parents"), "organisation": _l("Organisations"), "social_landlord": _l("Landlords"),
+    "other_provider": _l("Other services"),
+}
+# Kinds of organisation in the consultee register (consult.models.ORG_TYPES).
+ORG_TYPE_LABELS = {
+    "represents": _l("Represents people who use services"),
+    "provides": _l("Provides a children's or related service"),
+    "social_landlord": _l("Social landlord"),
+    "other_provider": _l("Other service provider (s.7(1))"),
+    "community_group": _l("Community group"),
+    "private_provider": _l("Private provider"),
+}
+# How a respondent chooses to answer.
+MODE_LABELS = {
+    "chat": _l("Chat: a friendly guide asks you one thing at a time"),
+    "form": _l("Form: one question on each page"),
+}
+
+
+def action_status_label(code: str) -> str:
+    """Return the translated name of an action's status."""
+    return str(ACTION_STATUS_LABELS.get(code, code))
 
 
 def status_label(code: str) -> str:

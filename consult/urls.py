@@ -9,6 +9,9 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app
 from werkzeug.routing import BaseConverter, ValidationError
 
+from .data.scope import MAX_ID as MAX_ID  # re-exported: the one spelling of the largest id
+from .data.scope import as_id
+
 log = logging.getLogger(__name__)
 DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 
@@ -16,18 +19,12 @@ DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 # Ids in URLs, query strings and forms: ASCII digits only ('²' and '١' are digits to str.isdigit(),
 # and int('²') raised a 500), within the database's integer range (a 5,000-digit number overflowed
 # int() and SQLite's integers). Anything else is simply not found.
-MAX_ID = 2**31 - 1
-_ID_DIGITS = 10
+# The range and the digit rule are written once, in consult.data.scope (MAX_ID, as_id).
 
 
 def parse_id(value: object) -> int | None:
-    """Return value as a database id (ASCII digits, 1 to 2**31 - 1), or None."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value if 0 < value <= MAX_ID else None
-    if not isinstance(value, str) or not 0 < len(value) <= _ID_DIGITS or not value.isascii() or not value.isdigit():
-        return None
-    number = int(value)
-    return number if 0 < number <= MAX_ID else None
+    """Return value as a database id (ASCII digits, 1 to MAX_ID), or None."""
+    return as_id(value)
 
 
 def parse_ids(values: list[str]) -> list[int]:

@@ -8,17 +8,24 @@ member of staff's partnership, or the object does not exist, the request ends wi
 object did not exist. Admins are scoped to their partnership too. A new route with a new kind of
 id must add its resolver to consult.data.scope, or the request fails loudly (KeyError → 500 in
 tests) rather than leaking.
+
+Views load what they act on through the one scoped loader here: ``consultation_or_404``,
+``organisation_or_404`` and ``partnership_or_404`` return the signed-in user's partnership's object
+or end the request with 404 (an id out of range, another partnership's or none at all look the same).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, abort, current_app
 from flask_login import current_user
 
 from ..data import scope as data
+
+if TYPE_CHECKING:
+    from ..models import Consultation, Organisation, Partnership
 from .decorators import access_of
 
 _ID_PARAM = re.compile(r"(^|_)(id|cid|rid)$")
@@ -29,6 +36,33 @@ def current_partnership_id() -> int | None:
     if not current_user.is_authenticated:
         return None
     return data.partnership_of_user(current_user)
+
+
+def partnership_or_404() -> Partnership:
+    """Return the signed-in member of staff's partnership, or stop with 404."""
+    row = data.partnership_for(current_partnership_id())
+    if row is None:
+        abort(404)
+    return row
+
+
+def consultation_or_404(consultation_id: object) -> Consultation:
+    """Return the signed-in user's partnership's consultation with this id, or stop with 404."""
+    row = data.consultation_for(current_partnership_id(), consultation_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+def organisation_or_404(org_id: object, *, tsi_members_only: bool = False) -> Organisation:
+    """Return the signed-in user's partnership's organisation with this id, or stop with 404.
+
+    ``tsi_members_only``: only an organisation the Third Sector Interface coordinates will do.
+    """
+    row = data.organisation_for(current_partnership_id(), org_id)
+    if row is None or (tsi_members_only and not row.tsi_member):
+        abort(404)
+    return row
 
 
 def scope_url_values(endpoint: str | None, values: dict[str, Any] | None) -> None:

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
 from ..extensions import db
+from ..labels import ORG_TYPE_LABELS
 from ..models import (
     ORG_TYPES,
     Consultation,
@@ -24,15 +25,8 @@ from ..models import (
     Response,
 )
 from ..models._base import utcnow
+from .scope import as_id, organisation_for
 
-ORG_TYPE_LABELS = {
-    "represents": _l("Represents people who use services"),
-    "provides": _l("Provides a children's or related service"),
-    "social_landlord": _l("Social landlord"),
-    "other_provider": _l("Other service provider (s.7(1))"),
-    "community_group": _l("Community group"),
-    "private_provider": _l("Private provider"),
-}
 # Which template variant each kind of organisation answers.
 AUDIENCE_FOR_TYPE = {"social_landlord": "social_landlord", "other_provider": "other_provider"}
 CSV_COLUMNS = ["name", "type", "area", "themes", "tsi_member", "contact_name", "contact_email", "contact_role"]
@@ -70,8 +64,7 @@ def list_organisations(partnership_id: int, *, tsi_only: bool = False) -> list[O
 
 def get_organisation(partnership_id: int, org_id: int) -> Organisation | None:
     """Return one of the partnership's organisations, or None (another partnership's gives None)."""
-    org = db.session.get(Organisation, org_id) if 0 < org_id < 2**31 else None
-    return org if org is not None and org.partnership_id == partnership_id else None
+    return organisation_for(partnership_id, org_id)
 
 
 def find_by_name(partnership_id: int, name: str) -> Organisation | None:
@@ -136,7 +129,8 @@ def add_contact(org: Organisation, *, name: str, email: str, role: str = "") -> 
 
 def get_contact(org: Organisation, contact_id: int) -> Contact | None:
     """Return one of the organisation's contacts in the register, or None (removed ones give None)."""
-    contact = db.session.get(Contact, contact_id) if 0 < contact_id < 2**31 else None
+    cid = as_id(contact_id)
+    contact = db.session.get(Contact, cid) if cid is not None else None
     if contact is None or contact.organisation_id != org.id or is_removed(contact):
         return None
     return contact

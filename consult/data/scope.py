@@ -32,7 +32,19 @@ from ..models import (
 )
 
 NOWHERE = -1  # owner_of's answer for an object that does not exist (no partnership has this id)
-MAX_ID = 2**31 - 1  # larger ids overflow PostgreSQL's integer columns: treat them as not found
+MAX_ID = 2**31 - 1  # larger ids overflow PostgreSQL's integer columns: treat them as not found (the one spelling)
+
+
+def as_id(value: object) -> int | None:
+    """Return value as a database id (an int, or a string of ASCII digits, from 1 to MAX_ID), or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 < value <= MAX_ID else None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 10:
+        number = int(value)
+        return number if 0 < number <= MAX_ID else None
+    return None
 
 
 def _consultation(cid: int) -> Select:
@@ -107,18 +119,15 @@ def owner_of(param: str, value: Any) -> int | None:
     if param == "job_id":
         return _job_owner(str(value))
     if param == "user_id":
-        if not isinstance(value, int) or not 0 < value <= MAX_ID:
+        if not isinstance(value, int) or as_id(value) is None:
             return NOWHERE
         user = db.session.get(User, value)
         return partnership_of_user(user) if user is not None else NOWHERE
     query = _QUERIES.get(param)
     if query is None:
         raise KeyError(param)
-    try:
-        oid = int(value)
-    except (TypeError, ValueError):
-        return NOWHERE
-    if not 0 < oid <= MAX_ID:
+    oid = as_id(value)
+    if oid is None:
         return NOWHERE
     owner = db.session.scalar(query(oid))
     return NOWHERE if owner is None else owner
@@ -139,11 +148,24 @@ def _job_owner(job_id: str) -> int | None:
     return owners.pop()
 
 
-def consultation_for(partnership_id: int | None, consultation_id: int) -> Consultation | None:
-    """Return the consultation if it belongs to the partnership, else None."""
-    if partnership_id is None or owner_of("consultation_id", consultation_id) != partnership_id:
+def partnership_for(partnership_id: int | None) -> Partnership | None:
+    """Return the partnership with this id, or None."""
+    return db.session.get(Partnership, partnership_id) if partnership_id is not None else None
+
+
+def consultation_for(partnership_id: int | None, consultation_id: object) -> Consultation | None:
+    """Return the consultation if it belongs to the partnership, else None (ids out of range too)."""
+    cid = as_id(consultation_id)
+    if partnership_id is None or cid is None or owner_of("consultation_id", cid) != partnership_id:
         return None
-    return db.session.get(Consultation, consultation_id)
+    return db.session.get(Consultation, cid)
+
+
+def organisation_for(partnership_id: int | None, org_id: object) -> Organisation | None:
+    """Return the organisation if it belongs to the partnership, else None (ids out of range too)."""
+    oid = as_id(org_id)
+    org = db.session.get(Organisation, oid) if partnership_id is not None and oid is not None else None
+    return org if org is not None and org.partnership_id == partnership_id else None
 
 
 def summaries_for(partnership_id: int | None) -> list:

@@ -21,7 +21,25 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
 class UserError(ValueError):
-    """A user could not be created as asked."""
+    """A user could not be created or changed as asked; ``code`` says why (views turn it into a message).
+
+    Codes: ``unknown_role`` (``roles`` lists them), ``short_password``, ``email_taken``, ``no_roles``,
+    ``own_admin`` (an admin may not take away their own admin role: nobody could give it back).
+    """
+
+    _PLAIN = {  # for the command line and logs; pages show their own translated words
+        "unknown_role": "Unknown role(s): {roles}. Roles: " + ", ".join(ROLES),
+        "short_password": "Password must be at least 10 characters",
+        "email_taken": "A user with this email address already exists",
+        "no_roles": "Choose at least one role",
+        "own_admin": "An admin cannot take away their own admin role",
+    }
+
+    def __init__(self, code: str, **details: object) -> None:
+        roles = ", ".join(map(str, details.get("roles", ())))  # type: ignore[call-overload]
+        super().__init__(self._PLAIN.get(code, code).format(roles=roles))
+        self.code = code
+        self.details = details
 
 
 def hash_token(token: str) -> str:
@@ -35,16 +53,50 @@ def create_user(*, email: str, name: str, password: str, roles: list[str],
     email = email.strip().lower()
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
-        raise UserError(f"Unknown role(s): {', '.join(unknown)}. Roles: {', '.join(ROLES)}")
+        raise UserError("unknown_role", roles=unknown)
     if len(password) < 10:
-        raise UserError("Password must be at least 10 characters")
+        raise UserError("short_password")
     if db.session.scalar(select(User).where(User.email == email)) is not None:
-        raise UserError(f"A user with email {email} already exists")
+        raise UserError("email_taken")
     user = User(email=email, name=name, password_hash=_hasher.hash(password), partnership_id=partnership_id)
     user.role_rows = [UserRole(role=r) for r in dict.fromkeys(roles)]
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def set_roles(user: User, roles: list[str], *, by_user_id: int | None) -> tuple[list[str], list[str]]:
+    """Give a user exactly these roles; return (roles added, roles taken away), each sorted."""
+    wanted = list(dict.fromkeys(roles))
+    unknown = [r for r in wanted if r not in ROLES]
+    if unknown:
+        raise UserError("unknown_role", roles=unknown)
+    if not wanted:
+        raise UserError("no_roles")
+    before = set(user.roles)
+    if user.id == by_user_id and "admin" in before and "admin" not in wanted:
+        raise UserError("own_admin")
+    user.role_rows = [row for row in user.role_rows if row.role in wanted]
+    user.role_rows.extend(UserRole(role=r) for r in wanted if r not in before)
+    db.session.flush()
+    return sorted(set(wanted) - before), sorted(before - set(wanted))
+
+
+def live_sessions(user_id: int) -> list[StaffSession]:
+    """Return a user's sessions not ended yet, newest first (some may have gone idle: sign-in checks that)."""
+    return list(db.session.scalars(select(StaffSession).where(StaffSession.user_id == user_id,
+                                                              StaffSession.revoked.is_(False))
+                                   .order_by(StaffSession.last_seen_at.desc(), StaffSession.id.desc())))
+
+
+def end_one_session(user_id: int, session_id: int, *, by_user_id: int | None) -> bool:
+    """End one of a user's sessions (admin action); return False if the user has no such live session."""
+    row = db.session.get(StaffSession, session_id)
+    if row is None or row.user_id != user_id or row.revoked:
+        return False
+    row.revoked = True
+    audit.record("revoke_session", user_id=by_user_id, object_type="user", object_id=user_id, session=row.id)
+    return True
 
 
 def get_user(user_id: int) -> User | None:
@@ -84,17 +136,23 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def start_session(user: User) -> str:
-    """Open a server-side session for a user; return the token for their cookie. Commits."""
+    """Open a server-side session for a user; return the token for their cookie (the request's unit of work
+    stores it)."""
     token = secrets.token_urlsafe(32)
     db.session.add(StaffSession(token_hash=hash_token(token), user_id=user.id))
     user.last_login_at = utcnow()
     audit.record("login", user_id=user.id, object_type="user", object_id=user.id)
-    db.session.commit()
+    db.session.flush()
     return token
 
 
 def user_for_session(token: str, user_id: int, *, idle: int, absolute: int) -> User | None:
-    """Return the user if their session is live (not revoked, idle or too old); touch it."""
+    """Return the user if their session is live (not revoked, idle or too old); touch it.
+
+    Called while Flask-Login loads the user, so it never commits: the touch (and the revocation of a
+    session found idle or too old) is stored by the request's unit of work. A request that fails drops
+    the touch, which costs nothing, and an expired session is found expired again on the next one.
+    """
     row = db.session.scalar(select(StaffSession).where(StaffSession.token_hash == hash_token(token)))
     if row is None or row.revoked or row.user_id != user_id:
         return None
@@ -103,29 +161,25 @@ def user_for_session(token: str, user_id: int, *, idle: int, absolute: int) -> U
     created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
     if now - last_seen > timedelta(minutes=idle) or now - created > timedelta(hours=absolute):
         row.revoked = True
-        db.session.commit()
         return None
     if now - last_seen > timedelta(seconds=60):  # avoid a write on every request
         row.last_seen_at = now
-        db.session.commit()
     user = db.session.get(User, user_id)
     return user if user is not None and user.active else None
 
 
 def end_session(token: str) -> None:
-    """Revoke one session (sign-out). Commits."""
+    """Revoke one session (sign-out)."""
     db.session.execute(
         update(StaffSession).where(StaffSession.token_hash == hash_token(token)).values(revoked=True)
     )
-    db.session.commit()
 
 
 def revoke_sessions(user_id: int, *, by_user_id: int | None) -> int:
-    """Revoke every live session of a user (admin action); return how many. Commits."""
+    """Revoke every live session of a user (admin action); return how many."""
     result = db.session.execute(
         update(StaffSession).where(StaffSession.user_id == user_id, StaffSession.revoked.is_(False))
         .values(revoked=True)
     )
     audit.record("revoke_sessions", user_id=by_user_id, object_type="user", object_id=user_id)
-    db.session.commit()
     return result.rowcount or 0

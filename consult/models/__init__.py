@@ -16,16 +16,16 @@ from .organisation import (
     SectorResponse,
 )
 from .partnership import Area, Partnership, PopulationCount
-from .plan import SHANARRI, Plan, PlanAction, Priority
+from .plan import SHANARRI, IndicatorValue, OutcomeIndicator, Plan, PlanAction, PlanReview, Priority
 from .response import CHANNELS, Answer, Response, SafeguardingFlag
 from .share import SHARE_TARGETS, ShareLink
 from .theme import Action, Coding, Theme, ThemePriority
-from .user import ROLES, AuditEvent, StaffSession, User, UserRole
+from .user import OPERATOR, ROLES, AuditEvent, StaffSession, User, UserRole
 
 __all__ = [
-    "AUDIENCES", "CHILD_AUDIENCES", "ORG_AUDIENCES", "CHANNELS", "ORG_TYPES", "ROLES", "SHANARRI",
+    "AUDIENCES", "CHILD_AUDIENCES", "ORG_AUDIENCES", "CHANNELS", "ORG_TYPES", "OPERATOR", "ROLES", "SHANARRI",
     "Action", "Answer", "Area", "AudienceVariant", "AuditEvent", "Coding", "Consultation", "Contact",
     "DraftEdit", "EMAIL_KINDS", "EmailTemplate", "EvidenceFile", "Invitation", "Job", "Organisation", "OutboxEmail", "Partnership", "Plan", "PlanAction",
-    "PopulationCount", "Priority", "Question", "Reminder", "Response", "SafeguardingFlag", "SectorPoint",
+    "PopulationCount", "Priority", "OutcomeIndicator", "IndicatorValue", "PlanReview", "Question", "Reminder", "Response", "SafeguardingFlag", "SectorPoint",
     "SectorResponse", "SHARE_TARGETS", "ShareLink", "StaffSession", "Theme", "ThemePriority", "User", "UserRole",
 ]

@@ -19,6 +19,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from .. import uow
 from ..auth.decorators import invitation_route, public_route
 from ..data import consultations, invitations, org_responses
 from ..data.organisations import audience_for
@@ -29,10 +30,10 @@ from ..models import Invitation, Response
 from ..security import honeypot_tripped, submission_limit
 from ..services import invitations as invite_service
 from ..services import org_response
+from ..urls import parse_id
 
 bp = Blueprint("orgs", __name__, url_prefix="/org")
 SESSION_KEY = "org_invitation_id"
-MAX_ID = 2**31  # ids in URLs beyond what the database holds are simply not found
 LINK_STATUS = {"unknown": 404, "expired": 410, "revoked": 410, "opted_out": 410}
 
 
@@ -94,7 +95,6 @@ def follow(token: str):  # type: ignore[no-untyped-def]
         response = existing or org_responses.get_or_start(consultation, invitation.organisation,
                                                           audience_for(invitation.organisation),
                                                           language=current_language())
-        db.session.commit()
         session[SESSION_KEY] = invitation.id
         if response.status == "submitted":
             return redirect(url_for("orgs.done", response_id=response.id))
@@ -109,7 +109,7 @@ def _current() -> tuple[Invitation, Response]:
     invitation_id = session.get(SESSION_KEY)
     invitation = invitations.get_invitation(invitation_id) if isinstance(invitation_id, int) else None
     response_id = (request.view_args or {}).get("response_id", 0)
-    response = get_response(response_id) if 0 < response_id < MAX_ID else None
+    response = get_response(response_id) if parse_id(response_id) else None
     if invitation is None or response is None or response.organisation_id != invitation.organisation_id \
             or response.consultation_id != invitation.consultation_id or response.status == "withdrawn":
         abort(404)
@@ -168,7 +168,6 @@ def part(response_id: int, core_id: str):  # type: ignore[no-untyped-def]
             try:
                 org_responses.save_part(response, question, form.answer_data(), contact=invitation.contact,
                                         expected_version=expected)
-                db.session.commit()
                 flash(_("Saved. Your colleagues see this answer now."))
                 return redirect(url_for("orgs.draft", response_id=response.id) + f"#part-{core_id}")
             except org_responses.EditConflict as exc:
@@ -227,7 +226,6 @@ def evidence(response_id: int):  # type: ignore[no-untyped-def]
             stored = org_response.store_file(data, filename.rsplit(".", 1)[-1].lower())
             org_responses.add_evidence_file(response, filename=filename, stored_name=stored,
                                             content_type=content_type, size=len(data), contact=invitation.contact)
-            db.session.commit()
             flash(_("Attached %(name)s.", name=filename))
             return redirect(url_for("orgs.draft", response_id=response.id) + "#evidence")
     return render_template("orgs/evidence.html", response=response, form=form, error=error,
@@ -240,7 +238,7 @@ def evidence(response_id: int):  # type: ignore[no-untyped-def]
 def evidence_file(response_id: int, file_id: int):  # type: ignore[no-untyped-def]
     """Download an attached file (only people from the same organisation)."""
     _invitation, response = _current()
-    row = org_responses.get_evidence_file(response, file_id) if file_id < MAX_ID else None
+    row = org_responses.get_evidence_file(response, file_id) if parse_id(file_id) else None
     if row is None:
         abort(404)
     path = org_response.upload_dir() / row.stored_name
@@ -256,12 +254,12 @@ def remove_evidence(response_id: int, file_id: int):  # type: ignore[no-untyped-
     _invitation, response = _current()
     if (gone := _editable(response)) is not None:
         return gone
-    row = org_responses.get_evidence_file(response, file_id) if file_id < MAX_ID else None
+    row = org_responses.get_evidence_file(response, file_id) if parse_id(file_id) else None
     if row is None or not FlaskForm().validate_on_submit():
         abort(404)
     stored, name = row.stored_name, row.filename
     org_responses.delete_evidence_file(row)
-    db.session.commit()
+    uow.commit_now()  # the row goes before the file: a failed commit must not leave a row whose file is gone
     (org_response.upload_dir() / stored).unlink(missing_ok=True)
     flash(_("Removed %(name)s.", name=name))
     return redirect(url_for("orgs.draft", response_id=response.id) + "#evidence")
@@ -283,8 +281,8 @@ def submit(response_id: int):  # type: ignore[no-untyped-def]
             return render_template("orgs/done.html", invitation=invitation, response=response, submitted_by=None,
                                    consultation=response.variant.consultation)
         if org_responses.submit_for(response, invitation.contact):
+            uow.commit_now()  # the submission is stored before the copies are emailed
             invite_service.send_copy(response, invitation.contact)
-        db.session.commit()
         return redirect(url_for("orgs.done", response_id=response.id))
     lang = current_language()
     priorities, others = org_response.overview(response, lang)
@@ -317,6 +315,5 @@ def opt_out(value: str):  # type: ignore[no-untyped-def]
     form = FlaskForm()
     if request.method == "POST" and form.validate_on_submit():
         invitations.opt_out(contact)
-        db.session.commit()
         return render_template("orgs/opted_out.html", contact=contact)
     return render_template("orgs/opt_out.html", contact=contact, form=form)

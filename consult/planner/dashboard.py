@@ -11,7 +11,6 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 
 from ..auth import roles_required
 from ..data import dashboard as data
-from ..extensions import db
 from ..models import AUDIENCES
 from .views import audience_label, bp, consultation_or_404
 
@@ -69,7 +68,6 @@ def population(consultation_id: int):  # type: ignore[no-untyped-def]
             else:
                 for audience, area_id, count in rows:
                     data.set_population(partnership.id, audience=audience, area_id=area_id, count=count)
-                db.session.commit()
                 flash(_("Imported %(n)s population counts.", n=len(rows)))
                 return redirect(url_for("planner.population", consultation_id=consultation.id), code=303)
     elif request.method == "POST" and form.validate_on_submit():
@@ -78,7 +76,6 @@ def population(consultation_id: int):  # type: ignore[no-untyped-def]
             form.area.errors = [_("Choose an area from the list")]
         else:
             data.set_population(partnership.id, audience=form.audience.data, area_id=area_id, count=form.count.data)
-            db.session.commit()
             flash(_("Population count saved."))
             return redirect(url_for("planner.population", consultation_id=consultation.id), code=303)
     areas = {a.id: a.name for a in partnership.areas}

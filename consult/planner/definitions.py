@@ -50,7 +50,6 @@ def definition_edit(consultation_id: int):  # type: ignore[no-untyped-def]
             if not problems:
                 record("consultation.definition_edit", user_id=current_user.id, object_type="consultation",
                        object_id=consultation.id)
-                db.session.commit()
                 flash(_("Saved the consultation's questions."))
                 return redirect(url_for("planner.definition_edit", consultation_id=consultation.id), code=303)
             db.session.rollback()

@@ -6,7 +6,7 @@ import csv
 import io
 from datetime import date
 
-from flask import abort, render_template
+from flask import render_template
 from flask_babel import gettext as _
 
 from ..auth import roles_required
@@ -16,16 +16,11 @@ from ..data.organisations import type_label
 from ..labels import ORG_STATUS_LABELS, org_status_label
 from ..models import Consultation
 from ..services.signed_links import signed_link_required
-from .views import bp
+from .views import bp, consultation_or_404
 
 
 def _consultation(consultation_id: int) -> Consultation:
-    from .organisations import _consultation as scoped
-
-    consultation = scoped(consultation_id)
-    if consultation is None:
-        abort(404)
-    return consultation
+    return consultation_or_404(consultation_id)
 
 
 def _opportunity_labels() -> dict[str, str]:

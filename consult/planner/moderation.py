@@ -11,7 +11,6 @@ from ..auth.scope import current_partnership_id
 from ..data import audit
 from ..data import scope as scope_data
 from ..data import themes as data
-from ..extensions import db
 from ..urls import parse_id
 from .themes import EmptyForm
 from .views import bp
@@ -33,7 +32,6 @@ def moderation():  # type: ignore[no-untyped-def]
         if answer is None:
             abort(404)
         audit.record(f"quote.{decision}d", user_id=current_user.id, object_type="answer", object_id=answer.id)
-        db.session.commit()
         flash(_("Quote approved.") if decision == "approve" else _("Quote rejected."))
         return redirect(url_for("planner.moderation"), code=303)
     return render_template("planner/moderation.html", rows=data.moderation_queue(partnership_id=current_partnership_id() or 0), form=form)

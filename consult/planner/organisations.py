@@ -15,7 +15,7 @@ from wtforms import BooleanField, Field, FileField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValidation
 
 from ..auth import roles_required
-from ..auth.scope import current_partnership_id
+from ..auth.scope import consultation_or_404, current_partnership_id, organisation_or_404, partnership_or_404
 from ..data import consultations, invitations, organisations
 from ..data import scope as scope_data
 from ..data.audit import record
@@ -72,32 +72,14 @@ class ImportForm(FlaskForm):
     file = FileField(_l("CSV file"))
 
 
-def _partnership() -> Partnership:
-    pid = current_partnership_id()
-    partnership = consultations.get_partnership(pid) if pid is not None else None
-    if partnership is None:
-        abort(404)
-    return partnership
-
-
-def _consultation(consultation_id: int) -> Consultation:
-    consultation = consultations.get(consultation_id) if consultation_id < 2**31 else None
-    if consultation is None or consultation.plan.partnership_id != _partnership().id:
-        abort(404)
-    return consultation
-
-
 def _tsi_only() -> bool:
     """TSI coordinators (who are not planners) work with the organisations the TSI coordinates."""
     return not current_user.has_role("planner")
 
 
-def _organisation(partnership: Partnership, org_id: int) -> Organisation:
+def _organisation(org_id: int) -> Organisation:
     """Return the partnership's organisation, or 404 (TSI coordinators reach only the TSI's members)."""
-    org = organisations.get_organisation(partnership.id, org_id)
-    if org is None or (_tsi_only() and not org.tsi_member):
-        abort(404)
-    return org
+    return organisation_or_404(org_id, tsi_members_only=_tsi_only())
 
 
 def _org_form(partnership: Partnership, **kwargs):  # type: ignore[no-untyped-def]
@@ -113,7 +95,7 @@ def _org_form(partnership: Partnership, **kwargs):  # type: ignore[no-untyped-de
 @roles_required("planner", "tsi")
 def organisation_list():  # type: ignore[no-untyped-def]
     """The consultee register."""
-    partnership = _partnership()
+    partnership = partnership_or_404()
     orgs = organisations.list_organisations(partnership.id, tsi_only=_tsi_only())
     return render_template("planner/organisations.html", orgs=orgs, type_label=organisations.type_label,
                            contacts_of=organisations.contacts_of, rows=scope_data.summaries_for(partnership.id))
@@ -123,7 +105,7 @@ def organisation_list():  # type: ignore[no-untyped-def]
 @roles_required("planner", "tsi")
 def organisation_new():  # type: ignore[no-untyped-def]
     """Add an organisation to the register."""
-    partnership = _partnership()
+    partnership = partnership_or_404()
     form = _org_form(partnership)
     if form.validate_on_submit():
         if organisations.find_by_name(partnership.id, form.name.data):
@@ -136,7 +118,6 @@ def organisation_new():  # type: ignore[no-untyped-def]
                 area=form.area.data or "", themes=organisations.split_themes(form.themes.data),
                 tsi_member=form.tsi_member.data)
             record("organisation.create", user_id=current_user.id, object_type="organisation", object_id=org.id)
-            db.session.commit()
             flash(_("Added %(name)s. Now add the people to invite.", name=org.name))
             return redirect(url_for("planner.organisation_edit", org_id=org.id))
     return render_template("planner/organisation_form.html", form=form, org=None, contact_form=None)
@@ -159,8 +140,8 @@ def _org_page(org: Organisation, form: OrganisationForm, contact_form: ContactFo
 @roles_required("planner", "tsi")
 def organisation_edit(org_id: int):  # type: ignore[no-untyped-def]
     """Change an organisation's details; see and add its contacts."""
-    partnership = _partnership()
-    org = _organisation(partnership, org_id)
+    partnership = partnership_or_404()
+    org = _organisation(org_id)
     form = _org_form(partnership, obj=None, data=_org_data(org))
     if form.validate_on_submit():
         other = organisations.find_by_name(partnership.id, form.name.data)
@@ -172,7 +153,6 @@ def organisation_edit(org_id: int):  # type: ignore[no-untyped-def]
                                               themes=organisations.split_themes(form.themes.data),
                                               tsi_member=form.tsi_member.data or (_tsi_only() and org.tsi_member))
             record("organisation.update", user_id=current_user.id, object_type="organisation", object_id=org.id)
-            db.session.commit()
             flash(_("Saved %(name)s.", name=org.name))
             return redirect(url_for("planner.organisation_edit", org_id=org.id))
     return _org_page(org, form, ContactForm(formdata=None))
@@ -182,15 +162,14 @@ def organisation_edit(org_id: int):  # type: ignore[no-untyped-def]
 @roles_required("planner", "tsi")
 def contact_add(org_id: int):  # type: ignore[no-untyped-def]
     """Add a contact to an organisation."""
-    partnership = _partnership()
-    org = _organisation(partnership, org_id)
+    partnership = partnership_or_404()
+    org = _organisation(org_id)
     contact_form = ContactForm()
     if _valid_contact(contact_form, org):
         contact = organisations.add_contact(org, name=contact_form.contact_name.data,
                                             email=contact_form.email.data, role=contact_form.role.data or "")
         record("contact.add", user_id=current_user.id, object_type="contact", object_id=contact.id,
                organisation_id=org.id)
-        db.session.commit()
         flash(_("Added %(name)s.", name=contact.name))
         return redirect(url_for("planner.organisation_edit", org_id=org.id) + "#contacts")
     form = _org_form(partnership, formdata=None, data=_org_data(org))
@@ -240,7 +219,7 @@ def _send_new_links(contact: Contact) -> tuple[int, int, int]:
 @roles_required("planner", "tsi")
 def contact_edit(org_id: int, contact_id: int):  # type: ignore[no-untyped-def]
     """Change a contact's name, email address or role."""
-    org = _organisation(_partnership(), org_id)
+    org = _organisation(org_id)
     contact = _contact(org, contact_id)
     form = ContactForm(data={"contact_name": contact.name, "email": contact.email, "role": contact.role})
     if _valid_contact(form, org, contact):
@@ -264,7 +243,6 @@ def _save_contact(org: Organisation, contact: Contact, form: ContactForm):  # ty
     # Which fields changed, never their values: the audit log holds no email addresses.
     record("contact.update", user_id=current_user.id, object_type="contact", object_id=contact.id,
            organisation_id=org.id, changed=changed, links_stopped=stopped, links_sent=sent)
-    db.session.commit()
     flash(_("Saved the changes to %(name)s.", name=contact.name))
     if stopped:
         flash(_("The personal link sent to the old email address no longer works."))
@@ -282,7 +260,7 @@ def _save_contact(org: Organisation, contact: Contact, form: ContactForm):  # ty
 @roles_required("planner", "tsi")
 def contact_remove(org_id: int, contact_id: int):  # type: ignore[no-untyped-def]
     """Ask before removing a contact (GET changes nothing); remove them on POST."""
-    org = _organisation(_partnership(), org_id)
+    org = _organisation(org_id)
     contact = _contact(org, contact_id)
     form = FlaskForm()
     stranded = organisations.stranded_consultations(contact)
@@ -294,7 +272,6 @@ def contact_remove(org_id: int, contact_id: int):  # type: ignore[no-untyped-def
         kept = organisations.remove_contact(contact)
         record("contact.remove", user_id=current_user.id, object_type="contact", object_id=contact_id,
                organisation_id=org.id, kept_on_record=kept, links_stopped=stopped)
-        db.session.commit()
         flash(_("Removed %(name)s from %(org)s.", name=name, org=org.name))
         if stopped:
             flash(_("Their personal link no longer works."))
@@ -314,7 +291,7 @@ def contact_remove(org_id: int, contact_id: int):  # type: ignore[no-untyped-def
 @roles_required("planner")
 def organisation_import():  # type: ignore[no-untyped-def]
     """Import organisations and contacts from CSV: every row or none."""
-    partnership = _partnership()
+    partnership = partnership_or_404()
     form = ImportForm()
     errors: list[str] = []
     if form.validate_on_submit():
@@ -327,7 +304,6 @@ def organisation_import():  # type: ignore[no-untyped-def]
             if result.ok:
                 record("organisation.import", user_id=current_user.id, created=result.created,
                        matched=result.matched, contacts=result.contacts_added)
-                db.session.commit()
                 flash(_("Imported: %(created)s new organisations, %(matched)s already in the register, "
                         "%(contacts)s new contacts.", created=result.created, matched=result.matched,
                         contacts=result.contacts_added))
@@ -344,7 +320,7 @@ def organisation_import():  # type: ignore[no-untyped-def]
 @signed_link_required
 def organisation_export():  # type: ignore[no-untyped-def]
     """Download the register as CSV (re-importing it changes nothing)."""
-    body = organisations.export_csv(_partnership().id)
+    body = organisations.export_csv(partnership_or_404().id)
     return body, 200, {"Content-Type": "text/csv; charset=utf-8",
                        "Content-Disposition": 'attachment; filename="organisations.csv"'}
 
@@ -355,8 +331,8 @@ def organisation_export():  # type: ignore[no-untyped-def]
 @roles_required("planner", "tsi")
 def invite(consultation_id: int):  # type: ignore[no-untyped-def]
     """Choose organisations to invite; warn when the notice or window is shorter than the minimum."""
-    consultation = _consultation(consultation_id)
-    partnership = _partnership()
+    consultation = consultation_or_404(consultation_id)
+    partnership = partnership_or_404()
     orgs = organisations.list_organisations(partnership.id, tsi_only=_tsi_only())
     statuses = invitations.org_statuses(consultation, orgs)
     check = invitations.check_notice(consultation)
@@ -380,7 +356,6 @@ def invite(consultation_id: int):  # type: ignore[no-untyped-def]
                     no_contacts.append(org.name)
             record("organisation.invite", user_id=current_user.id, object_type="consultation",
                    object_id=consultation.id, organisations=len(chosen), contacts=invited)
-            db.session.commit()
             flash(_("Sent %(n)s invitations.", n=invited))
             if check.short_notice or check.short_window:
                 flash(_("These invitations give %(notice)s days' notice and %(days)s days to respond, less than the "
@@ -403,7 +378,7 @@ def invite(consultation_id: int):  # type: ignore[no-untyped-def]
 @roles_required("planner")
 def send_reminders(consultation_id: int):  # type: ignore[no-untyped-def]
     """Start the reminder job for organisations that have not responded."""
-    consultation = _consultation(consultation_id)
+    consultation = consultation_or_404(consultation_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
     row = enqueue("send_org_reminders", consultation_id=consultation.id)  # links at GUTH_BASE_URL, not Host
@@ -442,5 +417,5 @@ def erase_answers_command(receipt_code: str) -> None:
         raise click.ClickException("No answers have that receipt code (or they were deleted already).")
     responses.withdraw(response)
     audit("response.erase", user_id=None, object_type="response", object_id=response.id, by="cli")
-    db.session.commit()
+    db.session.commit()  # a CLI command has no request, so no unit of work: it commits itself
     click.echo(f"Deleted the answers of response {response.id}.")

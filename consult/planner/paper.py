@@ -15,9 +15,8 @@ from ..auth import roles_required
 from ..data import consultations, paper
 from ..extensions import db
 from ..i18n import LANGUAGE_NAMES
+from ..labels import CHANNEL_LABELS
 from .views import bp, consultation_or_404
-
-CHANNEL_LABELS = {"paper": _l("Paper form"), "event": _l("At an event"), "group": _l("Group discussion")}
 
 
 class StartForm(FlaskForm):
@@ -27,7 +26,7 @@ class StartForm(FlaskForm):
         csrf = False  # a GET form that only chooses what to show
 
     audience = SelectField(_l("Who answered"))
-    channel = SelectField(_l("How it was collected"), choices=list(CHANNEL_LABELS.items()))
+    channel = SelectField(_l("How it was collected"), choices=[(c, CHANNEL_LABELS[c]) for c in paper.PAPER_CHANNELS])
     language = SelectField(_l("Language of the form"))
 
 
@@ -87,7 +86,6 @@ def paper_enter(consultation_id: int):  # type: ignore[no-untyped-def]
             _response, flagged = paper.enter_response(consultation, audience.audience, channel=start.channel.data,
                                                       language=start.language.data, answers=answers,
                                                       user_id=current_user.id)
-            db.session.commit()
             flash(_("Saved. You can enter the next one."))
             if flagged:
                 flash(_("Something written on this form may mean someone is not safe. It has gone to the "
@@ -120,7 +118,6 @@ def paper_import(consultation_id: int):  # type: ignore[no-untyped-def]
                 errors = [str(exc)]
             else:
                 if result.ok:
-                    db.session.commit()
                     flash(_("Imported %(n)s responses.", n=result.created))
                     if result.flagged:
                         flash(_("%(n)s of them may mean someone is not safe and have gone to the safeguarding "

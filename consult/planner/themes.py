@@ -126,7 +126,6 @@ def rename_theme(consultation_id: int, theme_id: int):  # type: ignore[no-untype
             db.session.rollback()
             form.name.errors = [str(THEME_ERRORS[str(exc)])]
         else:
-            db.session.commit()
             flash(_("Theme renamed."))
             return redirect(url_for("planner.theme", consultation_id=consultation.id, theme_id=row.id), code=303)
     return _theme_page(consultation, row, form, _merge_form(consultation, row), SplitForm(), 400)
@@ -150,7 +149,6 @@ def merge_theme(consultation_id: int, theme_id: int):  # type: ignore[no-untyped
             db.session.rollback()
             form.target.errors = [str(THEME_ERRORS[str(exc)])]
         else:
-            db.session.commit()
             flash(_("Merged “%(a)s” into “%(b)s”.", a=row.name, b=target.name))
             return redirect(url_for("planner.theme", consultation_id=consultation.id, theme_id=target.id), code=303)
     form.target.choices.pop()
@@ -172,7 +170,6 @@ def split_theme(consultation_id: int, theme_id: int):  # type: ignore[no-untyped
             db.session.rollback()
             form.new_name.errors = [str(THEME_ERRORS[str(exc)])]
         else:
-            db.session.commit()
             flash(_("Moved %(n)s answers to the new theme “%(name)s”.", n=len(ids), name=new.name))
             return redirect(url_for("planner.theme", consultation_id=consultation.id, theme_id=new.id), code=303)
     return _theme_page(consultation, row, RenameForm(name=row.name), _merge_form(consultation, row), form, 400)
@@ -193,7 +190,6 @@ def review_proposal(consultation_id: int, theme_id: int):  # type: ignore[no-unt
         db.session.rollback()
         flash(str(THEME_ERRORS[str(exc)]))
     else:
-        db.session.commit()
         flash(_("Theme “%(name)s” added.", name=row.name) if accept else _("Proposal “%(name)s” set aside.",
                                                                          name=row.name))
     return redirect(url_for("planner.themes", consultation_id=consultation.id), code=303)
@@ -222,7 +218,6 @@ def code_answer(consultation_id: int, answer_id: int):  # type: ignore[no-untype
                 data.set_human_code(answer, t, present=t.id in chosen, coder_id=current_user.id)
         if request.form.get("quote") == "propose":
             data.propose_quote(consultation, answer)
-        db.session.commit()
         flash(_("Codes saved. Agreement is updated on the themes page."))
         back = request.form.get("back", "")
         back_id = parse_id(back)

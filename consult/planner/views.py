@@ -6,23 +6,27 @@ from flask import Blueprint, abort, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from ..auth import roles_required
+from ..auth.scope import (
+    consultation_or_404 as consultation_or_404,  # the one scoped loader (kept importable here)
+)
 from ..auth.scope import current_partnership_id, scope_blueprint
 from ..data import scope as scope_data
-from ..i18n import LANGUAGE_NAMES
+from ..i18n import LANGUAGE_NAMES, action_text
 from ..jobs import get_job
-from ..labels import AUDIENCE_LABELS, CHANNEL_LABELS, GROUP_LABELS
-from ..models import Consultation
+from ..labels import ACTION_STATUS_LABELS as ACTION_STATUS_LABELS  # re-exported for the feature modules
+from ..labels import AUDIENCE_LABELS, AUDIENCE_SHORT_LABELS, CHANNEL_LABELS, action_status_label
 from ..urls import safe_next
 
 bp = Blueprint("planner", __name__, url_prefix="/planner")
 scope_blueprint(bp)  # every id in a planner URL must belong to the signed-in user's partnership
 
-AUDIENCE_SHORT = {
-    "child_5_8": _l("Age 5–8"), "child_8_11": _l("Age 8–11"), "young_12_17": _l("Age 12–17"),
-    "parent_carer": _l("Parents"), "organisation": _l("Organisations"), "social_landlord": _l("Landlords"),
-    "other_provider": _l("Other services"),
+GROUP_LABELS = {
+    "care_experienced": _l("Care experienced"),
+    "young_carer": _l("Young carers"),
+    "disabled": _l("Disabled, or a long-term health condition"),
+    "gaelic_home": _l("Gaelic speakers"),
+    "other_language": _l("Other languages at home"),
 }
-ACTION_STATUS_LABELS = {"done": _l("Done"), "will_do": _l("We will do this"), "cannot_do": _l("We cannot do this")}
 
 
 def audience_label(code: str) -> str:
@@ -32,7 +36,7 @@ def audience_label(code: str) -> str:
 
 def audience_short(code: str) -> str:
     """Return a short name for an audience, for crowded tables."""
-    return str(AUDIENCE_SHORT.get(code, code))
+    return str(AUDIENCE_SHORT_LABELS.get(code, code))
 
 
 def channel_label(code: str) -> str:
@@ -50,21 +54,9 @@ def group_label(code: str) -> str:
     return str(GROUP_LABELS.get(code, code))
 
 
-def action_status_label(code: str) -> str:
-    """Return the translated name of an action's status."""
-    return str(ACTION_STATUS_LABELS.get(code, code))
-
-
 def area_label(name: str) -> str:
     """Return an area's name, or say it was not given."""
     return name or str(_l("Not given"))
-
-
-def action_text(action, register: str = "adult", lang: str | None = None) -> tuple[str, bool]:  # type: ignore[no-untyped-def]
-    """Return an action's text in a register ("adult" or "child") and language, and whether it fell back."""
-    from ..i18n import localised
-
-    return localised({k: v.get(register, "") for k, v in (action.texts or {}).items() if v.get(register)}, lang)
 
 
 LABELS = {"action_text": action_text, "audience_short": audience_short, "area_label": area_label, "audience_label": audience_label, "channel_label": channel_label, "language_label": language_label,
@@ -75,14 +67,6 @@ LABELS = {"action_text": action_text, "audience_short": audience_short, "area_la
 def planner_context() -> dict:
     """Give planner templates the label helpers."""
     return LABELS
-
-
-def consultation_or_404(consultation_id: int) -> Consultation:
-    """Return the signed-in user's partnership's consultation, or stop with 404."""
-    row = scope_data.consultation_for(current_partnership_id(), consultation_id)
-    if row is None:
-        abort(404)
-    return row
 
 
 @bp.route("/")

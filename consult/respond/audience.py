@@ -16,14 +16,10 @@ from ..auth.decorators import public_route
 from ..data import consultations, responses
 from ..extensions import db
 from ..i18n import current_language
+from ..labels import MODE_LABELS
 from ..security import HoneypotMixin, submission_limit
 from . import flow
 from .views import bp
-
-MODE_LABELS = {
-    "chat": _l("Chat: a friendly guide asks you one thing at a time"),
-    "form": _l("Form: one question on each page"),
-}
 
 
 class AudienceForm(HoneypotMixin, FlaskForm):

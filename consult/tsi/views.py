@@ -8,11 +8,16 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from ..auth import roles_required
-from ..auth.scope import current_partnership_id, scope_blueprint
-from ..data import consultations, invitations, org_responses, organisations, sector
+from ..auth.scope import (
+    consultation_or_404,
+    current_partnership_id,
+    organisation_or_404,
+    partnership_or_404,
+    scope_blueprint,
+)
+from ..data import invitations, org_responses, organisations, sector
 from ..data import scope as scope_data
 from ..data.audit import record
-from ..extensions import db
 from ..labels import org_status_label
 from ..models import Consultation, Partnership
 from ..services import invitations as invite_service
@@ -25,18 +30,11 @@ SUMMARY_LIMIT = 6000
 
 
 def _partnership() -> Partnership:
-    pid = current_partnership_id()
-    partnership = consultations.get_partnership(pid) if pid is not None else None
-    if partnership is None:
-        abort(404)
-    return partnership
+    return partnership_or_404()
 
 
 def _consultation(consultation_id: int) -> Consultation:
-    consultation = scope_data.consultation_for(current_partnership_id(), consultation_id)
-    if consultation is None:
-        abort(404)
-    return consultation
+    return consultation_or_404(consultation_id)
 
 
 @bp.route("/")
@@ -65,13 +63,12 @@ def dashboard(consultation_id: int):  # type: ignore[no-untyped-def]
 def nudge(consultation_id: int, org_id: int):  # type: ignore[no-untyped-def]
     """Send a friendly reminder now to a quiet member organisation."""
     consultation = _consultation(consultation_id)
-    org = organisations.get_organisation(_partnership().id, org_id)
-    if org is None or not org.tsi_member or not FlaskForm().validate_on_submit():
+    org = organisation_or_404(org_id, tsi_members_only=True)
+    if not FlaskForm().validate_on_submit():
         abort(404)
     sent = invite_service.nudge_organisation(consultation, org)
     record("organisation.nudge", user_id=current_user.id, object_type="organisation", object_id=org.id,
            consultation_id=consultation.id, sent=sent)
-    db.session.commit()
     if sent:
         flash(_("Sent a reminder to %(n)s people at %(org)s.", n=sent, org=org.name))
     else:
@@ -120,7 +117,6 @@ def sector_response(consultation_id: int):  # type: ignore[no-untyped-def]
                 flash(_("The sector response was submitted."))
             else:
                 flash(_("Saved the sector response."))
-            db.session.commit()
             return redirect(url_for("tsi.sector_response", consultation_id=consultation.id))
     submitted = org_responses.submitted_responses(consultation.id, list(names))
 
@@ -149,7 +145,6 @@ def sector_assemble(consultation_id: int):  # type: ignore[no-untyped-def]
                                  org_responses.submitted_responses(consultation.id, [o.id for o in members]),
                                  _labels())
     sector.replace_points(current, drafts)
-    db.session.commit()
     if drafts:
         flash(_("Drew %(n)s points from members' responses. Edit them, then submit.", n=len(drafts)))
     else:
@@ -171,6 +166,5 @@ def sector_submit(consultation_id: int):  # type: ignore[no-untyped-def]
     if sector.submit(current, user_id=current_user.id):
         record("sector_response.submit", user_id=current_user.id, object_type="sector_response",
                object_id=current.id)
-    db.session.commit()
     flash(_("The sector response was submitted."))
     return redirect(url_for("tsi.sector_response", consultation_id=consultation.id))

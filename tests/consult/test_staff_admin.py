@@ -7,7 +7,9 @@ no record or notice, and could not deactivate a user.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import re
+
+from sqlalchemy import func, select
 
 from consult.extensions import db
 from consult.models import AuditEvent, OutboxEmail, StaffSession, User
@@ -66,3 +68,78 @@ def test_an_admin_deactivates_a_user_and_ends_their_sessions(app, client, make_u
                                                              StaffSession.revoked.is_(False))).all()
     assert other.get("/planner/").status_code in (302, 401, 403)
     assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.deactivate")).one()
+
+
+def _roles_of(user_id: int) -> set[str]:
+    db.session.expire_all()
+    return set(db.session.get(User, user_id).roles)
+
+
+def test_granting_safeguarding_is_audited_and_the_leads_are_told(client, make_user, login) -> None:  # type: ignore[no-untyped-def]
+    admin = make_user("admin")
+    make_user("safeguarding", email="lead@example.org")
+    planner = make_user("planner")
+    login("admin@example.org")
+    assert f'href="/admin/users/{planner.id}"' in client.get("/admin/users").get_data(as_text=True)
+    page = client.get(f"/admin/users/{planner.id}").get_data(as_text=True)
+    r = client.post(f"/admin/users/{planner.id}", data={"csrf_token": csrf_from(page),
+                                                       "roles": ["planner", "safeguarding"]})
+    assert r.status_code == 303
+    assert _roles_of(planner.id) == {"planner", "safeguarding"}
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.roles_change")).one()
+    assert event.user_id == admin.id and event.object_id == planner.id
+    assert event.detail["added"] == ["safeguarding"] and event.detail["before"] == ["planner"]
+    told = db.session.scalars(select(OutboxEmail).where(OutboxEmail.to == "lead@example.org")).all()
+    assert len(told) == 1 and "safeguarding role" in told[0].subject
+
+    # Taking a role away is audited too, but tells nobody.
+    page = client.get(f"/admin/users/{planner.id}").get_data(as_text=True)
+    assert client.post(f"/admin/users/{planner.id}", data={"csrf_token": csrf_from(page),
+                                                          "roles": ["planner"]}).status_code == 303
+    assert _roles_of(planner.id) == {"planner"}
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "user.roles_change")) == 2
+    assert db.session.scalar(select(func.count(OutboxEmail.id)).where(OutboxEmail.to == "lead@example.org")) == 1
+
+
+def test_a_refused_role_change_says_why_on_the_field_and_stores_nothing(client, make_user, login) -> None:  # type: ignore[no-untyped-def]
+    admin = make_user("admin")
+    login("admin@example.org")
+    page = client.get(f"/admin/users/{admin.id}").get_data(as_text=True)
+    r = client.post(f"/admin/users/{admin.id}", data={"csrf_token": csrf_from(page), "roles": ["planner"]})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400
+    assert "You cannot take away your own admin role" in html and 'id="roles-error"' in html
+    assert re.search(r'<input checked[^>]*value="planner"', html)  # what was ticked is kept
+    assert not re.search(r'<input checked[^>]*value="admin"', html)
+    assert _roles_of(admin.id) == {"admin"}
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "user.roles_change")) == 0
+    r = client.post(f"/admin/users/{admin.id}", data={"csrf_token": csrf_from(page)})
+    assert r.status_code == 400 and "Choose at least one role" in r.get_data(as_text=True)
+
+
+def test_an_admin_sees_a_users_sessions_and_ends_one(app, client, make_user, login) -> None:  # type: ignore[no-untyped-def]
+    make_user("admin")
+    planner = make_user("planner")
+    phone, laptop = app.test_client(), app.test_client()
+    for device in (phone, laptop):
+        token = csrf_from(device.get("/staff/login").get_data(as_text=True))
+        device.post("/staff/login", data={"email": "planner@example.org", "password": "correct horse battery",
+                                          "csrf_token": token})
+        assert device.get("/planner/").status_code == 200
+    login("admin@example.org")
+    page = client.get(f"/admin/users/{planner.id}").get_data(as_text=True)
+    assert page.count("End this session") == 2
+    live = db.session.scalars(select(StaffSession).where(StaffSession.user_id == planner.id)
+                              .order_by(StaffSession.id)).all()
+    r = client.post(f"/admin/users/{planner.id}/sessions/end", data={"csrf_token": csrf_from(page),
+                                                                    "session": str(live[0].id)})
+    assert r.status_code == 303
+    assert client.get(r.headers["Location"]).get_data(as_text=True).count("End this session") == 1
+    assert phone.get("/planner/").status_code in (302, 401, 403)  # the first device is signed out
+    assert laptop.get("/planner/").status_code == 200  # the other one is not
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "revoke_session")).one()
+    assert event.object_id == planner.id
+    # Another user's session id, or one already ended, is not found.
+    again = client.post(f"/admin/users/{planner.id}/sessions/end", data={"csrf_token": csrf_from(page),
+                                                                        "session": str(live[0].id)})
+    assert again.status_code == 404

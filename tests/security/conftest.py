@@ -143,9 +143,11 @@ def sign_in(client, user_id: int) -> None:  # type: ignore[no-untyped-def]
     from flask_login.utils import _create_identifier
 
     from consult.data import users
+    from consult.extensions import db
 
     user = users.get_user(user_id)
     token = users.start_session(user)
+    db.session.commit()  # outside a request there is no unit of work to store the session
     with client.application.test_request_context(environ_base=dict(client.environ_base)):
         ident = _create_identifier()
     with client.session_transaction() as sess:
