@@ -7,12 +7,15 @@ from flask import Flask
 
 from .data import users
 from .extensions import db
-from .models import ROLES
+from .models import OPERATOR, ROLES
 
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
+    from .operator.cli import partnership
+
     app.cli.add_command(create_user)
+    app.cli.add_command(partnership)
     app.cli.add_command(demo)
     app.cli.add_command(retention)
 
@@ -20,7 +23,7 @@ def init_app(app: Flask) -> None:
 @click.command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES))
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice([*ROLES, OPERATOR]))
 @click.password_option()
 def create_user(email: str, name: str, roles: tuple[str, ...], password: str) -> None:
     """Create a member of staff with one or more roles."""

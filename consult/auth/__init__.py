@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .decorators import (
     invitation_route,
+    operator_required,
     public_route,
     respondent_route,
     roles_required,
@@ -12,5 +13,5 @@ from .decorators import (
 )
 from .views import bp, init_login
 
-__all__ = ["bp", "init_login", "invitation_route", "public_route", "respondent_route", "roles_required",
+__all__ = ["bp", "init_login", "invitation_route", "operator_required", "public_route", "respondent_route", "roles_required",
            "safeguarding_required", "staff_route"]

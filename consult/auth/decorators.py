@@ -6,6 +6,8 @@ walks the URL map and fails for a view that declares nothing):
 - ``@roles_required("planner", ...)``: signed-in staff holding one of the roles (admins pass all but
   safeguarding). Anonymous → the sign-in page; a wrong role → 403.
 - ``@safeguarding_required``: the safeguarding lead only; everyone else → 404.
+- ``@operator_required``: the deployment operator only (sets up partnerships; sees no answers).
+  Anonymous → the sign-in page; any other member of staff → 403. Admins are not let in.
 - ``@staff_route``: any signed-in member of staff, whatever their roles (sign out, own account).
   Anonymous → the sign-in page.
 - ``@public_route``: anyone, signed in or not (start page, help, language, published results, sign-in).
@@ -29,7 +31,7 @@ from flask_login import current_user
 
 from ..extensions import login_manager
 
-ACCESS_KINDS = ("roles", "safeguarding", "staff", "public", "respondent", "invitation")
+ACCESS_KINDS = ("roles", "safeguarding", "operator", "staff", "public", "respondent", "invitation")
 
 
 def _mark(view: Callable, kind: str, roles: tuple[str, ...] = ()) -> Callable:
@@ -65,6 +67,20 @@ def safeguarding_required(view: Callable) -> Callable:
         return view(*args, **kwargs)
 
     return _mark(wrapped, "safeguarding", ("safeguarding",))
+
+
+def operator_required(view: Callable) -> Callable:
+    """Let through only deployment operators; other staff get 403, anonymous people sign in."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if "operator" not in current_user.roles:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return _mark(wrapped, "operator", ("operator",))
 
 
 def staff_route(view: Callable) -> Callable:

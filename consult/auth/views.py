@@ -59,6 +59,8 @@ def landing_page(user) -> str:  # type: ignore[no-untyped-def]
         return url_for("planner.home")
     if "admin" in user.roles:
         return url_for("admin.user_list")
+    if "operator" in user.roles:
+        return url_for("operator.partnerships")
     return url_for("planner.home")
 
 

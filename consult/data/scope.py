@@ -109,7 +109,9 @@ def default_partnership_id() -> int | None:
 
 
 def partnership_of_user(user: User) -> int | None:
-    """Return the partnership a member of staff works for."""
+    """Return the partnership a member of staff works for (a deployment operator works for none)."""
+    if "operator" in user.roles:
+        return None
     return user.partnership_id if user.partnership_id is not None else default_partnership_id()
 
 

@@ -11,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select, update
 
 from ..extensions import db
-from ..models import ROLES, StaffSession, User, UserRole
+from ..models import OPERATOR, ROLES, StaffSession, User, UserRole
 from ..models._base import utcnow
 from . import audit
 
@@ -51,9 +51,11 @@ def create_user(*, email: str, name: str, password: str, roles: list[str],
                 partnership_id: int | None = None) -> User:
     """Create a staff user with hashed password and roles (not committed)."""
     email = email.strip().lower()
-    unknown = [r for r in roles if r not in ROLES]
+    unknown = [r for r in roles if r not in ROLES and r != OPERATOR]
     if unknown:
         raise UserError("unknown_role", roles=unknown)
+    if OPERATOR in roles and (len(set(roles)) > 1 or partnership_id is not None):
+        raise UserError("operator_alone")  # an operator belongs to no partnership and holds no other role
     if len(password) < 10:
         raise UserError("short_password")
     if db.session.scalar(select(User).where(User.email == email)) is not None:
@@ -115,6 +117,7 @@ def list_users(*, partnership_id: int | None = None) -> list[User]:
             q = q.where((User.partnership_id == partnership_id) | User.partnership_id.is_(None))
         else:
             q = q.where(User.partnership_id == partnership_id)
+        return [u for u in db.session.scalars(q) if OPERATOR not in u.roles]  # operators are no partnership's
     return list(db.session.scalars(q))
 
 

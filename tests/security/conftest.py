@@ -12,7 +12,9 @@ import pytest
 from tests.conftest import _empty_tables, _normal, app_on_test_database, csrf_from
 
 STAFF_ROLES = ["admin", "planner", "tsi", "moderator", "safeguarding"]
-ROLES = ["anonymous", "respondent", "org_contact", *STAFF_ROLES]
+# A deployment operator signs in too but belongs to no partnership (each side gets one of its own).
+SIGNED_IN_ROLES = [*STAFF_ROLES, "operator"]
+ROLES = ["anonymous", "respondent", "org_contact", *SIGNED_IN_ROLES]
 CANARY_ANSWER = "zq-canary-answer-7731"
 # URL parameters whose value build_side gives both partnerships alike (a template's question key, an
 # audience, a picture, a static file, a language): a URL made only of these names no partnership's
@@ -85,6 +87,8 @@ def build_side(key: str) -> Side:
         side.users[role] = users.create_user(email=f"{role}-{key}@example.org", name=f"{role} {key}",
                                              password="correct horse battery", roles=[role],
                                              partnership_id=p.id)
+    side.users["operator"] = users.create_user(email=f"operator-{key}@example.org", name=f"operator {key}",
+                                               password="correct horse battery", roles=["operator"])
     side.target_user = users.create_user(email=f"target-{key}@example.org", name="Target",
                                          password="correct horse battery", roles=["planner"],
                                          partnership_id=p.id)
@@ -162,7 +166,7 @@ def act_as(app, side: Side, role: str):  # type: ignore[no-untyped-def]
     from consult.data import consultations, responses
 
     client = app.test_client()
-    if role in STAFF_ROLES:
+    if role in SIGNED_IN_ROLES:
         sign_in(client, side.users[role])
     elif role == "respondent":
         c = consultations.get(side.consultation)

@@ -13,7 +13,15 @@ import re
 import pytest
 
 from consult.auth.decorators import ACCESS_KINDS, access_of
-from tests.security.conftest import CANARY_ANSWER, ROLES, SHARED_PARAMS, STAFF_ROLES, act_as, csrf_token_for
+from tests.security.conftest import (
+    CANARY_ANSWER,
+    ROLES,
+    SHARED_PARAMS,
+    SIGNED_IN_ROLES,
+    STAFF_ROLES,
+    act_as,
+    csrf_token_for,
+)
 
 HEADERS_EXPECTED = {
     "X-Content-Type-Options": "nosniff",
@@ -156,7 +164,9 @@ def expected_allowed(kind: str, roles: tuple[str, ...], role: str) -> bool:
     if kind == "safeguarding":
         return role == "safeguarding"
     if kind == "staff":
-        return role in STAFF_ROLES
+        return role in SIGNED_IN_ROLES
+    if kind == "operator":
+        return role == "operator"
     if kind == "roles":
         return role in roles or (role == "admin" and "safeguarding" not in roles)
     if kind == "respondent":
@@ -203,10 +213,10 @@ def test_route_for_every_role(world_app, world, endpoint: str, rule: str, method
             continue
         if status == 200 and CANARY_ANSWER in body and role != "safeguarding":
             failures.append(f"{where}: shows a respondent's answer")
-        if kind in ("roles", "staff"):
-            if role not in STAFF_ROLES and not _to_sign_in(response):
+        if kind in ("roles", "staff", "operator"):
+            if role not in SIGNED_IN_ROLES and not _to_sign_in(response):
                 failures.append(f"{where}: should be sent to sign in")
-            if role in STAFF_ROLES and status != 403:
+            if role in SIGNED_IN_ROLES and status != 403:
                 failures.append(f"{where}: should be 403")
         elif kind == "safeguarding":
             if status != 404:
