@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Action, Answer, Area, Consultation, Question, Response, Theme
+from ..models import Action, Answer, Area, Consultation, Plan, Question, Response, Theme
 from . import actions as action_data
 from . import dashboard as dashboard_data
 from . import themes as theme_data
@@ -39,8 +39,11 @@ def build(consultation: Consultation) -> Pack:
 
 
 def other_consultations(consultation: Consultation) -> list[Consultation]:
-    """Return the other consultations one can compare with, newest first."""
-    return list(db.session.scalars(select(Consultation).where(Consultation.id != consultation.id)
+    """Return the same partnership's other consultations one can compare with, newest first."""
+    mine = select(Plan.id).where(Plan.partnership_id == select(Plan.partnership_id)
+                                 .where(Plan.id == consultation.plan_id).scalar_subquery())
+    return list(db.session.scalars(select(Consultation).where(Consultation.id != consultation.id,
+                                                              Consultation.plan_id.in_(mine))
                                    .order_by(Consultation.opens_on.desc())))
 
 

@@ -19,5 +19,6 @@ from . import paper  # noqa: E402,F401  (paper and event responses: entry and im
 from . import definitions  # noqa: E402,F401  (edit a consultation's questions, with readability)
 from . import lifecycle  # noqa: E402,F401  (schedule and lifecycle; the lifecycle sweep)
 from . import settings  # noqa: E402,F401  (email wording and retention, per partnership)
+from . import plans  # noqa: E402,F401  (plans, priorities, outcome indicators, annual reviews)
 
 __all__ = ["bp"]
