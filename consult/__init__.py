@@ -56,7 +56,10 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
 
         init_sqlite_pragmas(db.engine)
         init_ping_when_idle(db.engine)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
+    from .data.search import include_object  # the search index is made by a migration, not a model
+
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"),
+                     include_object=include_object)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
 

@@ -16,7 +16,17 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 
 from ..extensions import db
-from ..models import Answer, Coding, DraftEdit, Response, SafeguardingFlag, SectorPoint, SectorResponse, Theme
+from ..models import (
+    Answer,
+    Coding,
+    CodingChange,
+    DraftEdit,
+    Response,
+    SafeguardingFlag,
+    SectorPoint,
+    SectorResponse,
+    Theme,
+)
 
 
 def _normal(text: str) -> str:
@@ -59,6 +69,9 @@ def erase_response(response: Response) -> None:
             synchronize_session=False))
         db.session.execute(delete(DraftEdit).where(DraftEdit.answer_id.in_(answer_ids)).execution_options(
             synchronize_session=False))
+        # The coding history names the answers (ids only, no words): it goes with them.
+        db.session.execute(delete(CodingChange).where(CodingChange.answer_id.in_(answer_ids)).execution_options(
+            synchronize_session=False))
     if fragments:
         for theme in db.session.scalars(select(Theme).where(Theme.consultation_id == response.consultation_id)):
             examples = [e for e in (theme.examples or []) if not _quotes(str(e), fragments)]
@@ -79,3 +92,7 @@ def erase_response(response: Response) -> None:
     response.may_quote = False
     response.area_id = None
     db.session.flush()
+    # The search index dropped the words with the rows (triggers); compacting takes them off its pages too.
+    from .search import compact_after_erasure
+
+    compact_after_erasure()

@@ -169,6 +169,29 @@ def answers_for_theme(consultation: Consultation, theme: Theme) -> list[tuple[An
     return [(a, aud, sorted(effective.get(a.id, set()))) for a, aud in rows]
 
 
+def answers_for_theme_page(consultation: Consultation, theme: Theme, *, page: int = 1, per_page: int = 50,
+                           conditions: tuple = ()) -> tuple[list[tuple[Answer, str, list[int]]], int]:
+    """Return one page of answers_for_theme (oldest first) and how many answers have the theme in all.
+
+    conditions: more SQL conditions on Answer and Response (the results filters) limiting which answers count.
+    """
+    effective = effective_codings(consultation)
+    wanted = sorted(aid for aid, tids in effective.items() if theme.id in tids)
+    if conditions:
+        kept: set[int] = set()
+        for start in range(0, len(wanted), 900):
+            kept |= set(db.session.scalars(select(Answer.id).join(Response, Answer.response_id == Response.id)
+                                           .where(Answer.id.in_(wanted[start:start + 900]), *conditions)))
+        wanted = [i for i in wanted if i in kept]
+    total = len(wanted)
+    page = max(1, min(int(page), max(1, -(-total // per_page))))
+    ids = wanted[(page - 1) * per_page: page * per_page]
+    rows = {a.id: (a, aud) for a, aud in db.session.execute(
+        select(Answer, Response.audience).join(Response, Answer.response_id == Response.id)
+        .where(Answer.id.in_(ids))).all()} if ids else {}
+    return [(rows[i][0], rows[i][1], sorted(effective.get(i, set()))) for i in ids if i in rows], total
+
+
 def get_answer(consultation: Consultation, answer_id: int) -> tuple[Answer, str] | None:
     """Return an analysable (submitted, unflagged) answer of this consultation with its audience, or None."""
     row = db.session.execute(
@@ -278,6 +301,10 @@ def merge_themes(consultation: Consultation, source: Theme, target: Theme) -> Th
         raise ThemeError("self")
     if source.status != "active" or target.status != "active":
         raise ThemeError("inactive")
+    # Every answer that had either theme has the target afterwards: moving rows alone lost answers whose
+    # person's "not this theme" on one side met the other side's code (merging a split back lost them all).
+    had = effective_codings(consultation)
+    keep = sorted(aid for aid, tids in had.items() if source.id in tids or target.id in tids)
     existing = {(c.answer_id, c.source) for c in db.session.scalars(select(Coding).where(Coding.theme_id == target.id))}
     for c in list(db.session.scalars(select(Coding).where(Coding.theme_id == source.id))):
         if (c.answer_id, c.source) in existing:
@@ -291,19 +318,26 @@ def merge_themes(consultation: Consultation, source: Theme, target: Theme) -> Th
     target.examples = list(dict.fromkeys([*(target.examples or []), *(source.examples or [])]))[:20]
     source.status, source.merged_into_id = "merged", target.id
     db.session.flush()
+    now = effective_codings(consultation)
+    lost = [aid for aid in keep if target.id not in now.get(aid, set())]
+    for answer in db.session.scalars(select(Answer).where(Answer.id.in_(lost))) if lost else ():
+        set_human_code(answer, target, present=True, coder_id=None)
     return target
 
 
 def split_theme(consultation: Consultation, theme: Theme, name: str, answer_ids: list[int],
-                *, coder_id: int | None) -> Theme:
-    """Move the chosen answers from a theme to a new theme with this name (codes recorded as a person's)."""
+                *, coder_id: int | None, description: str = "") -> Theme:
+    """Move the chosen answers from a theme to a new theme with this name (codes recorded as a person's).
+
+    The new theme has its own description (empty unless given): the parent's describes the parent.
+    """
     name = _check_new_name(consultation, name)
     coded = {a.id: a for a, _aud, _t in answers_for_theme(consultation, theme)}
     chosen = [coded[i] for i in dict.fromkeys(answer_ids) if i in coded]
     if not chosen:
         raise ThemeError("none")
     new = Theme(consultation_id=consultation.id, key=_key_for(consultation, name), name=name, source="planner",
-                status="active", description=theme.description, examples=[a.text or "" for a in chosen[:5]])
+                status="active", description=" ".join((description or "").split())[:2000], examples=[a.text or "" for a in chosen[:5]])
     db.session.add(new)
     db.session.flush()
     for answer in chosen:

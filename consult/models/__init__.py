@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
+from .coding_history import CodingBatch, CodingChange
 from .consultation import AUDIENCES, CHILD_AUDIENCES, ORG_AUDIENCES, AudienceVariant, Consultation, Question
 from .email_template import EMAIL_KINDS, EmailTemplate
 from .job import Job
@@ -24,7 +25,7 @@ from .user import OPERATOR, ROLES, AuditEvent, StaffSession, User, UserRole
 
 __all__ = [
     "AUDIENCES", "CHILD_AUDIENCES", "ORG_AUDIENCES", "CHANNELS", "ORG_TYPES", "OPERATOR", "ROLES", "SHANARRI",
-    "Action", "Answer", "Area", "AudienceVariant", "AuditEvent", "Coding", "Consultation", "Contact",
+    "Action", "Answer", "Area", "AudienceVariant", "AuditEvent", "Coding", "CodingBatch", "CodingChange", "Consultation", "Contact",
     "DraftEdit", "EMAIL_KINDS", "EmailTemplate", "EvidenceFile", "Invitation", "Job", "Organisation", "OutboxEmail", "Partnership", "Plan", "PlanAction",
     "PopulationCount", "Priority", "OutcomeIndicator", "IndicatorValue", "PlanReview", "Question", "Reminder", "Response", "SafeguardingFlag", "SectorPoint",
     "SectorResponse", "SHARE_TARGETS", "ShareLink", "StaffSession", "Theme", "ThemePriority", "User", "UserRole",

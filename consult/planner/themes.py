@@ -11,6 +11,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
 from ..auth import roles_required
+from ..data import coding as coding_data
 from ..data import themes as data
 from ..extensions import db
 from ..jobs import enqueue
@@ -47,6 +48,8 @@ class SplitForm(FlaskForm):
 
     new_name = StringField(_l("Name of the new theme"), validators=[
         InputRequired(message=_l("Enter a name for the new theme")), Length(max=200)])
+    description = StringField(_l("What the new theme is about"), validators=[
+        Length(max=2000, message=_l("The description must be 2,000 characters or fewer"))])
 
 
 class EmptyForm(FlaskForm):
@@ -104,11 +107,16 @@ def _merge_form(consultation, theme):  # type: ignore[no-untyped-def]
     return form
 
 
-def _theme_page(consultation, theme, rename, merge, split, status=200):  # type: ignore[no-untyped-def]
+def _theme_page(consultation, theme, rename, merge, split, status=200, bulk=None, ticked=()):  # type: ignore[no-untyped-def]
+    from .coding import THEME_PAGE_SIZE, bulk_form, page_arg
+
     names = {t.id: t.name for t in data.themes_for(consultation, statuses=("active", "proposed", "merged"))}
-    answers = data.answers_for_theme(consultation, theme) if theme.status in ("active", "proposed") else []
-    return render_template("planner/theme.html", consultation=consultation, theme=theme, answers=answers[:200],
-                           total=len(answers), names=names, rename=rename, merge=merge, split=split,
+    answers, total = (data.answers_for_theme_page(consultation, theme, page=page_arg(), per_page=THEME_PAGE_SIZE)
+                      if theme.status in ("active", "proposed") else ([], 0))
+    return render_template("planner/theme.html", consultation=consultation, theme=theme, answers=answers,
+                           total=total, names=names, rename=rename, merge=merge, split=split,
+                           page=page_arg(), pages=max(1, -(-total // THEME_PAGE_SIZE)),
+                           bulk=bulk or bulk_form(consultation, exclude=theme.id), ticked=set(ticked),
                            quotes=data.quotes_for_theme(consultation, theme, limit=5), section="themes"), status
 
 
@@ -144,7 +152,7 @@ def merge_theme(consultation_id: int, theme_id: int):  # type: ignore[no-untyped
         try:
             if target is None:
                 raise data.ThemeError("inactive")
-            data.merge_themes(consultation, row, target)
+            coding_data.merge(consultation, row, target, user_id=current_user.id)
         except data.ThemeError as exc:
             db.session.rollback()
             form.target.errors = [str(THEME_ERRORS[str(exc)])]
@@ -165,7 +173,8 @@ def split_theme(consultation_id: int, theme_id: int):  # type: ignore[no-untyped
     if form.validate_on_submit():
         ids = parse_ids(request.form.getlist("answer"))
         try:
-            new = data.split_theme(consultation, row, form.new_name.data, ids, coder_id=current_user.id)
+            _batch, new = coding_data.split(consultation, row, form.new_name.data, ids, user_id=current_user.id,
+                                            description=form.description.data or "")
         except data.ThemeError as exc:
             db.session.rollback()
             form.new_name.errors = [str(THEME_ERRORS[str(exc)])]
@@ -210,12 +219,8 @@ def code_answer(consultation_id: int, answer_id: int):  # type: ignore[no-untype
         if not form.validate_on_submit():
             abort(400)
         chosen = set(parse_ids(request.form.getlist("theme")))
-        _machine, effective, human = data.answer_codes(answer.id)
-        # Saving confirms the ticked themes (even unchanged ones: the answer now counts as reviewed)
-        # and records a removal for each theme the answer had that is no longer ticked.
-        for t in active:
-            if t.id in chosen or t.id in effective or t.id in human:
-                data.set_human_code(answer, t, present=t.id in chosen, coder_id=current_user.id)
+        # Saving confirms the ticked themes and records a removal for each one no longer ticked (in the history).
+        coding_data.recode_answer(consultation, answer, chosen, user_id=current_user.id)
         if request.form.get("quote") == "propose":
             data.propose_quote(consultation, answer)
         flash(_("Codes saved. Agreement is updated on the themes page."))
@@ -225,11 +230,14 @@ def code_answer(consultation_id: int, answer_id: int):  # type: ignore[no-untype
             return redirect(url_for("planner.theme", consultation_id=consultation.id, theme_id=back_id), code=303)
         if back == "next":
             return redirect(url_for("planner.code_next", consultation_id=consultation.id), code=303)
+        if back == "needs":
+            return redirect(url_for("planner.needs_person", consultation_id=consultation.id), code=303)
         return redirect(url_for("planner.code_answer", consultation_id=consultation.id, answer_id=answer.id),
                         code=303)
     machine, effective, human = data.answer_codes(answer.id)
     return render_template("planner/answer.html", consultation=consultation, answer=answer, audience=audience,
                            active=active, machine=machine, effective=effective, human=human, form=form,
+                           question=coding_data.question_text(answer),
                            back=request.args.get("back", ""), section="themes")
 
 

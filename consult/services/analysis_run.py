@@ -105,6 +105,9 @@ def analyse_consultation(params: dict[str, Any], progress: Progress) -> dict[str
             # Answers nobody could theme with confidence: the themes page says how many, and by language.
             "needs_human": len(need_ids), "needs_human_ids": need_ids[:1000],
             "needs_human_by_language": result.needs_human_by_language,
+            # Each one's detected language, so the "needs a person" list can show those the codebook cannot read.
+            "needs_human_languages": {str(answers[i].id): result.answers[i].analysis.themes.language
+                                      for i in result.needs_human[:1000] if result.answers[i].analysis.themes},
             # Out-of-sample agreement (cross-validated over the reviewed answers), never the training fit.
             "agreement": {"n": ag.n, "verdict": ag.verdict, "sample_f1": ag.sample_f1,
                           "sample_f1_ci": list(ag.sample_f1_ci) if ag.sample_f1_ci else None,
