@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, select
 
 from ..extensions import db
-from ..models import Action, Answer, Area, Consultation, Plan, Question, Response, Theme
+from ..models import AUDIENCES, Action, Answer, Area, Consultation, Plan, Question, Response, Theme
 from . import actions as action_data
 from . import dashboard as dashboard_data
 from . import themes as theme_data
 from . import trace as trace_data
+from .filters import ALL, ResultFilter
 
 
 class EmptyConsultation(ValueError):
@@ -27,15 +29,74 @@ class Pack:
     themes: list[tuple[Theme, int, dict[str, int]]]
     gaps: list[tuple[Theme, int]]
     actions: list[Action]
+    answer_ids: set[int] | None = None  # the analysable answers the filter lets through (None: no filter)
 
 
-def build(consultation: Consultation) -> Pack:
-    """Return the consultation's evidence pack; raise EmptyConsultation if no one has answered."""
-    board = dashboard_data.dashboard(consultation)
+def build(consultation: Consultation, result_filter: ResultFilter = ALL) -> Pack:
+    """Return the consultation's evidence pack, for the filtered responses; raise EmptyConsultation if none."""
+    if not result_filter.active:
+        board = dashboard_data.dashboard(consultation)
+        if board.total == 0:
+            raise EmptyConsultation("empty")
+        table = [(t, n, dict(per)) for t, n, per in theme_data.theme_table(consultation) if n]
+        return Pack(consultation, board, table, trace_data.gaps(consultation),
+                    action_data.actions_for(consultation))
+    board = _filtered_board(consultation, result_filter)
     if board.total == 0:
         raise EmptyConsultation("empty")
-    table = [(t, n, dict(per)) for t, n, per in theme_data.theme_table(consultation) if n]
-    return Pack(consultation, board, table, trace_data.gaps(consultation), action_data.actions_for(consultation))
+    kept = dict(db.session.execute(result_filter.apply(
+        select(Answer.id, Response.audience).join(Response, Answer.response_id == Response.id)
+        .where(*theme_data._analysable_filter(consultation)))).all())
+    per: dict[int, Counter] = {}
+    for aid, tids in theme_data.effective_codings(consultation).items():
+        if aid in kept:
+            for tid in tids:
+                per.setdefault(tid, Counter())[kept[aid]] += 1
+    table = [(t, sum(per[t.id].values()), dict(per[t.id])) for t in theme_data.themes_for(consultation)
+             if per.get(t.id)]
+    table.sort(key=lambda r: (-r[1], r[0].name))
+    counts = {t.id: n for t, n, _per in table}
+    gaps = [(t, counts[t.id]) for t, _n in trace_data.gaps(consultation) if counts.get(t.id)]
+    return Pack(consultation, board, table, gaps, action_data.actions_for(consultation), set(kept))
+
+
+def _filtered_board(consultation: Consultation, f: ResultFilter) -> dashboard_data.Dashboard:
+    """Return the dashboard's figures for the filtered submitted responses (one grouped scan, days, groups)."""
+    which = (Response.consultation_id == consultation.id, Response.status == "submitted")
+    cols = (Response.audience, Response.language, Response.channel, Response.area_id)
+    by: dict[str, Counter] = {k: Counter() for k in ("audience", "language", "channel", "area")}
+    reach_counts: Counter = Counter()
+    total = 0
+    for audience, language, channel, area_id, n in db.session.execute(
+            f.apply(select(*cols, func.count()).where(*which).group_by(*cols))):
+        total += n
+        by["audience"][audience] += n
+        by["language"][language] += n
+        by["channel"][channel] += n
+        by["area"][area_id] += n
+        reach_counts[(audience, area_id)] += n
+    day = func.date(Response.submitted_at)
+    by_day = [(str(d), int(n)) for d, n in db.session.execute(
+        f.apply(select(day, func.count()).where(*which).group_by(day).order_by(day))) if d]
+    ids = f.apply(select(Response.id).where(*which))
+    value = cast(Answer.value, String)
+    groups_rows = db.session.execute(select(value, func.count()).where(
+        Answer.response_id.in_(ids), Answer.core_id == "groups", Answer.skipped.is_(False)).group_by(value)).all()
+    groups = [(g, sum(int(n) for v, n in groups_rows if f'"{g}"' in str(v or ""))) for g in dashboard_data.TRACKED_GROUPS]
+    order = {a: i for i, a in enumerate(AUDIENCES)}
+    areas = db.session.execute(select(Area.id, Area.name).where(
+        Area.partnership_id == select(Plan.partnership_id).where(Plan.id == consultation.plan_id).scalar_subquery())
+        .order_by(Area.position)).all()
+    by_area = [(name, by["area"][i]) for i, name in areas if by["area"].get(i)]
+    if by["area"].get(None):
+        by_area.append(("", by["area"][None]))
+    board = dashboard_data.Dashboard(
+        total=total, in_progress=0, flagged=0, by_day=by_day,
+        by_audience=sorted(by["audience"].items(), key=lambda kv: order.get(kv[0], 99)),
+        by_language=dashboard_data._sorted(by["language"]), by_channel=dashboard_data._sorted(by["channel"]),
+        by_area=by_area, groups=groups, groups_answered=sum(int(n) for _v, n in groups_rows))
+    board.reach, board.overall_rate = dashboard_data.reach(consultation, dict(reach_counts))
+    return board
 
 
 def other_consultations(consultation: Consultation) -> list[Consultation]:

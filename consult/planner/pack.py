@@ -17,6 +17,8 @@ from ..auth import roles_required
 from ..auth.scope import current_partnership_id
 from ..data import pack as data
 from ..data import scope as scope_data
+from ..data.filters import ResultFilter
+from ..data.filters import choices as filter_choices
 from ..i18n import localised
 from ..models import Consultation
 from ..services import pack_export, suppression
@@ -40,12 +42,13 @@ def _download(body: bytes | str, mimetype: str, filename: str) -> Response:
 
 
 def _tables(consultation: Consultation) -> pack_export.PackTables | None:
-    """Return the consultation's pack as publishable tables, or None if no one has answered."""
+    """Return the consultation's pack, filtered as the URL says, as publishable tables (None: nobody answered)."""
+    chosen = ResultFilter.from_args(request.args, consultation)
     try:
-        built = data.build(consultation)
+        built = data.build(consultation, chosen)
     except data.EmptyConsultation:
         return None
-    return pack_export.pack_tables(consultation, built)
+    return pack_export.pack_tables(consultation, built, filters=pack_export.filter_labels(consultation, chosen))
 
 
 def _export(consultation_id: int, render: Callable[[Consultation, pack_export.PackTables], Response]
@@ -60,8 +63,10 @@ def _export(consultation_id: int, render: Callable[[Consultation, pack_export.Pa
 
 
 def _signed(endpoint: str, consultation: Consultation, **query: str) -> str:
-    """Return a signed download link with extra query arguments (the signature covers the route)."""
+    """Return a signed download link carrying the page's filter and extra query arguments (the signature
+    covers the route; the filter only narrows what the signed-in planner may download anyway)."""
     url = signed_url(endpoint, consultation_id=consultation.id)
+    query = {**ResultFilter.from_args(request.args, consultation).to_query(), **query}
     return url + ("&" + urlencode(query) if query else "")
 
 
@@ -71,9 +76,14 @@ def pack(consultation_id: int):  # type: ignore[no-untyped-def]
     """Show the printable evidence pack: the cover and every table, as the PDF has them."""
     consultation = consultation_or_404(consultation_id)
     tables = _tables(consultation)
+    chosen = ResultFilter.from_args(request.args, consultation)
     csv_links = [(t.title, _signed("planner.pack_csv", consultation, table=t.key))
                  for t in (tables.all_tables if tables else [])]
+    downloads = {e: _signed(f"planner.{e}", consultation) for e in ("pack_pdf", "pack_xlsx", "answers_csv",
+                                                                  "answers_xlsx")}
     return render_template("planner/pack.html", consultation=consultation, tables=tables, csv_links=csv_links,
+                           downloads=downloads, filters=chosen, filter_choices=filter_choices(consultation),
+                           filter_query=urlencode(chosen.to_query()),
                            others=data.other_consultations(consultation), section="pack")
 
 

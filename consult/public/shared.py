@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from flask import Blueprint, abort, render_template
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
 
 from ..auth.decorators import public_route
 from ..data import pack as pack_data
+from ..data.filters import ResultFilter
 from ..errors import render_error
 from ..services import pack_export, share_links
 from ..uow import commit_now
@@ -28,11 +32,13 @@ def view(token: str):  # type: ignore[no-untyped-def]
         commit_now()  # the audit of a refused opening must outlive the 410's rollback
         body, status = render_error(410, GONE_TITLE, GONE_BODY)
         return body, status, _HEADERS
+    chosen = ResultFilter.from_args(MultiDict(parse_qsl(link.filter_query or "")), link.consultation)
     try:
-        built = pack_data.build(link.consultation)
+        built = pack_data.build(link.consultation, chosen)
     except pack_data.EmptyConsultation:
         built = None
-    tables = pack_export.pack_tables(link.consultation, built) if built is not None else None
+    tables = pack_export.pack_tables(link.consultation, built, filters=pack_export.filter_labels(
+        link.consultation, chosen)) if built is not None else None
     return render_template("public/shared.html", tables=tables, link=link), 200, _HEADERS
 
 

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..data import pack as pack_data
 from ..data import themes as theme_data
+from ..data.filters import ResultFilter
 from ..i18n import LANGUAGE_NAMES, localised
 from ..labels import AUDIENCE_LABELS, CHANNEL_LABELS, GROUP_LABELS
 from ..models import AUDIENCES, Action, Consultation
@@ -182,7 +183,8 @@ def pack_tables(consultation: Consultation, built: pack_data.Pack, *, filters: l
                         [_("Theme or priority"), _("Status"), _("What we did"), _("Why not")],
                         [list(a) for a in actions], frozenset(), changed))
     quotes = [Quote(t.name, audience_name(aud), a.text or "") for t, _n, _per in built.themes
-              for a, aud in theme_data.quotes_for_theme(consultation, t, limit=2)]
+              for a, aud in theme_data.quotes_for_theme(consultation, t, limit=20)
+              if built.answer_ids is None or a.id in built.answer_ids][:2 * len(built.themes)]
     if quotes:
         tables.append(Table("quotes", _("In their words"), _("Quotes a moderator approved, from people who said "
                                                               "they could be quoted."),
@@ -360,3 +362,26 @@ def answers_xlsx(table: Table, readme: list[list[object]]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def filter_labels(consultation: Consultation, result_filter: ResultFilter) -> list[str]:
+    """Return the filter in words, one "Name: value" per field set, for covers and README sheets."""
+    from ..data.filters import NO_AREA
+
+    areas = {str(a.id): a.name for a in consultation.plan.partnership.areas}
+    out = []
+    if result_filter.audience:
+        out.append(_("Audience: %(v)s", v=_("Children and young people") if result_filter.audience == "children"
+                                        else audience_name(result_filter.audience)))
+    if result_filter.age:
+        out.append(_("Age: %(v)s", v=result_filter.age.replace("-", " to ")))
+    if result_filter.area:
+        out.append(_("Area: %(v)s", v=_("Not given") if result_filter.area == NO_AREA
+                                    else areas.get(result_filter.area, "")))
+    if result_filter.language:
+        out.append(_("Language: %(v)s", v=language_name(result_filter.language)))
+    if result_filter.channel:
+        out.append(_("Channel: %(v)s", v=str(CHANNEL_LABELS.get(result_filter.channel, result_filter.channel))))
+    if result_filter.group:
+        out.append(_("Group: %(v)s", v=str(GROUP_LABELS.get(result_filter.group, result_filter.group))))
+    return out

@@ -148,3 +148,23 @@ def test_pack_includes_reach_against_population(world, as_role) -> None:
     rows = _csv(client, f"/planner/c/{world.consultation.id}/pack", "reach")
     assert rows[0] == ["Audience", "Area", "Responses", "Population", "Per 1,000 people", "Under-represented"]
     assert ["Young people aged 12 to 17", "Whole partnership", "18", "1800", "10.0", "No"] in rows
+
+
+def test_filters_apply_to_the_pack_and_its_exports_and_small_filtered_counts_stay_hidden(world, as_role) -> None:
+    client = as_role("planner")
+    base = f"/planner/c/{world.consultation.id}/pack"
+    page = base + "?language=gd"
+    html = client.get(page).get_data(as_text=True)
+    assert "Language: Gàidhlig" in html and "Buses and transport" not in html  # only the three Gàidhlig answers
+    link = link_on(client, page, base + ".csv")
+    assert "language=gd" in link
+    for key in ("audiences", "languages", "themes", "days"):
+        r = client.get(re.sub(r"table=[^&]+", f"table={key}", link))
+        rows = list(csv.reader(io.StringIO(r.get_data(as_text=True))))
+        assert not SMALL & set(_numbers(c for row in rows[1:] for c in row[1:])), key
+        assert "fewer than 5" in r.get_data(as_text=True), key
+    book = load_workbook(io.BytesIO(download(client, page, base + ".xlsx").data))
+    readme = {row[0]: row[1] for row in book["README"].iter_rows(values_only=True) if row and row[0]}
+    assert readme["Filters applied"] == "Language: Gàidhlig"
+    assert not any(isinstance(v, int) and v in SMALL for ws in book.worksheets[1:]
+                   for row in ws.iter_rows(min_row=2, values_only=True) for v in row[1:])

@@ -84,3 +84,12 @@ def test_another_partnerships_links_are_not_found(world, as_role) -> None:
     link = db.session.scalar(select(ShareLink))
     other = world.consultation.id + 999
     assert planner.post(f"/planner/c/{other}/share/{link.id}/revoke").status_code in (400, 404)
+
+
+def test_a_filtered_share_link_keeps_its_filter_and_hides_small_counts(world, as_role, app) -> None:
+    planner = as_role("planner")
+    url = _make(planner, world.consultation.id, filters="language=gd")
+    html = app.test_client().get("/" + url.split("://", 1)[1].split("/", 1)[1]).get_data(as_text=True)
+    assert "Language: Gàidhlig" in html and "Buses and transport" not in html
+    assert "fewer than 5" in html and not re.search(r'class="numeric">\s*[1-4]\s*<', html)
+    assert not re.search(r'class="figure">\s*[1-4]\s*<', html)
