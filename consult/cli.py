@@ -31,7 +31,7 @@ def create_user(email: str, name: str, roles: tuple[str, ...], password: str) ->
         user = users.create_user(email=email, name=name, password=password, roles=list(roles))
     except users.UserError as exc:
         raise click.ClickException(str(exc)) from exc
-    db.session.commit()
+    db.session.commit()  # a CLI command has no request, so no unit of work: it commits itself
     click.echo(f"Created {user.email} with roles {', '.join(sorted(user.roles))}")
 
 

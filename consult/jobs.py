@@ -60,7 +60,7 @@ def enqueue(kind: str, **params: Any) -> Job:
     params = {**_scope_of_request(), **params}
     row = Job(id=str(uuid.uuid4()), kind=kind, params=params, state="queued")
     db.session.add(row)
-    db.session.commit()
+    db.session.commit()  # the job row must be stored before a thread or worker looks for it (commits the request's work so far, as uow.commit_now)
     mode = current_app.config["JOBS_MODE"]
     if mode == "sync":
         run_job(row.id)
@@ -97,7 +97,7 @@ def _hand_to_workers(row: Job) -> None:
         db.session.rollback()
         row.state, row.finished_at = "failed", utcnow()
         row.message = f"{NOT_STARTED} ({type(exc).__name__})"
-        db.session.commit()
+        db.session.commit()  # the failed job is recorded at once, whatever the request does next
         _tell_the_person()
 
 
@@ -142,12 +142,12 @@ def run_job(job_id: str) -> None:
     if row.state == "done":
         return
     row.state, row.started_at, row.progress, row.message = "running", utcnow(), 0.0, ""
-    db.session.commit()
+    db.session.commit()  # jobs run outside a request: each state change is stored for the progress page
 
     def progress(fraction: float, message: str = "") -> None:
         row.progress = max(0.0, min(1.0, float(fraction)))
         row.message = message
-        db.session.commit()
+        db.session.commit()  # progress is stored so the page following the job can show it
 
     try:
         result = REGISTRY[row.kind](dict(row.params), progress) or {}
@@ -157,13 +157,13 @@ def run_job(job_id: str) -> None:
         assert row is not None
         row.state, row.finished_at = "failed", utcnow()
         row.message = type(exc).__name__
-        db.session.commit()
+        db.session.commit()  # a failed job must be recorded, never lost
         log.exception("job %s (%s) failed", job_id, row.kind)
         if current_app.config.get("TESTING") and current_app.config["JOBS_MODE"] == "sync":
             raise
         return
     row.state, row.progress, row.finished_at, row.result = "done", 1.0, utcnow(), result
-    db.session.commit()
+    db.session.commit()  # the job's result is stored
 
 
 @job("noop")

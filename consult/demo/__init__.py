@@ -118,14 +118,14 @@ def load_demo(*, responses: int = 2000, seed: int = 2026, analyse: bool = True,
     consultation = consultations.create_consultation(
         plan, definition, slug=SLUG, opens_on=today - timedelta(days=50), closes_on=today + timedelta(days=40),
         status="open")
-    db.session.commit()
+    db.session.commit()  # the demo loader runs from the CLI: it commits itself
 
     generator = _Generator(rng, material, consultation, orgs, today)
     for i in range(responses):
         generator.make_response()
         if i % 200 == 199:
-            db.session.commit()
-    db.session.commit()
+            db.session.commit()  # the demo loader runs from the CLI: it commits itself
+    db.session.commit()  # the demo loader runs from the CLI: it commits itself
     out = [f"Loaded the fictional Glenbrae demo: {responses} responses to '{consultation.title['en']}'.",
            f"Safeguarding flags: {generator.flagged} responses (visible only to the safeguarding lead)."]
     if analyse:
@@ -174,11 +174,11 @@ def _load_second_partnership(material: dict[str, Any], today: date, seed: int, c
     consultation = consultations.create_consultation(
         plan, load_template("childrens-services-plan"), slug=SECOND_SLUG, opens_on=today - timedelta(days=20),
         closes_on=today + timedelta(days=30), status="open")
-    db.session.commit()
+    db.session.commit()  # the demo loader runs from the CLI: it commits itself
     generator = _Generator(rng, material, consultation, orgs, today)
     for _i in range(count):
         generator.make_response()
-    db.session.commit()
+    db.session.commit()  # the demo loader runs from the CLI: it commits itself
     return [f"Loaded a second, smaller fictional partnership (Lochmore): {count} responses."]
 
 

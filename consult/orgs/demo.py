@@ -144,7 +144,7 @@ def load_org_demo(consultation: Consultation, today: date, seed: int = 2026) -> 
         {"agree": "agree", "partly": "partly agree", "disagree": "disagree"}))
     draft.summary = ("Member organisations broadly back the four priorities. They ask for faster mental health "
                      "support, help with the cost of the school day and transport for rural families.")
-    db.session.commit()
+    db.session.commit()  # the demo loader runs from the CLI: it commits itself
     return [f"Organisations: {sent} invitations ({len(INVITED_LATE)} organisations invited late, "
             f"{len(NEVER_INVITED)} never), {len(kept)} submitted responses, {drafts} drafts, "
             f"a draft sector response with {len(draft.points)} points."]

@@ -85,7 +85,7 @@ def how(slug: str):  # type: ignore[no-untyped-def]
         response, receipt = responses.start_response(
             consultation, variant, language=current_language(), channel=flow.CHANNEL_FOR_MODE[mode],
             easy_read=bool(form.easy_read.data), kiosk=kiosk)
-        db.session.commit()
+        db.session.commit()  # respondent path, kept as it was: stored before the next page is shown
         flow.clear_state()
         flow.save_state(rid=response.id, slug=slug, code=receipt, mode=mode, easy=bool(form.easy_read.data),
                         seen=time.time())

@@ -236,14 +236,14 @@ def chat(slug: str):  # type: ignore[no-untyped-def]
         if ok and follow_up:
             _store_follow_up(f, core_id, "" if form.skip.data else (form.more.data or ""))
             keep(f, conv.followed_up())
-            db.session.commit()
+            db.session.commit()  # respondent path, kept as it was: stored before the next page is shown
             return _carry_on(f, drafts)
         if ok:
             data = form.answer_data()
             flow.store_answer(f, core_id, data)
             qdef = f.qdef(core_id)
             keep(f, conv.answered(core_id, wants_follow_up=QUESTION_TYPES[qdef.type].needs_follow_up(qdef, data)))
-            db.session.commit()
+            db.session.commit()  # respondent path, kept as it was: stored before the next page is shown
             return _carry_on(f, drafts)
     return _render(f, form, core_id, follow_up=follow_up, status=status, drafts=drafts)
 
@@ -337,7 +337,7 @@ def _send_change(f: flow.Flow, core_id: str, drafts: Drafts):  # type: ignore[no
         _store_follow_up(f, core_id, more)
     keep(f, talk(f).changed(core_id, skipped=emptied, wants_follow_up=more_form is None
                              and qtype.needs_follow_up(qdef, data)))
-    db.session.commit()
+    db.session.commit()  # respondent path, kept as it was: stored before the next page is shown
     return _carry_on(f, drafts)
 
 

@@ -42,7 +42,7 @@ def check(slug: str):  # type: ignore[no-untyped-def]
             return render_template("respond/done.html", f=f, receipt_code=None, kiosk=False)
         responses.set_may_quote(f.response, bool(form.may_quote.data))
         responses.submit(f.response)  # idempotent: a second click changes nothing
-        db.session.commit()
+        db.session.commit()  # respondent path, kept as it was: stored before the next page is shown
         return redirect(url_for("respond.done", slug=slug), code=303)
     if not form.is_submitted():
         form.may_quote.data = f.state.may_quote

@@ -35,7 +35,7 @@ def question(slug: str, core_id: str):  # type: ignore[no-untyped-def]
             ok, status = False, 400
         if ok:
             flow.store_answer(f, core_id, form.answer_data())
-            db.session.commit()
+            db.session.commit()  # respondent path, kept as it was: stored before the next page is shown
             i = f.index(core_id)
             if changing or i + 1 >= len(f.core_ids):
                 return redirect(url_for("respond.check", slug=slug), code=303)

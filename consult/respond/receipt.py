@@ -79,7 +79,7 @@ def delete(slug: str):  # type: ignore[no-untyped-def]
     form = DeleteForm()
     if form.validate_on_submit():
         responses.withdraw(f.response)
-        db.session.commit()
+        db.session.commit()  # respondent path, kept as it was: stored before the next page is shown
         flow.clear_state()
         return redirect(url_for("respond.deleted"), code=303)
     return render_template("respond/delete.html", f=f, form=form)

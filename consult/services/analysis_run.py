@@ -35,7 +35,7 @@ def analyse_consultation(params: dict[str, Any], progress: Progress) -> dict[str
         raise LookupError("consultation not found")
     progress(0.02, "preparing")
     active = themes.ensure_codebook(consultation, analysis.load_default_codebook())
-    db.session.commit()
+    db.session.commit()  # a job commits its own steps: the codebook is stored before the slow part
     codebook = codebook_from(active)
     by_key = {t.key: t for t in active}
 
@@ -62,7 +62,7 @@ def analyse_consultation(params: dict[str, Any], progress: Progress) -> dict[str
     themes.replace_machine_codings([a.id for a in answers], codings)
     for a, r in zip(answers, result.answers, strict=True):
         a.sentiment = r.sentiment
-    db.session.commit()
+    db.session.commit()  # a job: each stage is stored as it finishes, so a rerun starts from stored codings
 
     progress(0.86, "tracing answers to the plan's priorities")
     effective = themes.effective_codings(consultation)
@@ -82,7 +82,7 @@ def analyse_consultation(params: dict[str, Any], progress: Progress) -> dict[str
             evidence.append(ThemePriority(theme_id=t.id, priority_id=p.id, score=score,
                                           evidence_count=sum(counts.values()), audiences=dict(counts)))
     themes.replace_theme_priorities(evidence, [t.id for t in active])
-    db.session.commit()
+    db.session.commit()  # a job: the evidence is stored before emergent themes are looked for
 
     progress(0.9, "looking for new themes")
     kept = {t.key for t in themes.themes_for(consultation, statuses=("active", "merged", "rejected"))}
@@ -96,7 +96,7 @@ def analyse_consultation(params: dict[str, Any], progress: Progress) -> dict[str
                                description=", ".join(e.key_phrases), source="emergent", status="proposed",
                                examples=[result.answers[j].analysis.redaction.text for j in e.representatives[:3]]))
     themes.replace_proposed_emergent(consultation, proposals)
-    db.session.commit()
+    db.session.commit()  # a job: the proposals are stored
 
     ag = result.agreement
     need_ids = [answers[i].id for i in result.needs_human]

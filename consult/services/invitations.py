@@ -152,7 +152,7 @@ def send_reminders_job(params: dict[str, Any], progress: Progress) -> dict[str, 
     with current_app.test_request_context("/", base_url=base):
         for i, invitation in enumerate(due):
             remind(invitation, base)
-            db.session.commit()
+            db.session.commit()  # a job: each reminder is stored once its email is out, so a rerun skips it
             progress((i + 1) / len(due), f"{i + 1} of {len(due)}")
     return {"sent": len(due)}
 

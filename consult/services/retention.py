@@ -209,12 +209,12 @@ def apply_retention_everywhere(*, now: datetime | None = None, dry_run: bool = F
     for i, partnership in enumerate(partnerships):
         results.append(apply_retention(partnership, now=now, dry_run=dry_run))
         if not dry_run:
-            db.session.commit()
+            db.session.commit()  # a job: each partnership's erasure is stored as it finishes
         if progress:
             progress((i + 1) / steps, "")
     results.outbox = apply_outbox_retention(now=now, dry_run=dry_run)
     if not dry_run:
-        db.session.commit()
+        db.session.commit()  # a job: the outbox's erasure is stored
     if progress:
         progress(1.0, "")
     return results

@@ -120,7 +120,7 @@ def send_alert(flag_id: int, *, now: datetime | None = None) -> bool:
     if not to:
         log.warning("safeguarding flag %s: partnership %s names no safeguarding contact", flag_id, partnership.id)
     data.record_sent(flag_id, alerted_to=sent)
-    db.session.commit()
+    db.session.commit()  # a job or the sweep: the alert is recorded as sent only after the email left
     log.info("safeguarding flag %s: alert sent to %s contact(s)", flag_id, len(sent))
     return True
 
@@ -144,7 +144,7 @@ def escalate(flag: SafeguardingFlag, *, now: datetime | None = None) -> bool:
         log.warning("safeguarding flag %s: escalation not sent (mail server refused); will retry", flag.id)
         return False
     data.record_sent(flag.id, escalated_to=sent)
-    db.session.commit()
+    db.session.commit()  # a job or the sweep: the escalation is recorded as sent only after the email left
     log.info("safeguarding flag %s: escalated to %s deputy contact(s)", flag.id, len(sent))
     return True
 
