@@ -2,7 +2,8 @@
 
 PostgreSQL: TEST_DATABASE_URL if set (a fresh database is created on that server for this run),
 else a throwaway server started from initdb. Redis (for the Celery tests): TEST_REDIS_URL if set,
-else a throwaway redis-server. Fails if any leg fails or collects no tests.
+else a throwaway redis-server. Fails if any leg fails or collects no tests, and ends by naming every
+test that failed (or errored) in each leg, so a red run says what failed in its last lines.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
+import xml.etree.ElementTree as ET
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -19,13 +22,33 @@ sys.path.insert(0, str(ROOT))
 from tests.support import services  # noqa: E402
 
 
-def pytest(args: list[str], env: dict[str, str], label: str) -> int:
+def pytest(args: list[str], env: dict[str, str], label: str, report: Path) -> int:
     print(f"\n===== {label}: pytest {' '.join(args)}", flush=True)
-    code = subprocess.call([sys.executable, "-m", "pytest", *args], cwd=ROOT, env=env)
+    code = subprocess.call([sys.executable, "-m", "pytest", *args, f"--junitxml={report}"], cwd=ROOT, env=env)
     if code == 5:
         print(f"{label}: no tests ran — treating as a failure", flush=True)
         return 1
     return code
+
+
+def failed_tests(report: Path) -> list[str]:
+    """Return the node ids of the tests a JUnit XML report records as failed or errored."""
+    try:
+        root = ET.parse(report).getroot()
+    except (OSError, ET.ParseError):
+        return []
+    failed = []
+    for case in root.iter("testcase"):
+        if case.find("failure") is None and case.find("error") is None:
+            continue
+        classname, name = case.get("classname", ""), case.get("name", "")
+        parts = classname.split(".")
+        # "tests.consult.test_x.TestY" → tests/consult/test_x.py::TestY::name (classes start with a capital)
+        module = [p for p in parts if not p[:1].isupper()]
+        classes = [p for p in parts if p[:1].isupper()]
+        path = "/".join(module) + ".py" if module else classname
+        failed.append("::".join([path, *classes, name]))
+    return failed
 
 
 def main(argv: list[str]) -> int:
@@ -40,9 +63,11 @@ def main(argv: list[str]) -> int:
         env["TEST_REDIS_URL"] = redis_url
 
         results = {}
+        reports_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="guth-test-reports-")))
+        reports = {"SQLite": reports_dir / "sqlite.xml", "PostgreSQL": reports_dir / "postgresql.xml"}
         sqlite_env = dict(env)
         sqlite_env.pop("TEST_DATABASE_URL", None)
-        results["SQLite"] = pytest(["tests", *extra], sqlite_env, "SQLite leg")
+        results["SQLite"] = pytest(["tests", *extra], sqlite_env, "SQLite leg", reports["SQLite"])
 
         server = os.environ.get("TEST_DATABASE_URL")
         if not server:
@@ -51,11 +76,22 @@ def main(argv: list[str]) -> int:
         db_url = services.create_database(server)
         stack.callback(services.drop_database, db_url)
         pg_env = dict(env, TEST_DATABASE_URL=db_url)
-        results["PostgreSQL"] = pytest(["tests/consult", "-m", "not browser", *extra], pg_env, "PostgreSQL leg")
+        results["PostgreSQL"] = pytest(["tests/consult", "-m", "not browser", *extra], pg_env, "PostgreSQL leg",
+                                       reports["PostgreSQL"])
 
-    print("\n===== Summary")
-    for leg, code in results.items():
-        print(f"{leg}: {'passed' if code == 0 else f'FAILED (exit {code})'}")
+        print("\n===== Summary")
+        for leg, code in results.items():
+            print(f"{leg}: {'passed' if code == 0 else f'FAILED (exit {code})'}")
+        for leg, code in results.items():
+            if code == 0:
+                continue
+            names = failed_tests(reports[leg])
+            if names:
+                print(f"{leg} leg, {len(names)} failed:")
+                for name in names:
+                    print(f"  FAILED {name}")
+            else:
+                print(f"{leg} leg: no test is recorded as failed (the run stopped early or crashed: see above)")
     return 0 if all(code == 0 for code in results.values()) else 1
 
 
