@@ -140,14 +140,15 @@ class AnswerRow:
 MAX_EXPORT_ANSWERS = 200_000
 
 
-def answers_for_export(consultation: Consultation) -> list[AnswerRow]:
-    """Return the consultation's analysable answers (submitted, unflagged, redacted text), in id order."""
-    rows = db.session.execute(
+def answers_for_export(consultation: Consultation, result_filter: ResultFilter = ALL) -> list[AnswerRow]:
+    """Return the consultation's analysable answers (submitted, unflagged, redacted text) the filter lets
+    through, in id order."""
+    rows = db.session.execute(result_filter.apply(
         select(Answer.id, Answer.text, Question.text, Question.core_id, Response.audience, Response.language,
                Response.channel, Area.name)
         .join(Response, Answer.response_id == Response.id).join(Question, Answer.question_id == Question.id)
         .outerjoin(Area, Response.area_id == Area.id)
-        .where(*theme_data._analysable_filter(consultation)).order_by(Answer.id).limit(MAX_EXPORT_ANSWERS)).all()
+        .where(*theme_data._analysable_filter(consultation)).order_by(Answer.id).limit(MAX_EXPORT_ANSWERS))).all()
     names = {t.id: t.name for t in theme_data.themes_for(consultation)}
     codes = theme_data.effective_codings(consultation)
     return [AnswerRow(int(aid), qtext or {}, core, aud, lang, channel, area or "", (text or "").strip(),

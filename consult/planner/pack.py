@@ -48,7 +48,8 @@ def _tables(consultation: Consultation) -> pack_export.PackTables | None:
         built = data.build(consultation, chosen)
     except data.EmptyConsultation:
         return None
-    return pack_export.pack_tables(consultation, built, filters=pack_export.filter_labels(consultation, chosen))
+    return pack_export.pack_tables(consultation, built, filters=pack_export.filter_labels(consultation, chosen),
+                                   result_filter=chosen)
 
 
 def _export(consultation_id: int, render: Callable[[Consultation, pack_export.PackTables], Response]
@@ -130,9 +131,11 @@ def pack_pdf(consultation_id: int):  # type: ignore[no-untyped-def]
 
 def _answers(consultation: Consultation) -> tuple[pack_export.Table, list[list[object]]]:
     threshold = suppression.threshold_for(consultation.plan.partnership)
-    table, withheld = pack_export.answers_table(data.answers_for_export(consultation), threshold)
+    chosen = ResultFilter.from_args(request.args, consultation)
+    table, withheld = pack_export.answers_table(data.answers_for_export(consultation, chosen), threshold)
     readme = [[_("Answers export"), localised(consultation.title)[0]],
               [_("What it is"), table.description],
+              [_("Filters applied"), "; ".join(pack_export.filter_labels(consultation, chosen)) or _("None")],
               [_("Answers"), len(table.rows)],
               [_("Answers with a describing column withheld"), withheld],
               [_("Not for publication"), _("Redacted answers for the partnership's own analysis. Publish only "

@@ -38,7 +38,7 @@ def view(token: str):  # type: ignore[no-untyped-def]
     except pack_data.EmptyConsultation:
         built = None
     tables = pack_export.pack_tables(link.consultation, built, filters=pack_export.filter_labels(
-        link.consultation, chosen)) if built is not None else None
+        link.consultation, chosen), result_filter=chosen) if built is not None else None
     return render_template("public/shared.html", tables=tables, link=link), 200, _HEADERS
 
 

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from ..data import pack as pack_data
 from ..data import themes as theme_data
 from ..data.filters import ResultFilter
-from ..i18n import LANGUAGE_NAMES, localised
+from ..i18n import LANGUAGE_NAMES, current_language, localised
 from ..labels import AUDIENCE_LABELS, CHANNEL_LABELS, GROUP_LABELS
 from ..models import AUDIENCES, Action, Consultation
 from . import suppression
@@ -132,7 +132,7 @@ def _count_table(key: str, title: str, description: str, label_header: str, rows
 
 
 def pack_tables(consultation: Consultation, built: pack_data.Pack, *, filters: list[str] | None = None,
-                threshold: int | None = None) -> PackTables:
+                threshold: int | None = None, result_filter: ResultFilter | None = None) -> PackTables:
     """Return the pack's tables with human headers and every figure suppressed by the one rule."""
     k = threshold or suppression.threshold_for(consultation.plan.partnership)
     board = built.board
@@ -198,7 +198,30 @@ def pack_tables(consultation: Consultation, built: pack_data.Pack, *, filters: l
         filters=filters or [], total=total,
         by_audience=[(row[0], row[1]) for row in tables[0].rows],
         overall_rate=round(board.overall_rate, 1) if basis and sum(r.responses for r in basis) >= k else None,
-        top_themes=top, tables=tables, actions=actions, quotes=quotes)
+        top_themes=top, tables=tables, actions=actions, quotes=quotes,
+        results=results_tables(consultation, result_filter or ResultFilter(), k))
+
+
+def results_tables(consultation: Consultation, result_filter: ResultFilter, threshold: int) -> list[Table]:
+    """Return each structured question's answers by audience (people choosing each option), suppressed as one
+    table with its totals, from the one summary the results page shows (consult.data.results)."""
+    from ..data import results as results_data
+
+    out: list[Table] = []
+    for n, s in enumerate(results_data.summaries(consultation, result_filter, lang=current_language()), 1):
+        if not s.structured or not s.options:
+            continue
+        grid = s.published(threshold)
+        values = [v for v, _label in s.options]
+        rows: list[list[object]] = [[audience_name(r), grid.row_totals[r], *[grid.cell(r, v) for v in values]]
+                                    for r in grid.rows]
+        rows.append([_("Everyone who answered"), grid.total, *[grid.column_totals[v] for v in values]])
+        note = _("People can choose more than one, so the options add up to more than those who answered.") \
+            if s.multiple else _("People who chose each answer.")
+        out.append(Table(f"q{n}-{s.core_id}"[:40], s.text, note,
+                         [_("Audience"), _("Answered"), *[s.label(v) for v in values]], rows,
+                         frozenset(range(1, 2 + len(values))), _("Results by question")))
+    return out
 
 
 def _reach_table(board, k: int, section: str) -> Table:  # type: ignore[no-untyped-def]

@@ -168,3 +168,22 @@ def test_filters_apply_to_the_pack_and_its_exports_and_small_filtered_counts_sta
     assert readme["Filters applied"] == "Language: Gàidhlig"
     assert not any(isinstance(v, int) and v in SMALL for ws in book.worksheets[1:]
                    for row in ws.iter_rows(min_row=2, values_only=True) for v in row[1:])
+
+
+def test_results_by_question_reach_the_exports_suppressed(world, as_role) -> None:
+    from tests.consult.planner.test_results import _feel_safe
+
+    _feel_safe(world, "child_8_11", [5, 5, 4, 4, 4, 3, 1, 2, 2])
+    _feel_safe(world, "parent_carer", [3, 3, 3, 2, 4, 5])
+    client = as_role("planner")
+    base = f"/planner/c/{world.consultation.id}/pack"
+    assert "Results by question" in client.get(base).get_data(as_text=True)
+    book = load_workbook(io.BytesIO(download(client, base, base + ".xlsx").data))
+    sheets = [ws for ws in book.worksheets[1:] if ws.cell(1, 2).value == "Answered"]
+    assert sheets, book.sheetnames
+    answered = [{r[0]: r[1] for r in ws.iter_rows(min_row=2, values_only=True)} for ws in sheets]
+    assert {"Children aged 8 to 11": 9, "Parents and carers": 6}.items() <= max(
+        answered, key=lambda d: d.get("Children aged 8 to 11") or 0).items()
+    for ws in sheets:
+        for r in ws.iter_rows(min_row=2, values_only=True):
+            assert not SMALL & {v for v in r[1:] if isinstance(v, int)}, (ws.title, r)
