@@ -216,7 +216,7 @@ def _check_question(
     qtype = QUESTION_TYPES.get(qtype_name) if isinstance(qtype_name, str) else None
     if qtype is None:
         errors.append(
-            f"{path}.type: unknown question type {shown(qtype_name)} (one of: {', '.join(QUESTION_TYPES)})"
+            f"{path}.type: {shown(qtype_name)} is not a question type. Choose one of: {', '.join(QUESTION_TYPES)}"
         )
         check_keys(q, path, COMMON_QUESTION_KEYS | _ALL_EXTRA_KEYS, errors)
     else:
@@ -279,7 +279,7 @@ def load_definition(source: str | Path | Mapping[str, Any]) -> ConsultationDefin
 
     Raises:
         DefinitionError: with ``errors`` naming the path of every problem, e.g.
-            ``audiences[2].questions[4].type: unknown question type 'slider'``.
+            ``audiences[2].questions[4].type: 'slider' is not a question type. …``.
     """
     data = _read(source)
     errors = validate_definition(data)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from forms import ConsultationDefinition, load_definition
+from forms import SUPPORTED_LANGUAGES, ConsultationDefinition, load_definition, load_template
 
 from ..extensions import db
 from ..models import (
@@ -333,3 +335,106 @@ def get_partnership(partnership_id: int) -> Partnership | None:
 def first_partnership() -> Partnership | None:
     """Return the (usually only) partnership on this server."""
     return db.session.scalar(select(Partnership).order_by(Partnership.id).limit(1))
+
+
+# ---- new consultations: from a shipped template or a copy of another ---------------------------
+
+class SlugTaken(ValueError):
+    """Another consultation already has this web address."""
+
+
+class AudienceNotInSource(ValueError):
+    """The template or consultation being copied has no version for some chosen audiences."""
+
+    def __init__(self, missing: list[str]):
+        super().__init__(", ".join(missing))
+        self.missing = missing
+
+
+_SLUG_CHARS = re.compile(r"[^a-z0-9]+")
+
+
+def suggest_slug(title: str, year: int | None = None) -> str:
+    """Return a free web address made from the title (and year): lower case, digits and hyphens."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    base = _SLUG_CHARS.sub("-", ascii_title).strip("-")[:60].strip("-") or "consultation"
+    if year and not base.endswith(str(year)):
+        base = f"{base}-{year}"
+    slug, n = base, 2
+    while get_by_slug(slug) is not None:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _only_languages(value: object, keep: set[str]) -> object:
+    """Return the data with every {lang: text} map cut down to the languages kept."""
+    if isinstance(value, list):
+        return [_only_languages(v, keep) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if value and "en" in value and all(k in SUPPORTED_LANGUAGES for k in value):
+        return {k: v for k, v in value.items() if k in keep}
+    return {k: _only_languages(v, keep) for k, v in value.items()}
+
+
+def _new_definition(data: dict, *, slug: str, title: str | dict[str, str], audiences: list[str] | None,
+                    languages: list[str] | None) -> ConsultationDefinition:
+    """Return the source definition made into a new one: its own slug and title, audiences and languages."""
+    have = [a["audience"] for a in data["audiences"]]
+    if audiences is not None:
+        missing = [a for a in audiences if a not in have]
+        if missing:
+            raise AudienceNotInSource(missing)
+        data["audiences"] = [a for a in data["audiences"] if a["audience"] in audiences]
+    langs = ["en", *[lang for lang in (languages or data.get("languages") or ["en"]) if lang != "en"]]
+    data = _only_languages(data, set(langs))  # type: ignore[assignment]
+    data["id"], data["languages"] = slug, langs
+    data["title"] = {"en": title} if isinstance(title, str) else {k: v for k, v in title.items() if k in langs}
+    return load_definition(data)
+
+
+def _create_from(data: dict, plan: Plan, title: str | dict[str, str], *, opens_on: date, closes_on: date,
+                 slug: str | None, audiences: list[str] | None, languages: list[str] | None,
+                 status: str) -> Consultation:
+    if closes_on < opens_on:
+        raise ValueError("closes before it opens")
+    english = title if isinstance(title, str) else title.get("en", "")
+    slug = slug or suggest_slug(english, opens_on.year)
+    if get_by_slug(slug) is not None:
+        raise SlugTaken(slug)
+    definition = _new_definition(data, slug=slug, title=title, audiences=audiences, languages=languages)
+    return create_consultation(plan, definition, opens_on=opens_on, closes_on=closes_on, status=status, slug=slug)
+
+
+def clone_consultation(source: Consultation, title: str | dict[str, str], *, opens_on: date, closes_on: date,
+                       plan: Plan | None = None, slug: str | None = None, audiences: list[str] | None = None,
+                       languages: list[str] | None = None, status: str = "draft") -> Consultation:
+    """Create a draft copy of ``source``'s questions (same core ids, so answers compare) with no responses.
+
+    ``audiences`` and ``languages`` choose which of the source's audience versions and which languages
+    the copy keeps (default: all); English is always kept. Raises SlugTaken, AudienceNotInSource, or
+    ValueError when it would close before it opens. Not committed.
+    """
+    return _create_from(definition_of(source).to_dict(), plan or source.plan, title, opens_on=opens_on,
+                        closes_on=closes_on, slug=slug, audiences=audiences, languages=languages, status=status)
+
+
+def create_from_template(name: str, plan: Plan, title: str | dict[str, str], *, opens_on: date, closes_on: date,
+                         slug: str | None = None, audiences: list[str] | None = None,
+                         languages: list[str] | None = None, status: str = "draft") -> Consultation:
+    """Create a draft consultation from the shipped template ``name`` (KeyError if not shipped); see clone_consultation."""
+    return _create_from(load_template(name).to_dict(), plan, title, opens_on=opens_on, closes_on=closes_on,
+                        slug=slug, audiences=audiences, languages=languages, status=status)
+
+
+def plans_of(partnership_id: int | None) -> list[Plan]:
+    """Return a partnership's plans, newest period first."""
+    return list(db.session.scalars(select(Plan).where(Plan.partnership_id == partnership_id)
+                                   .order_by(Plan.period_start.desc(), Plan.id.desc())))
+
+
+def consultations_of(partnership_id: int | None) -> list[Consultation]:
+    """Return a partnership's consultations, newest first."""
+    return list(db.session.scalars(select(Consultation).join(Plan, Plan.id == Consultation.plan_id)
+                                   .where(Plan.partnership_id == partnership_id)
+                                   .order_by(Consultation.opens_on.desc(), Consultation.id.desc())))

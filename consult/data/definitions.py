@@ -111,7 +111,9 @@ def apply_definition(consultation: Consultation, definition: ConsultationDefinit
         old_questions = {q.core_id: q for q in variant.questions}
         kept = []
         for j, qd in enumerate(aud.questions):
-            q = old_questions.pop(qd.core_id, None) or Question(core_id=qd.core_id)
+            q = old_questions.pop(qd.core_id, None) or Question(core_id=qd.core_id, version=1)
+            if q.id is not None and (q.spec != dict(qd.spec) or q.type != qd.type):
+                q.version = (q.version or 1) + 1  # the editor's optimistic lock: this question changed
             q.position, q.type, q.text, q.spec = j, qd.type, dict(qd.text), dict(qd.spec)
             kept.append(q)
         variant.questions = kept  # questions left in old_questions had no answers: delete-orphan removes them

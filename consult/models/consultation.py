@@ -83,5 +83,8 @@ class Question(db.Model):
     text: Mapped[dict[str, str]] = mapped_column(JSON)
     # The full question definition (options, pictures, help, follow-up) as the forms package reads it.
     spec: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Bumped on every change to the question's wording or settings: the editor's optimistic lock, so a
+    # second planner saving over an edit they did not see is told, not silently overwritten.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     variant: Mapped[AudienceVariant] = relationship(back_populates="questions")

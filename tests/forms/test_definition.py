@@ -37,7 +37,7 @@ def test_sample_loads_into_typed_definition(sample):
 def test_unknown_type_error_names_the_path(sample_dict):
     sample_dict["audiences"][0]["questions"][4]["type"] = "slider"
     errs = errors_of(sample_dict)
-    assert any(e.startswith("audiences[0].questions[4].type: unknown question type 'slider'") for e in errs)
+    assert any(e.startswith("audiences[0].questions[4].type: 'slider' is not a question type") for e in errs)
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,8 @@ def test_invalid_definition_names_the_path_and_keeps_the_text(sample, client, ma
     page = _post(client, sample, text)
     html = page.get_data(as_text=True).replace("&#39;", "'")
     assert page.status_code == 400 and "<title>Error:" in html
-    assert "audiences[0].questions[1].type: unknown question type 'slider'" in html
+    assert "Question 2 (‘Pick many’) for Age 8–11, field ‘type’, line " in html
+    assert ": 'slider' is not a question type. Choose one of: single_choice" in html
     assert "slider" in html.split('id="definition"')[1][:20000]
     page = _post(client, sample, "id: [unclosed")
     assert "invalid YAML" in page.get_data(as_text=True)
