@@ -107,10 +107,20 @@ def email_template(kind: str):  # type: ignore[no-untyped-def]
                            form=form), status
 
 
+class DaysField(IntegerField):
+    """A whole number of days; anything else gets a message in words."""
+
+    def process_formdata(self, valuelist: list) -> None:  # type: ignore[type-arg]
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(str(_l("Enter a number of days, for example 730"))) from exc
+
+
 class RetentionForm(FlaskForm):
     """How long the partnership keeps people's words."""
 
-    retention_days = IntegerField(
+    retention_days = DaysField(
         _l("Keep people's words for this many days"),
         validators=[InputRequired(message=_l("Enter a number of days, for example 730")),
                     NumberRange(min=MIN_RETENTION_DAYS, max=MAX_RETENTION_DAYS,
@@ -118,27 +128,37 @@ class RetentionForm(FlaskForm):
         render_kw={"type": "text", "inputmode": "numeric", "spellcheck": "false"})
 
 
-@bp.route("/settings/retention", methods=["GET", "POST"])
+@bp.route("/settings/retention")
 @roles_required("planner")
 def retention_settings():  # type: ignore[no-untyped-def]
-    """Show the retention period and what will be deleted and when; an admin can change the period."""
-    partnership = partnership_or_404()
-    can_change = current_user.has_role("admin")
+    """Show the retention period and what will be deleted and when (an admin can change the period)."""
     form = RetentionForm()
-    if request.method == "GET":
-        form.retention_days.data = partnership.retention_days
-    elif not can_change:
-        abort(403)
-    elif form.validate_on_submit():
-        before = partnership.retention_days
-        retention_data.set_retention_days(partnership.id, int(form.retention_days.data))
-        audit.record("retention.changed", user_id=current_user.id, object_type="partnership",
-                     object_id=partnership.id, before=before, after=partnership.retention_days)
-        flash(_("Saved. People's words are now kept for %(n)s days.", n=partnership.retention_days))
-        return redirect(url_for("planner.retention_settings"), code=303)
+    partnership = partnership_or_404()
+    form.retention_days.data = partnership.retention_days
+    return _retention_page(partnership, form)
+
+
+@bp.route("/settings/retention", methods=["POST"])
+@roles_required("admin")
+def retention_change():  # type: ignore[no-untyped-def]
+    """Change how long the partnership keeps people's words."""
+    partnership = partnership_or_404()
+    form = RetentionForm()
+    if not form.validate_on_submit():
+        return _retention_page(partnership, form)
+    before = partnership.retention_days
+    retention_data.set_retention_days(partnership.id, int(form.retention_days.data))
+    audit.record("retention.changed", user_id=current_user.id, object_type="partnership",
+                 object_id=partnership.id, before=before, after=partnership.retention_days)
+    flash(_("Saved. People's words are now kept for %(n)s days.", n=partnership.retention_days))
+    return redirect(url_for("planner.retention_settings"), code=303)
+
+
+def _retention_page(partnership, form: RetentionForm):  # type: ignore[no-untyped-def]
     now = clock.now()
     keep = timedelta(days=int(partnership.retention_days))
     rows = [(r, r.first_change + keep, r.last_change + keep) for r in retention_data.text_still_held(partnership.id)]
     due_now = apply_retention(partnership, now=now, dry_run=True)
-    return render_template("planner/retention.html", partnership=partnership, form=form, can_change=can_change,
-                           rows=rows, due_now=due_now, today=clock.today()), (400 if form.errors else 200)
+    return render_template("planner/retention.html", partnership=partnership, form=form,
+                           can_change=current_user.has_role("admin"), rows=rows, due_now=due_now,
+                           today=clock.today()), (400 if form.errors else 200)

@@ -159,8 +159,8 @@ def sample_values(kind: Kind) -> dict[str, str]:
     return {
         "name": _("Alex Morgan"), "organisation": _("Glenbrae Youth Forum"),
         "consultation": _("Our children's services plan"), "closing_date": _("31 May 2027"),
-        "link": base + ("/planner/safeguarding/123" if kind.code == "safeguarding_alert" else "/o/EXAMPLE-LINK"),
-        "opt_out_link": base + "/o/opt-out/EXAMPLE", "submitted_by": _("Sam Lee"),
+        "link": base + ("/planner/safeguarding/123" if kind.code == "safeguarding_alert" else "/org/EXAMPLE-LINK"),
+        "opt_out_link": base + "/org/opt-out/EXAMPLE", "submitted_by": _("Sam Lee"),
         "response": _("(the response as submitted)"), "minutes": "60", "flag_id": "123",
         "what": _("a possible disclosure"),
     }

@@ -207,3 +207,29 @@ def test_the_sweep_runs_on_a_timer_thread_and_on_celery_beat(app, world, client)
         timer.stop.set()
         timer.pid = None
         app.config.update(JOBS_MODE="sync")
+
+
+def test_retention_page_says_what_will_be_deleted_and_when_and_only_an_admin_changes_it(world, as_role) -> None:
+    from consult.data import retention as retention_data
+
+    held = retention_data.text_still_held(world.consultation.plan.partnership_id)
+    assert [r.consultation.id for r in held] == [world.consultation.id]
+    first = held[0].first_change.date().replace(year=held[0].first_change.year + 2)  # 730 days, give or take a leap day
+    client = as_role("planner")
+    page = html_lib.unescape(client.get("/planner/settings/retention").get_data(as_text=True))
+    assert "What will be deleted and when" in page and "for 730 days after their response last changed" in page
+    assert "Children's Services Plan" in page and str(first.year) in page
+    assert "An administrator can change it." in page
+    token = csrf_from(page)
+    assert client.post("/planner/settings/retention", data={"csrf_token": token, "retention_days": "30"}).status_code == 403
+
+    admin = as_role("admin")
+    token = csrf_from(admin.get("/planner/settings/retention").get_data(as_text=True))
+    r = admin.post("/planner/settings/retention", data={"csrf_token": token, "retention_days": "ten"})
+    assert r.status_code == 400 and "Enter a number of days, for example 730" in html_lib.unescape(r.get_data(as_text=True))
+    r = admin.post("/planner/settings/retention", data={"csrf_token": token, "retention_days": "10"})
+    assert r.status_code == 400 and "from 30 to 3650" in r.get_data(as_text=True)
+    r = admin.post("/planner/settings/retention", data={"csrf_token": token, "retention_days": "365"})
+    assert r.status_code == 303
+    db.session.expire_all()
+    assert world.consultation.plan.partnership.retention_days == 365
