@@ -17,9 +17,10 @@ from ..data import themes as theme_data
 from ..data import trace as trace_data
 from ..i18n import LANGUAGE_NAMES, current_language, text_direction
 from ..labels import AGE_BAND_LABELS, AUDIENCE_LABELS
+from ..models import AUDIENCES
 from ..public.views import render_page
 from ..services import we_did
-from ..services.we_did import ADULTS, BAND_SLUGS, CHILD_BANDS, SLUG_BANDS
+from ..services.we_did import ADULTS, CHILD_BANDS
 from ..urls import parse_id
 from .themes import EmptyForm
 from .views import ACTION_STATUS_LABELS, bp, consultation_or_404
@@ -130,7 +131,7 @@ def _rows(consultation):  # type: ignore[no-untyped-def]
 
 def _previews(consultation) -> list[tuple[str, list[tuple[str, str]]]]:  # type: ignore[no-untyped-def]
     """Return [(audience label, [(language, preview URL)])] for every page × language."""
-    pages = [(ADULTS, _("Adults"))] + [(BAND_SLUGS[b], str(AUDIENCE_LABELS[b])) for b in we_did.child_bands(consultation)]
+    pages = [(ADULTS, _("Adults"))] + [(b, str(AUDIENCE_LABELS[b])) for b in we_did.child_bands(consultation)]
     return [(label, [(lang, url_for("planner.we_did_preview", consultation_id=consultation.id, audience=slug,
                                     lang=lang)) for lang in consultation.languages]) for slug, label in pages]
 
@@ -230,14 +231,14 @@ def publish(consultation_id: int):  # type: ignore[no-untyped-def]
 def we_did_preview(consultation_id: int, audience: str, lang: str):  # type: ignore[no-untyped-def]
     """Show a public page (adults, or one age band) in one language exactly as it will be published."""
     consultation = consultation_or_404(consultation_id)
-    band = ADULTS if audience == ADULTS else SLUG_BANDS.get(audience)
+    # A child band's code shows its page; "adults", or any adult audience (parents, organisations …), the adult page.
+    band = audience if audience in CHILD_BANDS else ADULTS if audience == ADULTS or audience in AUDIENCES else None
     if band is None or (band != ADULTS and band not in we_did.child_bands(consultation)) \
             or lang not in consultation.languages:
         abort(404)
 
     def link(other: str, language: str = lang) -> str:
-        return url_for("planner.we_did_preview", consultation_id=consultation.id,
-                       audience=other if other == ADULTS else BAND_SLUGS[other], lang=language)
+        return url_for("planner.we_did_preview", consultation_id=consultation.id, audience=other, lang=language)
 
     names = {ADULTS: _("Adults"), **{b: str(AUDIENCE_LABELS[b]) for b in CHILD_BANDS}}
     preview = {

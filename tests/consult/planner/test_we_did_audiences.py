@@ -64,24 +64,24 @@ def test_each_age_band_reads_its_own_text(world, as_role) -> None:
 
 
 def test_preview_shows_every_page_in_every_language_before_publishing(world, as_role, client) -> None:
-    assert client.get(f"/planner/c/{world.consultation.id}/we-did/preview/8-11/gd").status_code == 302  # sign in
+    assert client.get(f"/planner/c/{world.consultation.id}/we-did/preview/child_8_11/gd").status_code == 302  # sign in
     planner = as_role("planner")
     assert _record(planner, world).status_code == 303
     listing = planner.get(_we_did(planner, world)).get_data(as_text=True)
     for lang in world.consultation.languages:
-        for audience in ("adults", "5-8", "8-11", "12-17"):
+        for audience in ("adults", "child_5_8", "child_8_11", "young_12_17"):
             assert f'href="/planner/c/{world.consultation.id}/we-did/preview/{audience}/{lang}"' in listing
-    gd = planner.get(f"/planner/c/{world.consultation.id}/we-did/preview/8-11/gd")
+    gd = planner.get(f"/planner/c/{world.consultation.id}/we-did/preview/child_8_11/gd")
     html = gd.get_data(as_text=True)
     assert gd.status_code == 200 and '<html lang="gd"' in html
     assert "Preview: not published yet" in html  # the banner is in the planner's language
     assert TEXTS["text-gd-child_8_11"] in _main(html)
-    ar = planner.get(f"/planner/c/{world.consultation.id}/we-did/preview/5-8/ar").get_data(as_text=True)
+    ar = planner.get(f"/planner/c/{world.consultation.id}/we-did/preview/child_5_8/ar").get_data(as_text=True)
     assert '<html lang="ar" dir="rtl"' in ar
     assert f'<p lang="en" dir="ltr">{TEXTS["text-en-child_5_8"]}</p>' in ar  # no Arabic text: English, marked
-    adult = planner.get(f"/planner/c/{world.consultation.id}/we-did/preview/adults/pl").get_data(as_text=True)
+    adult = planner.get(f"/planner/c/{world.consultation.id}/we-did/preview/parent_carer/pl").get_data(as_text=True)
     assert TEXTS["text-en-adult"] in adult and "number 0" in adult  # the adult page's moderated quote
-    assert planner.get(f"/planner/c/{world.consultation.id}/we-did/preview/8-11/fr").status_code == 404
+    assert planner.get(f"/planner/c/{world.consultation.id}/we-did/preview/child_8_11/fr").status_code == 404
     # Nothing is public yet.
     assert db.session.get(Consultation, world.consultation.id).published_at is None
     assert planner.get("/results/testbrae-2026/children").status_code == 404
