@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, String, case, cast, func, literal, select
 
 from ..extensions import db
 from ..models import AUDIENCES, Answer, Area, Consultation, Plan, PopulationCount, Response
+
+if TYPE_CHECKING:
+    from .filters import ResultFilter
 
 TRACKED_GROUPS = ["care_experienced", "young_carer", "disabled", "gaelic_home", "other_language"]
 # A group is under-represented when its reach is below this share of the consultation's overall reach.
@@ -66,7 +70,7 @@ def _partnership_id(consultation: Consultation):  # type: ignore[no-untyped-def]
     return select(Plan.partnership_id).where(Plan.id == consultation.plan_id).scalar_subquery()
 
 
-def _breakdown(consultation: Consultation) -> list[tuple]:
+def _breakdown(consultation: Consultation, conditions: tuple = ()) -> list[tuple]:
     """Return (status, flagged, audience, language, channel, area id, count) rows: one scan for most figures.
 
     The GROUP BY follows ix_response_breakdown's column order, so PostgreSQL streams the groups off the
@@ -76,7 +80,8 @@ def _breakdown(consultation: Consultation) -> list[tuple]:
             Response.safeguarding)
     return [(status, flagged, audience, language, channel, area_id, n)
             for status, audience, language, channel, area_id, flagged, n in db.session.execute(
-                select(*cols, func.count()).where(Response.consultation_id == consultation.id).group_by(*cols))]
+                select(*cols, func.count()).where(Response.consultation_id == consultation.id, *conditions)
+                .group_by(*cols))]
 
 
 # Above this many days between the first and last submission, count by grouping on date() instead.
@@ -91,7 +96,7 @@ def _short_span(first: str, last: str) -> bool:
         return False
 
 
-def _by_day(consultation: Consultation) -> list[tuple[str, int]]:
+def _by_day(consultation: Consultation, conditions: tuple = ()) -> list[tuple[str, int]]:
     """Return (day, submitted responses) for each day with any, oldest first.
 
     Grouping 100,000 rows on date(submitted_at) evaluates date() per row and sorts or hashes them all.
@@ -101,7 +106,7 @@ def _by_day(consultation: Consultation) -> list[tuple[str, int]]:
     'YYYY-MM-DD HH:MM:SS...', so it sorts by time) and midnight in the session's time zone on PostgreSQL.
     The days come from a recursive CTE, so the statement is the same whatever the span (and compiled once).
     """
-    which = _submitted(consultation)
+    which = (*_submitted(consultation), *conditions)
     first, last = db.session.execute(select(
         func.date(select(func.min(Response.submitted_at)).where(*which).scalar_subquery()),
         func.date(select(func.max(Response.submitted_at)).where(*which).scalar_subquery()))).one()
@@ -124,7 +129,7 @@ def _by_day(consultation: Consultation) -> list[tuple[str, int]]:
     return sorted((str(d), int(n)) for d, n in db.session.execute(select(days.c.day, count)).all() if n)
 
 
-def _groups(consultation: Consultation) -> tuple[int, list[tuple[str, int]]]:
+def _groups(consultation: Consultation, conditions: tuple = ()) -> tuple[int, list[tuple[str, int]]]:
     """Return how many people answered the "groups" question, and how many chose each tracked group.
 
     A group counts an answer when the answer's JSON text contains the group's quoted key (LIKE). The
@@ -138,6 +143,7 @@ def _groups(consultation: Consultation) -> tuple[int, list[tuple[str, int]]]:
         which = ((Response.consultation_id + 0) == consultation.id, func.coalesce(Response.status, "") == "submitted")
     else:
         which = _submitted(consultation)
+    which = (*which, *conditions)
     value = cast(Answer.value, String)
     answers = (select(value.label("v"), func.count().label("n")).select_from(Answer)
                .join(Response, Answer.response_id == Response.id)
@@ -151,9 +157,13 @@ def _sorted(counter: dict[str, int]) -> list[tuple[str, int]]:
     return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def dashboard(consultation: Consultation) -> Dashboard:
-    """Return the consultation's dashboard figures: one grouped scan, day ranges, the groups answers."""
-    rows = _breakdown(consultation)
+def dashboard(consultation: Consultation, result_filter: ResultFilter | None = None) -> Dashboard:
+    """Return the consultation's dashboard figures: one grouped scan, day ranges, the groups answers.
+
+    result_filter (consult.data.filters) restricts every figure to the responses it lets through.
+    """
+    conditions = tuple(result_filter.clauses()) if result_filter is not None else ()
+    rows = _breakdown(consultation, conditions)
     total = flagged = in_progress = 0
     by_audience: dict[str, int] = {}
     by_language: dict[str, int] = {}
@@ -173,7 +183,7 @@ def dashboard(consultation: Consultation) -> Dashboard:
         by_area_id[area_id] = by_area_id.get(area_id, 0) + n
         reach_counts[(audience, area_id)] = reach_counts.get((audience, area_id), 0) + n
 
-    by_day = _by_day(consultation)
+    by_day = _by_day(consultation, conditions)
 
     order = {a: i for i, a in enumerate(AUDIENCES)}
     areas = db.session.execute(select(Area.id, Area.name).where(Area.partnership_id == _partnership_id(consultation))
@@ -182,7 +192,7 @@ def dashboard(consultation: Consultation) -> Dashboard:
     if by_area_id.get(None):
         by_area.append(("", by_area_id[None]))
 
-    groups_answered, groups = _groups(consultation)
+    groups_answered, groups = _groups(consultation, conditions)
 
     board = Dashboard(total=total, in_progress=in_progress, flagged=flagged, by_day=by_day,
                       by_audience=sorted(by_audience.items(), key=lambda kv: order.get(kv[0], 99)),

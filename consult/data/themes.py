@@ -87,11 +87,14 @@ def _analysable_filter(consultation: Consultation) -> tuple:
             func.trim(Answer.text) != "")
 
 
-def analysable_ids(consultation: Consultation) -> list[tuple[int, str]]:
-    """Return (answer id, audience) for the analysable answers, in id order, without loading the text."""
+def analysable_ids(consultation: Consultation, conditions: tuple = ()) -> list[tuple[int, str]]:
+    """Return (answer id, audience) for the analysable answers, in id order, without loading the text.
+
+    conditions: more SQL conditions on Answer and Response (the results filters' clauses()).
+    """
     return [(int(i), aud) for i, aud in db.session.execute(
         select(Answer.id, Response.audience).join(Response, Answer.response_id == Response.id)
-        .where(*_analysable_filter(consultation)).order_by(Answer.id)).all()]
+        .where(*_analysable_filter(consultation), *conditions).order_by(Answer.id)).all()]
 
 
 def effective_codings(consultation: Consultation, answer_ids: list[int] | None = None) -> dict[int, set[int]]:
@@ -143,12 +146,17 @@ def audience_of(consultation: Consultation) -> dict[int, str]:
     return dict(analysable_ids(consultation))
 
 
-def theme_table(consultation: Consultation) -> list[tuple[Theme, int, Counter]]:
-    """Return (theme, answers coded, Counter of audiences) for active themes, most raised first."""
-    audiences = dict(analysable_ids(consultation))
+def theme_table(consultation: Consultation, conditions: tuple = ()) -> list[tuple[Theme, int, Counter]]:
+    """Return (theme, answers coded, Counter of audiences) for active themes, most raised first.
+
+    conditions: more SQL conditions on Answer and Response (the results filters) limiting which answers count.
+    """
+    audiences = dict(analysable_ids(consultation, conditions))
     effective = effective_codings(consultation)
     per: dict[int, Counter] = defaultdict(Counter)
     for aid, tids in effective.items():
+        if conditions and aid not in audiences:
+            continue
         for tid in tids:
             per[tid][audiences.get(aid, "")] += 1
     table = [(t, sum(per[t.id].values()), per[t.id]) for t in themes_for(consultation)]

@@ -10,6 +10,7 @@ import analysis
 
 from ..extensions import db
 from ..models import AUDIENCES, Consultation, Priority, Theme, ThemePriority
+from ..services.suppression import suppress_counts, threshold_for
 from . import themes as theme_data
 
 GAP_MIN_COUNT = 10
@@ -43,10 +44,13 @@ class Matrix:
         return not any(n for _t, n, _c in self.rows)
 
 
-def matrix(consultation: Consultation) -> Matrix:
-    """Return themes (most raised first) against the plan's priorities."""
+def matrix(consultation: Consultation, conditions: tuple = ()) -> Matrix:
+    """Return themes (most raised first) against the plan's priorities.
+
+    conditions: SQL conditions on Answer and Response (the results filters) limiting which answers count.
+    """
     priorities = list(consultation.plan.priorities)
-    table = theme_data.theme_table(consultation)
+    table = theme_data.theme_table(consultation, conditions)
     ids = [t.id for t, _n, _a in table]
     links = {(tp.theme_id, tp.priority_id): tp for tp in db.session.scalars(
         select(ThemePriority).where(ThemePriority.theme_id.in_(ids)))} if ids else {}
@@ -64,9 +68,10 @@ def matrix(consultation: Consultation) -> Matrix:
     return Matrix(priorities, rows)
 
 
-def gaps(consultation: Consultation, *, min_count: int = GAP_MIN_COUNT) -> list[tuple[Theme, int]]:
+def gaps(consultation: Consultation, *, min_count: int = GAP_MIN_COUNT,
+         conditions: tuple = ()) -> list[tuple[Theme, int]]:
     """Return themes many people raised that no priority covers, most raised first (analysis.find_gaps)."""
-    m = matrix(consultation)
+    m = matrix(consultation, conditions)
     counts = {t.key: n for t, n, _c in m.rows}
     scores = {t.key: {str(p.id): c.score for p, c in zip(m.priorities, cells, strict=True)}
               for t, _n, cells in m.rows}
@@ -80,9 +85,10 @@ def get_priority(consultation: Consultation, priority_id: int) -> Priority | Non
     return p if p is not None and p.plan_id == consultation.plan_id else None
 
 
-def supporting(consultation: Consultation, priority: Priority) -> list[tuple[Theme, Cell, list]]:
+def supporting(consultation: Consultation, priority: Priority,
+               conditions: tuple = ()) -> list[tuple[Theme, Cell, list]]:
     """Return (theme, cell, quotes) for the themes that support a priority, strongest evidence first."""
-    m = matrix(consultation)
+    m = matrix(consultation, conditions)
     j = m.priorities.index(priority)
     out = [(t, cells[j], theme_data.quotes_for_theme(consultation, t, limit=2))
            for t, _n, cells in m.rows if cells[j].linked]
@@ -90,12 +96,20 @@ def supporting(consultation: Consultation, priority: Priority) -> list[tuple[The
     return out
 
 
-def csv_rows(consultation: Consultation) -> list[list[str]]:
-    """Return the matrix as CSV rows (header first): one row per theme × priority cell."""
-    m = matrix(consultation)
+def csv_rows(consultation: Consultation, conditions: tuple = (), *, threshold: int | None = None) -> list[list[str]]:
+    """Return the matrix as CSV rows (header first): one row per theme × priority cell.
+
+    A download leaves the staff area, so its counts go through the one suppression rule: each theme's
+    audience counts are suppressed together with the theme's total (threshold_for the partnership unless given).
+    """
+    k = threshold or threshold_for(consultation.plan.partnership)
+    m = matrix(consultation, conditions)
     out = [["theme", "answers", "priority", "linked", "score", "evidence", "audiences"]]
     for t, n, cells in m.rows:
+        per = next((c.audiences for c in cells if c.linked), None)
+        shown = suppress_counts(per if per else {}, k, total=n)
         for p, c in zip(m.priorities, cells, strict=True):
-            out.append([t.name, str(n), p.title, "yes" if c.linked else "no", f"{c.score:.2f}", str(c.evidence),
-                        "; ".join(f"{k}={v}" for k, v in sorted(c.audiences.items()))])
+            out.append([t.name, shown[""].display, p.title, "yes" if c.linked else "no", f"{c.score:.2f}",
+                        shown[""].display if c.linked else "0",
+                        "; ".join(f"{a}={shown[a].display}" for a in sorted(c.audiences))])
     return out

@@ -11,6 +11,8 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 
 from ..auth import roles_required
 from ..data import dashboard as data
+from ..data.filters import ResultFilter
+from ..data.filters import choices as filter_choices
 from ..models import AUDIENCES
 from .views import audience_label, bp, consultation_or_404
 
@@ -36,8 +38,10 @@ class PopulationImportForm(FlaskForm):
 def dashboard(consultation_id: int):  # type: ignore[no-untyped-def]
     """Show the consultation's dashboard."""
     consultation = consultation_or_404(consultation_id)
-    return render_template("planner/dashboard.html", consultation=consultation, board=data.dashboard(consultation),
-                           section="dashboard")
+    chosen = ResultFilter.from_args(request.args, consultation)
+    return render_template("planner/dashboard.html", consultation=consultation,
+                           board=data.dashboard(consultation, chosen), filter=chosen,
+                           choices=filter_choices(consultation), section="dashboard")
 
 
 def _population_forms(consultation):  # type: ignore[no-untyped-def]

@@ -13,6 +13,8 @@ from wtforms.validators import InputRequired, Length
 from ..auth import roles_required
 from ..data import coding as coding_data
 from ..data import themes as data
+from ..data.filters import ResultFilter
+from ..data.filters import choices as filter_choices
 from ..extensions import db
 from ..jobs import enqueue
 from ..models import AUDIENCES
@@ -68,7 +70,8 @@ def _theme_or_404(consultation, theme_id: int):  # type: ignore[no-untyped-def]
 def themes(consultation_id: int):  # type: ignore[no-untyped-def]
     """List themes with counts by audience, emergent proposals, and machine–human agreement."""
     consultation = consultation_or_404(consultation_id)
-    table = data.theme_table(consultation)
+    chosen = ResultFilter.from_args(request.args, consultation)
+    table = data.theme_table(consultation, tuple(chosen.clauses()))
     present = {a for _t, _n, per in table for a in per}
     audiences = [a for a in AUDIENCES if a in present]
     last = data.latest_analysis(consultation)
@@ -76,7 +79,7 @@ def themes(consultation_id: int):  # type: ignore[no-untyped-def]
                            proposals=data.themes_for(consultation, statuses=("proposed",)),
                            evaluation=data.agreement(consultation), last=last, form=EmptyForm(),
                            key_names={t.key: t.name for t, _n, _p in table},
-                           section="themes")
+                           filter=chosen, choices=filter_choices(consultation), section="themes")
 
 
 @bp.route("/c/<int:consultation_id>/themes/run", methods=["POST"])

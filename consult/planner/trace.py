@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, render_template, request
 
 from ..auth import roles_required
 from ..data import trace as data
+from ..data.filters import ResultFilter
+from ..data.filters import choices as filter_choices
 from ..services.signed_links import signed_link_required
 from .pack import csv_response
 from .views import bp, consultation_or_404
@@ -16,8 +18,12 @@ from .views import bp, consultation_or_404
 def trace(consultation_id: int):  # type: ignore[no-untyped-def]
     """Show the themes × priorities matrix and the gaps."""
     consultation = consultation_or_404(consultation_id)
-    return render_template("planner/trace.html", consultation=consultation, matrix=data.matrix(consultation),
-                           gaps=data.gaps(consultation), min_count=data.GAP_MIN_COUNT, section="trace")
+    chosen = ResultFilter.from_args(request.args, consultation)
+    conditions = tuple(chosen.clauses())
+    return render_template("planner/trace.html", consultation=consultation,
+                           matrix=data.matrix(consultation, conditions),
+                           gaps=data.gaps(consultation, conditions=conditions), min_count=data.GAP_MIN_COUNT,
+                           filter=chosen, choices=filter_choices(consultation), section="trace")
 
 
 @bp.route("/c/<int:consultation_id>/trace.csv")
@@ -26,7 +32,8 @@ def trace(consultation_id: int):  # type: ignore[no-untyped-def]
 def trace_csv(consultation_id: int):  # type: ignore[no-untyped-def]
     """Download the matrix as CSV."""
     consultation = consultation_or_404(consultation_id)
-    return csv_response(data.csv_rows(consultation), f"{consultation.slug}-traceability.csv")
+    conditions = tuple(ResultFilter.from_args(request.args, consultation).clauses())
+    return csv_response(data.csv_rows(consultation, conditions), f"{consultation.slug}-traceability.csv")
 
 
 @bp.route("/c/<int:consultation_id>/priorities/<int:priority_id>")

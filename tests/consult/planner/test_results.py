@@ -126,3 +126,34 @@ def test_results_of_another_partnership_are_not_found(world, as_role, app) -> No
     user.partnership_id = other.id
     db.session.commit()
     assert client.get(f"/planner/c/{world.consultation.id}/results").status_code == 404
+
+
+def test_the_dashboard_themes_and_traceability_take_the_same_filters(world, as_role) -> None:
+    client = as_role("planner")
+    c = world.consultation.id
+    board = _page(client, f"/planner/c/{c}/?language=gd")
+    assert '<span class="big-number">3</span> responses submitted' in board and "Showing only:" in board
+    themes = _page(client, f"/planner/c/{c}/themes?audience=parent_carer")
+    listed = themes[themes.index('id="theme-list"'):]
+    assert "Worries and mental health" in listed and "Places to play" not in listed
+    assert f"/themes/{world.worries.id}?audience=parent_carer" in listed  # the drill-down keeps the filter
+    trace = _page(client, f"/planner/c/{c}/trace?age=8-11")
+    matrix = trace[trace.index("<table class=\"table matrix\">"):]
+    assert "Places to play" in matrix and "Buses and transport" not in matrix  # the buses were 12-17s
+    assert "trace.csv?" in trace and "&amp;age=8-11" in trace
+
+
+def test_the_traceability_download_hides_small_counts_filtered_or_not(world, as_role) -> None:
+    import csv
+    import io
+
+    client = as_role("planner")
+    trace = client.get(f"/planner/c/{world.consultation.id}/trace?audience=parent_carer").get_data(as_text=True)
+    for html in (trace, trace.replace("&amp;audience=parent_carer", "")):
+        link = re.search(r'href="([^"]*trace\.csv[^"]*)"', html).group(1).replace("&amp;", "&")
+        rows = list(csv.reader(io.StringIO(client.get(link).get_data(as_text=True))))
+        worries = [r for r in rows if r[0] == "Worries and mental health"]
+        assert worries and all(r[1] == "fewer than 5" for r in worries)  # the 3 parents
+        for r in rows[1:]:
+            numbers = [r[1], r[5]] + [part.split("=")[1] for part in r[6].split("; ") if part]
+            assert all(not n.isdigit() or int(n) == 0 or int(n) >= 5 for n in numbers), r
