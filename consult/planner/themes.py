@@ -114,10 +114,13 @@ def _theme_page(consultation, theme, rename, merge, split, status=200, bulk=None
     from .coding import THEME_PAGE_SIZE, bulk_form, page_arg
 
     names = {t.id: t.name for t in data.themes_for(consultation, statuses=("active", "proposed", "merged"))}
-    answers, total = (data.answers_for_theme_page(consultation, theme, page=page_arg(), per_page=THEME_PAGE_SIZE)
+    chosen = ResultFilter.from_args(request.args, consultation)
+    answers, total = (data.answers_for_theme_page(consultation, theme, page=page_arg(), per_page=THEME_PAGE_SIZE,
+                                                  conditions=tuple(chosen.clauses()))
                       if theme.status in ("active", "proposed") else ([], 0))
     return render_template("planner/theme.html", consultation=consultation, theme=theme, answers=answers,
                            total=total, names=names, rename=rename, merge=merge, split=split,
+                           filter=chosen, choices=filter_choices(consultation),
                            page=page_arg(), pages=max(1, -(-total // THEME_PAGE_SIZE)),
                            bulk=bulk or bulk_form(consultation, exclude=theme.id), ticked=set(ticked),
                            quotes=data.quotes_for_theme(consultation, theme, limit=5), section="themes"), status

@@ -137,6 +137,8 @@ def test_the_dashboard_themes_and_traceability_take_the_same_filters(world, as_r
     listed = themes[themes.index('id="theme-list"'):]
     assert "Worries and mental health" in listed and "Places to play" not in listed
     assert f"/themes/{world.worries.id}?audience=parent_carer" in listed  # the drill-down keeps the filter
+    drill = _page(client, f"/planner/c/{c}/themes/{world.places.id}?age=8-11")
+    assert "Answers (6)" in drill and '<option value="8-11" selected>' in drill  # 6 of the 12 are 8-11s
     trace = _page(client, f"/planner/c/{c}/trace?age=8-11")
     matrix = trace[trace.index("<table class=\"table matrix\">"):]
     assert "Places to play" in matrix and "Buses and transport" not in matrix  # the buses were 12-17s
