@@ -65,6 +65,15 @@ def _finish(response: Response) -> Response:
     return response
 
 
+def finish_request(response: Response) -> Response:
+    """End the request's unit of work now: for an after-request hook that must see the rows committed.
+
+    (After-request hooks run in reverse order of registration, so a hook registered after this
+    module's would otherwise run before the commit.) The unit of work's own hook then finds nothing to do.
+    """
+    return _finish(response)
+
+
 def _after_commit_or_rollback(session: Session) -> None:
     _clear(session)
 

@@ -16,6 +16,7 @@ from ..data import consultations, paper
 from ..extensions import db
 from ..i18n import LANGUAGE_NAMES
 from ..labels import CHANNEL_LABELS
+from ..services import paper_import as importer
 from .views import bp, consultation_or_404
 
 
@@ -51,7 +52,7 @@ def paper_home(consultation_id: int):  # type: ignore[no-untyped-def]
     """Choose to enter one paper response or import a file of them."""
     consultation = _consultation(consultation_id)
     definition = consultations.definition_of(consultation)
-    columns = {a.audience: paper.columns_for(a) for a in definition.audiences}
+    columns = {a.audience: importer.columns_for(a) for a in definition.audiences}
     return render_template("planner/paper.html", consultation=consultation, start=_start_form(consultation),
                            token=TokenForm(), columns=columns, errors=[], channels=paper.PAPER_CHANNELS)
 
@@ -112,9 +113,9 @@ def paper_import(consultation_id: int):  # type: ignore[no-untyped-def]
             errors = [_("Choose a CSV or XLSX file to import.")]
         else:
             try:
-                rows = paper.read_table(upload.filename or "", data)
-                result = paper.import_rows(consultation, rows, user_id=current_user.id)
-            except paper.TableError as exc:
+                rows = importer.read_table(upload.filename or "", data)
+                result = importer.import_rows(consultation, rows, user_id=current_user.id)
+            except importer.TableError as exc:
                 errors = [str(exc)]
             else:
                 if result.ok:
@@ -126,7 +127,7 @@ def paper_import(consultation_id: int):  # type: ignore[no-untyped-def]
                 db.session.rollback()
                 errors = result.errors
     definition = consultations.definition_of(consultation)
-    columns = {a.audience: paper.columns_for(a) for a in definition.audiences}
+    columns = {a.audience: importer.columns_for(a) for a in definition.audiences}
     return render_template("planner/paper.html", consultation=consultation, start=_start_form(consultation),
                            token=token, columns=columns, errors=errors, channels=paper.PAPER_CHANNELS,
                            error_title=bool(errors)), 400

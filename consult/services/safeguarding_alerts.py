@@ -25,6 +25,7 @@ import click
 from flask import Flask, current_app
 from flask_babel import gettext as _
 
+from .. import uow
 from ..data import safeguarding as data
 from ..extensions import db
 from ..jobs import Progress, enqueue, job
@@ -183,7 +184,9 @@ def _after_request(response):  # type: ignore[no-untyped-def]
     if not db.session.registry.has() or not db.session.info.get(data.NEW_FLAGS):
         return response
     try:
-        db.session.rollback()  # what the view did not commit would be thrown away at teardown anyway
+        # The flags must be stored before a job looks for them: end the request's unit of work first
+        # (it commits a successful request's work, a staff paper import say, and rolls back a failed one's).
+        uow.finish_request(response)
         ids = data.take_new_flag_ids()
         if ids:
             enqueue("safeguarding_alert", flag_ids=ids)

@@ -45,10 +45,12 @@ def million() -> bytes:
 def test_a_million_row_workbook_is_refused_at_the_limit_quickly(million) -> None:
     assert len(million) < 2_000_000, "a small file"
     tracemalloc.start()
-    began = time.perf_counter()
+    # CPU time, not wall time: what reading costs this process, whatever else the machine is running
+    # (wall time was 11 s, over the 10 s bound, at a load average of 14 on 2 cores).
+    began = time.process_time()
     with pytest.raises(TableReadError) as info:
         read_table("paper.xlsx", million)
-    took = time.perf_counter() - began
+    took = time.process_time() - began
     _now, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert info.value.kind == "too_many_rows" and info.value.line == MAX_ROWS + 2
@@ -92,13 +94,13 @@ def test_the_paper_import_page_says_the_file_is_too_long(app, make_user, login, 
     make_user("planner")
     login("planner@example.org")
     page = client.get(f"/planner/c/{consultation.id}/paper").get_data(as_text=True)
-    began = time.perf_counter()
+    began = time.process_time()  # this process's CPU: not the machine's load
     r = client.post(f"/planner/c/{consultation.id}/paper/import",
                     data={"csrf_token": csrf_from(page), "file": (io.BytesIO(million), "paper.xlsx")},
                     content_type="multipart/form-data")
     assert r.status_code == 400
     assert "The file has more than 5000 rows" in r.get_data(as_text=True)
-    assert time.perf_counter() - began < 15
+    assert time.process_time() - began < 15
 
 
 def test_every_import_reads_through_the_one_reader() -> None:

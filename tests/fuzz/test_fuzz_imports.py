@@ -509,7 +509,7 @@ def paper_cells(definition: forms.ConsultationDefinition, languages: list[str], 
 
 def paper_tables(definition: forms.ConsultationDefinition, languages: list[str], xlsx: bool):  # type: ignore[no-untyped-def]
     """Tables of paper responses, mostly with the columns of one audience of ``definition``."""
-    from consult.data.paper import columns_for
+    from consult.services.paper_import import columns_for
 
     def for_audience(audience: str | None):  # type: ignore[no-untyped-def]
         by_column = paper_cells(definition, languages, audience)
@@ -539,8 +539,8 @@ PAPER_FILES = {
 @given(data=st.data())
 def test_paper_response_import_never_raises(fuzz_app, fmt: str, data) -> None:  # type: ignore[no-untyped-def]
     from consult.data import consultations
-    from consult.data.paper import TableError, import_rows, read_table
     from consult.extensions import db
+    from consult.services.paper_import import TableError, import_rows, read_table
 
     _, consultation_id = fuzz_app.fuzz_ids
     upload = data.draw(PAPER_FILES[fmt], label="upload")
