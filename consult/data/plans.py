@@ -170,7 +170,9 @@ def as_input(plan: Plan) -> list[PriorityInput]:
     return [PriorityInput(id=p.id, title=p.title, description=p.description, shanarri=list(p.shanarri or []),
                           indicators=[IndicatorInput(id=i.id, name=i.name, unit=i.unit, baseline=i.baseline,
                                                      target=i.target, higher_is_better=i.higher_is_better)
-                                      for i in p.indicators])
+                                      for i in p.indicators]
+                          # a plan made before indicators had rows: its names, to give baselines and targets
+                          or [IndicatorInput(name=n) for n in (p.outcome_indicators or [])])
             for p in plan.priorities]
 
 

@@ -348,7 +348,7 @@ def plan_values(plan_id: int, year: int):  # type: ignore[no-untyped-def]
                            year_label=data.year_label, show=_show), (400 if errors else 200)
 
 
-def chart(progress: data.Progress, width: int = 560, height: int = 220) -> dict:
+def chart(progress: data.Progress, width: int = 420, height: int = 210) -> dict:
     """Return an indicator's line chart as SVG coordinates: baseline, yearly values and the target."""
     ind = progress.indicator
     labels = [_("Baseline"), *[data.year_label(y) for y in progress.years]]
@@ -356,24 +356,37 @@ def chart(progress: data.Progress, width: int = 560, height: int = 220) -> dict:
     known = [v for v in [*series, ind.target] if v is not None]
     if not known:
         return {}
-    low, high = min(known), max(known)
-    if low == high:
-        low, high = low - 1, high + 1
-    pad = (high - low) * 0.12
-    low, high = (low - pad if low - pad < 0 <= low else low - pad), high + pad
-    left, right, top, bottom = 56, 16, 16, 36
-    step = (width - left - right) / max(1, len(labels) - 1)
+    low, high, step = nice_scale(min(known), max(known))
+    left, right, top, bottom = 44, 36, 22, 34
+    step_x = (width - left - right) / max(1, len(labels) - 1)
 
     def y(v: float) -> float:
         return round(top + (high - v) / (high - low) * (height - top - bottom), 1)
 
-    points = [(round(left + i * step, 1), y(v), labels[i], v) for i, v in enumerate(series) if v is not None]
-    ticks = [low + (high - low) * k / 4 for k in range(5)]
+    points = [(round(left + i * step_x, 1), y(v), labels[i], v) for i, v in enumerate(series) if v is not None]
+    ticks = [low + step * k for k in range(round((high - low) / step) + 1)]
     return {"width": width, "height": height, "left": left, "right": width - right, "top": top,
             "bottom": height - bottom, "points": points, "path": " ".join(f"{x},{yy}" for x, yy, _l2, _v in points),
             "target": None if ind.target is None else y(ind.target),
-            "xlabels": [(round(left + i * step, 1), label) for i, label in enumerate(labels)],
-            "ticks": [(y(t), f"{t:.3g}") for t in ticks]}
+            "xlabels": [(round(left + i * step_x, 1), label) for i, label in enumerate(labels)],
+            "ticks": [(y(t), f"{t:g}") for t in ticks]}
+
+
+def nice_scale(low: float, high: float, most_ticks: int = 5) -> tuple[float, float, float]:
+    """Return an axis from low to high in round steps (1, 2, 2.5 or 5 times a power of ten): (start, end, step)."""
+    import math
+
+    if low == high:
+        low, high = low - 1, high + 1
+    rough = (high - low) / (most_ticks - 1)
+    power = 10 ** math.floor(math.log10(rough))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= rough)
+    start, end = math.floor(low / step) * step, math.ceil(high / step) * step
+    if start == low and (start - step >= 0 or low < 0):
+        start -= step  # room below the lowest point for its label
+    if end == high:
+        end += step
+    return start, end, step
 
 
 def describe(progress: data.Progress) -> str:
@@ -389,6 +402,9 @@ def describe(progress: data.Progress) -> str:
     if ind.target is not None:
         parts.append(_("Target %(value)s%(unit)s.", value=_show(ind.target), unit=unit and f" {unit}"))
     parts.append(str(VERDICT_LABELS[progress.verdict]) + ".")
+    if progress.verdict == "better" and progress.share_of_way is not None:
+        parts.append(_("%(percent)d%% of the way from the baseline to the target.",
+                       percent=round(progress.share_of_way * 100)))
     return " ".join(parts)
 
 

@@ -19,7 +19,7 @@ CANARY_ANSWER = "zq-canary-answer-7731"
 # URL parameters whose value build_side gives both partnerships alike (a template's question key, an
 # audience, a picture, a static file, a language): a URL made only of these names no partnership's
 # object. Every other parameter is an id or key of one partnership's own object.
-SHARED_PARAMS = frozenset({"audience", "core_id", "filename", "kind", "lang", "name"})
+SHARED_PARAMS = frozenset({"audience", "core_id", "filename", "kind", "lang", "name", "year"})
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -119,7 +119,7 @@ def build_side(key: str) -> Side:
         "contact_id": contact.id, "invitation_id": inv.id, "response_id": response.id, "rid": response.id,
         "partnership_id": p.id, "plan_id": plan.id, "code": code, "receipt": code,
         "answer_id": response.answers[0].id, "theme_id": theme.id, "action_id": action.id, "flag_id": flag.id,
-        "priority_id": plan.priorities[0].id, "filename": "guth.css", "lang": "en",
+        "priority_id": plan.priorities[0].id, "filename": "guth.css", "lang": "en", "year": 2026,
         "kind": "invitation",
     }
     side.params = side_params
