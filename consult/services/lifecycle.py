@@ -142,7 +142,7 @@ def check_schedule(consultation: Consultation, proposed: Schedule, partnership: 
             "People have %(n)s days to respond. Your partnership's minimum is %(min)s days: give people enough "
             "time to take part (“effective opportunity”, statutory guidance para 78).",
             n=window, min=partnership.min_window_days))
-    if proposed.opens_on >= today or consultation.status in ("draft", "scheduled"):
+    if consultation.status in ("draft", "scheduled"):  # once open, the notice people had is history
         notice = (proposed.opens_on - today).days
         if notice < partnership.min_notice_days:
             out.warnings.append(_(
