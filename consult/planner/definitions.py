@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -129,7 +130,8 @@ def definition_edit(consultation_id: int):  # type: ignore[no-untyped-def]
         form.definition.data = dump_definition(current)
     if problems:
         form.definition.errors = list(form.definition.errors) + [
-            _("%(n)s problems in the definition; nothing was saved", n=len(problems))]
+            ngettext("%(num)s problem in the definition; nothing was saved",
+                     "%(num)s problems in the definition; nothing was saved", len(problems))]
     has_errors = bool(form.errors)
     return render_template("planner/definition.html", consultation=consultation, form=form, problems=problems,
                            readability=definitions.readability_rows(shown), targets=READABILITY_TARGETS,
