@@ -426,7 +426,11 @@ def year_on_year(this: Consultation, previous: Consultation, lang: str | None = 
     structured = []
     for core_id in [c for c in ia if c in ib]:
         text, labels = ia[core_id]
-        values = list(dict.fromkeys([*labels, *ib[core_id][1], *ca.get(core_id, {}), *cb.get(core_id, {})]))
+        # The options in the question's own order, then any other values (face scales: 5, the best, first).
+        rest = {*ca.get(core_id, {}), *cb.get(core_id, {})} - set(labels) - set(ib[core_id][1])
+        values = list(dict.fromkeys([*labels, *ib[core_id][1],
+                                     *sorted(rest, key=lambda v: (not v.lstrip("-").isdigit(),
+                                                                  -int(v) if v.lstrip("-").isdigit() else 0, v))]))
         rows = [(localised(labels.get(v) or ib[core_id][1].get(v) or {"en": v}, lang)[0],
                  share(ca.get(core_id, {}).get(v, 0), na.get(core_id, 0)),
                  share(cb.get(core_id, {}).get(v, 0), nb.get(core_id, 0)))
