@@ -163,10 +163,12 @@ def pack_tables(consultation: Consultation, built: pack_data.Pack, *, filters: l
                         [_("Day"), _("Responses")], [[d, n] for (d, _n), n in zip(board.by_day, days, strict=True)],
                         frozenset({1}), reach))
     audiences = [a for a in AUDIENCES if any(per.get(a) for _t, _n, per in built.themes)]
-    grid = suppression.suppress_table({str(t.id): {a: per.get(a, 0) for a in audiences} for t, _n, per in built.themes},
-                                      k, columns=audiences)
-    theme_rows = [[t.name, grid.row_totals[str(t.id)], *[grid.cell(str(t.id), a) for a in audiences]]
-                  for t, _n, _per in built.themes]
+    # Each row is checked against its own total, the only total the table shows: the per-audience column
+    # sums (answer-theme pairs) are published nowhere, so nothing else can give a hidden cell away.
+    theme_rows = []
+    for t, n, per in built.themes:
+        cells = suppression.suppress_counts({a: per.get(a, 0) for a in audiences}, k, total=n)
+        theme_rows.append([t.name, cells[""], *[cells[a] for a in audiences]])
     tables.append(Table("themes", _("Themes, most raised first"),
                         _("Answers that raised each theme, in all and from each audience. One answer can raise "
                           "several themes."), [_("Theme"), _("Answers"), *[audience_name(a) for a in audiences]],
@@ -203,19 +205,22 @@ def pack_tables(consultation: Consultation, built: pack_data.Pack, *, filters: l
 
 
 def results_tables(consultation: Consultation, result_filter: ResultFilter, threshold: int) -> list[Table]:
-    """Return each structured question's answers by audience (people choosing each option), suppressed as one
-    table with its totals, from the one summary the results page shows (consult.data.results)."""
+    """Return each structured question's answers by audience (people choosing each option), each audience's
+    row suppressed with its total, from the one summary the results page shows (consult.data.results)."""
     from ..data import results as results_data
 
     out: list[Table] = []
     for n, s in enumerate(results_data.summaries(consultation, result_filter, lang=current_language()), 1):
         if not s.structured or not s.options:
             continue
-        grid = s.published(threshold)
+        # Row by row against the row's own total (those who answered): the pack shows no column totals, so
+        # no other sum can give a hidden cell away (and the exact solver behind two-way tables takes about
+        # a second a question, which would make the pack page wait).
         values = [v for v, _label in s.options]
-        rows: list[list[object]] = [[audience_name(r), grid.row_totals[r], *[grid.cell(r, v) for v in values]]
-                                    for r in grid.rows]
-        rows.append([_("Everyone who answered"), grid.total, *[grid.column_totals[v] for v in values]])
+        rows: list[list[object]] = []
+        for r in s.shown:
+            cells = suppression.suppress_counts({v: r.count(v) for v in values}, threshold, total=r.answered)
+            rows.append([audience_name(r.audience), cells[""], *[cells[v] for v in values]])
         note = _("People can choose more than one, so the options add up to more than those who answered.") \
             if s.multiple else _("People who chose each answer.")
         out.append(Table(f"q{n}-{s.core_id}"[:40], s.text, note,
