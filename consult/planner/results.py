@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import redirect, render_template, request, url_for
 
 from ..auth import roles_required
 from ..data import results as data
@@ -20,6 +20,9 @@ def results(consultation_id: int):  # type: ignore[no-untyped-def]
     consultation = consultation_or_404(consultation_id)
     chosen = ResultFilter.from_args(request.args, consultation)
     published = request.args.get("view") == "published"
+    canonical = {**chosen.to_query(), **({"view": "published"} if published else {})}
+    if request.args.to_dict() != canonical:  # the form's empty choices, or values ignored: a clean address to keep
+        return redirect(url_for("planner.results", consultation_id=consultation.id, **canonical))
     return render_template("planner/results.html", consultation=consultation, filter=chosen,
                            choices=filter_choices(consultation),
                            summaries=data.summaries(consultation, chosen, lang=current_language()),
