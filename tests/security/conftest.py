@@ -19,7 +19,7 @@ CANARY_ANSWER = "zq-canary-answer-7731"
 # URL parameters whose value build_side gives both partnerships alike (a template's question key, an
 # audience, a picture, a static file, a language): a URL made only of these names no partnership's
 # object. Every other parameter is an id or key of one partnership's own object.
-SHARED_PARAMS = frozenset({"audience", "core_id", "filename", "kind", "lang", "name", "year"})
+SHARED_PARAMS = frozenset({"audience", "core", "core_id", "filename", "kind", "lang", "name", "year"})
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -112,7 +112,7 @@ def build_side(key: str) -> Side:
     side.target_user = side.target_user.id
     side.invitation_token, side.receipt_code = token, code
     side_params = {
-        "slug": c.slug, "consultation_id": c.id, "cid": c.id, "core_id": free.core_id,
+        "slug": c.slug, "consultation_id": c.id, "cid": c.id, "core_id": free.core_id, "core": free.core_id,
         "question_id": free.id, "variant_id": variant.id, "audience": variant.audience,
         "name": list_pictures()[0] if list_pictures() else "safe", "user_id": side.target_user,
         "job_id": job.id, "token": token, "org_id": org.id, "organisation_id": org.id,
