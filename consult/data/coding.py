@@ -229,6 +229,8 @@ class Undone:
     batch: CodingBatch
     restored: int
     skipped: int
+    answers: int = 0  # answers with at least one code put back
+    skipped_answers: int = 0  # answers with a code left as someone changed it since
 
 
 def undo(consultation: Consultation, batch: CodingBatch, *, user_id: int | None) -> Undone:
@@ -239,6 +241,8 @@ def undo(consultation: Consultation, batch: CodingBatch, *, user_id: int | None)
     theme_ids = {c.theme_id for c in changes} | {t for t in (batch.theme_id, batch.target_theme_id) if t}
     answer_ids = {c.answer_id for c in changes}
     counts = {"restored": 0, "skipped": 0}
+    restored_ids: set[int] = set()
+    skipped_ids: set[int] = set()
 
     def change() -> None:
         now = _snapshot(theme_ids, answer_ids)
@@ -246,9 +250,11 @@ def undo(consultation: Consultation, batch: CodingBatch, *, user_id: int | None)
             key = (c.answer_id, c.theme_id, c.source)
             if now.get(key) != c.after:
                 counts["skipped"] += 1
+                skipped_ids.add(c.answer_id)
                 continue
             _put(key, c.before)
             counts["restored"] += 1
+            restored_ids.add(c.answer_id)
         db.session.flush()
         details = batch.details or {}
         if batch.kind == "merge" and batch.theme_id and batch.target_theme_id:
@@ -273,7 +279,7 @@ def undo(consultation: Consultation, batch: CodingBatch, *, user_id: int | None)
     undo_batch.undoes_id = batch.id
     undo_batch.theme_id, undo_batch.target_theme_id = batch.theme_id, batch.target_theme_id
     db.session.flush()
-    return Undone(undo_batch, counts["restored"], counts["skipped"])
+    return Undone(undo_batch, counts["restored"], counts["skipped"], len(restored_ids), len(skipped_ids))
 
 
 # ---- answers needing a person ---------------------------------------------------------------------

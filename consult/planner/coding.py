@@ -42,6 +42,23 @@ def kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(kind, kind))
 
 
+def describe(batch, names: dict[int, str]) -> str:  # type: ignore[no-untyped-def]
+    """Return what a batch did, in words, for the history page."""
+    theme, target = names.get(batch.theme_id or 0, ""), names.get(batch.target_theme_id or 0, "")
+    if batch.kind == "undo":
+        undone = kind_label(str((batch.details or {}).get("kind", "")))
+        return _("Undid change %(n)s (%(what)s)", n=batch.undoes_id, what=undone.lower())
+    if batch.kind in ("move", "merge") and theme and target:
+        return _("%(what)s from “%(a)s” to “%(b)s”", what=kind_label(batch.kind), a=theme, b=target)
+    if batch.kind == "move" and target:
+        return _("Moved answers to “%(b)s”", b=target)
+    if batch.kind == "split" and target:
+        return _("Split “%(a)s”: answers moved to the new theme “%(b)s”", a=theme, b=target)
+    if theme or target:
+        return _("%(what)s: “%(a)s”", what=kind_label(batch.kind), a=theme or target)
+    return kind_label(batch.kind)
+
+
 class BulkForm(FlaskForm):
     """Do one thing to the ticked answers: add a theme, remove a theme, or move them to a theme."""
 
@@ -130,7 +147,7 @@ def coding_history(consultation_id: int):  # type: ignore[no-untyped-def]
                                                                                  "rejected"))}
     return render_template("planner/coding_history.html", consultation=consultation, rows=rows, total=total,
                            page=page, pages=max(1, -(-total // HISTORY_PAGE_SIZE)), names=names,
-                           form=UndoForm(), coding_kind_label=kind_label, section="themes")
+                           form=UndoForm(), describe=describe, section="themes")
 
 
 @bp.route("/c/<int:consultation_id>/coding/undo", methods=["POST"])
@@ -149,10 +166,10 @@ def coding_undo(consultation_id: int):  # type: ignore[no-untyped-def]
     except data.CodingError as exc:
         flash(str(CODING_ERRORS.get(str(exc), CODING_ERRORS["undone"])))
     else:
-        message = _("Undone: %(n)s codes put back as they were.", n=done.restored)
+        message = _("Undone: the codes of %(n)s answers are back as they were.", n=done.answers)
         if done.skipped:
-            message += " " + _("%(n)s codes were changed again since, and were left as they are now.",
-                               n=done.skipped)
+            message += " " + _("%(n)s answers were changed again since, and were left as they are now.",
+                               n=done.skipped_answers)
         flash(message)
     return redirect(url_for("planner.coding_history", consultation_id=consultation.id), code=303)
 
@@ -178,5 +195,5 @@ def needs_person(consultation_id: int):  # type: ignore[no-untyped-def]
                                     language_ids=not_themed)
     return render_template("planner/needs_person.html", consultation=consultation, rows=rows, total=total,
                            reason=reason, reasons=NEEDS_REASONS, counts=counts, page=page,
-                           languages=languages, analysed=bool(result),
+                           answer_languages=languages, analysed=bool(result),
                            pages=max(1, -(-total // THEME_PAGE_SIZE)), section="themes")
