@@ -68,7 +68,6 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     init_login(app, login_manager)
 
     from . import admin, auth, core, operator, orgs, planner, public, respond, tsi
-
     from .public import shared as public_shared
 
     for module in (core, auth, admin, operator, respond, orgs, tsi, planner, public, public_shared):

@@ -14,19 +14,12 @@ from ..data import scope as scope_data
 from ..i18n import LANGUAGE_NAMES, action_text
 from ..jobs import get_job
 from ..labels import ACTION_STATUS_LABELS as ACTION_STATUS_LABELS  # re-exported for the feature modules
-from ..labels import AUDIENCE_LABELS, AUDIENCE_SHORT_LABELS, CHANNEL_LABELS, action_status_label
+from ..labels import AUDIENCE_LABELS, AUDIENCE_SHORT_LABELS, CHANNEL_LABELS, GROUP_LABELS, action_status_label
 from ..urls import safe_next
 
 bp = Blueprint("planner", __name__, url_prefix="/planner")
 scope_blueprint(bp)  # every id in a planner URL must belong to the signed-in user's partnership
 
-GROUP_LABELS = {
-    "care_experienced": _l("Care experienced"),
-    "young_carer": _l("Young carers"),
-    "disabled": _l("Disabled, or a long-term health condition"),
-    "gaelic_home": _l("Gaelic speakers"),
-    "other_language": _l("Other languages at home"),
-}
 
 
 def audience_label(code: str) -> str:
