@@ -6,7 +6,7 @@ PORT ?= 5000
 export FLASK_APP := consult
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: demo test venv translations compile-translations system-deps node lint serve clean-demo demo-new-key
+.PHONY: demo test venv translations compile-translations system-deps pdf-deps node lint serve clean-demo demo-new-key
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -30,7 +30,7 @@ translations: venv
 # are signed with the instance's own key (instance/secret_key, made on first start; see demo-new-key).
 # gunicorn runs with deploy/gunicorn.conf.py, so responses say "Server: Guth" as in production.
 DEMO_ENV := GUTH_DEMO=1 GUTH_BASE_URL=http://127.0.0.1:$(PORT)
-demo: venv compile-translations
+demo: pdf-deps venv compile-translations
 	$(DEMO_ENV) $(BIN)/flask db upgrade
 	$(DEMO_ENV) $(BIN)/flask demo
 	@echo "Guth demo: http://127.0.0.1:$(PORT)   (Ctrl-C to stop)"
@@ -49,13 +49,21 @@ demo-new-key:
 	  echo "A new key is in instance/secret_key"
 
 # System packages the browser and database tests need (only when root and apt-get exist).
-system-deps:
+# The evidence pack PDF: WeasyPrint needs Pango and HarfBuzz, and Noto fonts for every script (the demo needs them too).
+pdf-deps:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  need=""; \
-	  command -v chromium >/dev/null || need="$$need chromium"; \
 	  dpkg -s fonts-noto-core >/dev/null 2>&1 || need="$$need fonts-noto-core fonts-dejavu-core"; \
 	  for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do \
 	    dpkg -s $$pkg >/dev/null 2>&1 || need="$$need $$pkg"; done; \
+	  if [ -n "$$need" ]; then echo "Installing:$$need"; apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$need >/dev/null; fi; \
+	else echo "Not root: for the evidence pack PDF install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core"; fi
+
+system-deps: pdf-deps
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  need=""; \
+	  command -v chromium >/dev/null || need="$$need chromium"; \
 	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql"; \
 	  command -v redis-server >/dev/null || need="$$need redis-server"; \
 	  if [ -n "$$need" ]; then echo "Installing:$$need"; apt-get update -qq && \

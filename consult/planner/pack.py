@@ -19,6 +19,7 @@ from ..data import pack as data
 from ..data import scope as scope_data
 from ..data.filters import ResultFilter
 from ..data.filters import choices as filter_choices
+from ..errors import render_error
 from ..i18n import localised
 from ..models import Consultation
 from ..services import pack_export, suppression
@@ -94,7 +95,14 @@ def _xlsx(consultation: Consultation, tables: pack_export.PackTables) -> Respons
 
 def _pdf(consultation: Consultation, tables: pack_export.PackTables) -> Response:
     html = render_template("pack/document.html", tables=tables)
-    return _download(pdf_layout.render(html), "application/pdf", f"{consultation.slug}-evidence.pdf")
+    try:
+        pdf = pdf_layout.render(html)
+    except pdf_layout.PdfUnavailable:
+        return render_error(503, _("The PDF cannot be made on this server"),
+                            _("The server lacks the libraries that lay out the PDF (Pango). Your administrator can "
+                              "install them with `make pdf-deps`. The printable page and the Excel and CSV "
+                              "downloads hold the same tables."))
+    return _download(pdf, "application/pdf", f"{consultation.slug}-evidence.pdf")
 
 
 @bp.route("/c/<int:consultation_id>/pack.csv")

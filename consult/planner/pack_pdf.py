@@ -23,9 +23,21 @@ def _no_fetching(url: str, *args: object, **kwargs: object) -> dict:
     raise ValueError("the evidence pack PDF loads nothing from outside")
 
 
+class PdfUnavailable(RuntimeError):
+    """WeasyPrint's system libraries (Pango, HarfBuzz) are not installed on this server."""
+
+
 def render(html: str) -> bytes:
-    """Return the PDF of an HTML document (a tagged PDF/UA-1), loading nothing it links to."""
-    from weasyprint import HTML
+    """Return the PDF of an HTML document (a tagged PDF/UA-1), loading nothing it links to.
+
+    Raises PdfUnavailable when Pango is missing (WeasyPrint then fails to import with OSError), so the page
+    can say what to install instead of answering 500.
+    """
+    try:
+        from weasyprint import HTML
+    except OSError as exc:
+        log.error("Evidence pack PDF unavailable: WeasyPrint cannot load its libraries (%s)", type(exc).__name__)
+        raise PdfUnavailable from exc
 
     started = time.perf_counter()
     pdf = HTML(string=html, url_fetcher=_no_fetching).write_pdf(pdf_variant=PDF_VARIANT)

@@ -76,3 +76,23 @@ def test_pack_pdf_is_tagged_has_a_cover_and_shows_every_language(world, as_role)
     # Small numbers: parents (3 in the world's Gàidhlig answers) are hidden wherever they would show.
     assert "fewer than 5" in text and "LEAKMARKER" not in text
     assert not re.search(r"Worries and mental health [1-4]\b", text)
+
+
+def test_a_server_without_pango_says_so_instead_of_a_server_error(world, as_role, monkeypatch) -> None:
+    """A fresh server without Debian's Pango: WeasyPrint fails to import with OSError; the planner gets a page
+    saying what to install (503), never a 500."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pango(name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pango)
+    pack = f"/planner/c/{world.consultation.id}/pack"
+    r = download(as_role("planner"), pack, pack + ".pdf")
+    assert r.status_code == 503
+    page = r.get_data(as_text=True)
+    assert "The PDF cannot be made on this server" in page and "make pdf-deps" in page
