@@ -27,6 +27,7 @@ from ..models import (
     Priority,
     Response,
     SafeguardingFlag,
+    ShareLink,
     Theme,
     User,
 )
@@ -95,8 +96,12 @@ _QUERIES: dict[str, Callable[[int], Select]] = {
     "organisation_id": lambda oid: select(Organisation.partnership_id).where(Organisation.id == oid),
     "contact_id": _contact,
     "partnership_id": lambda oid: select(Partnership.id).where(Partnership.id == oid),
+    "link": _via_consultation(ShareLink),
 }
 SCOPED_PARAMS = frozenset({*_QUERIES, "user_id", "job_id"})
+# URL parameters that name no row on their own: an audience code, a language, a question's core id inside
+# the consultation the same URL names, an email kind, a plan year. The ids beside them are scoped.
+UNSCOPED_WORDS = frozenset({"audience", "lang", "core", "kind", "year"})
 
 
 def default_partnership_id() -> int | None:

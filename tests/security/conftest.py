@@ -60,7 +60,16 @@ def build_side(key: str) -> Side:
     from consult.data import consultations, responses, users
     from consult.data.users import hash_token
     from consult.extensions import db
-    from consult.models import Action, Contact, Invitation, Job, Organisation, SafeguardingFlag, Theme
+    from consult.models import (
+        Action,
+        Contact,
+        Invitation,
+        Job,
+        Organisation,
+        SafeguardingFlag,
+        ShareLink,
+        Theme,
+    )
     from forms import AnswerData, list_pictures, load_template
 
     today = date.today()
@@ -106,6 +115,9 @@ def build_side(key: str) -> Side:
     db.session.add_all([action, flag])
     job = Job(id=f"job-{key}-{secrets.token_hex(4)}", kind="noop", params={"consultation_id": c.id}, state="done")
     db.session.add(job)
+    link = ShareLink(consultation_id=c.id, token_hash=secrets.token_hex(32), target="pack", filter_query="",
+                     label=f"Link {key}", expires_at=datetime.now(UTC) + timedelta(days=7), created_by=None)
+    db.session.add(link)
     db.session.commit()
     side.partnership, side.consultation = p.id, c.id
     side.users = {role: u.id for role, u in side.users.items()}
@@ -120,7 +132,7 @@ def build_side(key: str) -> Side:
         "partnership_id": p.id, "plan_id": plan.id, "code": code, "receipt": code,
         "answer_id": response.answers[0].id, "theme_id": theme.id, "action_id": action.id, "flag_id": flag.id,
         "priority_id": plan.priorities[0].id, "filename": "guth.css", "lang": "en", "year": 2026,
-        "kind": "invitation",
+        "kind": "invitation", "link": link.id,
     }
     side.params = side_params
     return side
