@@ -146,6 +146,7 @@ def load_demo(*, responses: int = 2000, seed: int = 2026, analyse: bool = True,
 # A second, smaller fictional partnership on the same server: its staff must see none of Glenbrae's
 # answers, organisations, emails or jobs, and Glenbrae's staff none of its (issue 15: isolation).
 SECOND_SLUG = "lochmore-csp-2026"
+OPERATOR_EMAIL = "operator@guth.example"
 SECOND_STAFF = [
     ("planner@lochmore.example", "Morag Lochmore (planner)", ["planner"]),
     ("safeguarding@lochmore.example", "Iain Lochmore (safeguarding lead)", ["safeguarding"]),
@@ -164,6 +165,8 @@ def _load_second_partnership(material: dict[str, Any], today: date, seed: int, c
         safeguarding_contacts=["safeguarding@lochmore.example"])
     for email, name, roles in SECOND_STAFF:
         users.create_user(email=email, name=name, password=PASSWORD, roles=roles, partnership_id=partnership.id)
+    # The deployment operator, of no partnership: sets up partnerships and their first planner (/operator/).
+    users.create_user(email=OPERATOR_EMAIL, name="Demo Operator", password=PASSWORD, roles=["operator"])
     orgs = [Organisation(partnership_id=partnership.id, name=n, name_key=n.lower(), org_type=t, tsi_member=m,
                          area=SECOND_AREAS[0][1]) for n, t, m in SECOND_ORGANISATIONS]
     db.session.add_all(orgs)
@@ -186,6 +189,7 @@ def _logins() -> list[str]:
     lines = [f"Demo staff sign-in (password for all: {PASSWORD}):"]
     lines += [f"  {email:34} {', '.join(roles)}" for email, _, roles in STAFF]
     lines += [f"  {email:34} {', '.join(roles)} (Lochmore)" for email, _, roles in SECOND_STAFF]
+    lines.append(f"  {OPERATOR_EMAIL:34} operator (sets up partnerships; sees no answers)")
     return lines
 
 

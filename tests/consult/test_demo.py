@@ -91,3 +91,6 @@ def test_the_demo_has_a_second_smaller_partnership_with_staff_of_its_own(app) ->
     staff = {u.email: u.partnership_id for u in db.session.scalars(select(User))}
     assert staff["planner@lochmore.example"] == second.id and staff["planner@glenbrae.example"] == first.id
     assert any("planner@lochmore.example" in line for line in lines)
+    # and an operator of neither, who can sign in to set up a third
+    assert "operator@guth.example" in staff and staff["operator@guth.example"] is None
+    assert any("operator@guth.example" in line for line in lines)
