@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -34,6 +33,7 @@ from ..extensions import db
 from ..jobs import Progress, job
 from ..models import Consultation, Partnership
 from ..models._base import as_utc
+from .periodic import PeriodicSweep
 
 log = logging.getLogger(__name__)
 DEFAULT_SWEEP_SECONDS = 60
@@ -217,35 +217,7 @@ def sweep_job(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     return sweep()
 
 
-class _Timer:
-    """The sweep on a daemon thread, one per process (a forked worker starts its own)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.pid: int | None = None
-        self.stop = threading.Event()
-
-    def start(self, app: Flask) -> None:
-        with self.lock:
-            if self.pid == os.getpid():
-                return
-            self.pid = os.getpid()
-            self.stop = threading.Event()
-            seconds = float(app.config.get("LIFECYCLE_SWEEP_SECONDS", DEFAULT_SWEEP_SECONDS))
-            threading.Thread(target=self._run, args=(app, seconds, self.stop), daemon=True,
-                             name="lifecycle-sweep").start()
-
-    @staticmethod
-    def _run(app: Flask, seconds: float, stop: threading.Event) -> None:
-        while not stop.wait(seconds):
-            try:
-                with app.app_context():
-                    sweep()
-            except Exception as exc:  # keep sweeping: the next round may reach the database
-                log.error("lifecycle sweep failed (%s)", type(exc).__name__)
-
-
-TIMER = _Timer()
+TIMER = PeriodicSweep("lifecycle-sweep", "LIFECYCLE_SWEEP_SECONDS", DEFAULT_SWEEP_SECONDS, lambda: sweep())
 
 
 @click.command("lifecycle-sweep")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +32,7 @@ from ..models import SafeguardingFlag
 from ..models._base import as_utc, utcnow
 from ..urls import external_url
 from . import email_templates, mail
+from .periodic import PeriodicSweep
 
 log = logging.getLogger(__name__)
 DEFAULT_SWEEP_SECONDS = 30
@@ -196,35 +196,7 @@ def _after_request(response):  # type: ignore[no-untyped-def]
     return response
 
 
-class _Timer:
-    """The sweep on a daemon thread, one per process (a forked worker starts its own)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.pid: int | None = None
-        self.stop = threading.Event()
-
-    def start(self, app: Flask) -> None:
-        with self.lock:
-            if self.pid == os.getpid():
-                return
-            self.pid = os.getpid()
-            self.stop = threading.Event()
-            seconds = float(app.config.get("SAFEGUARDING_SWEEP_SECONDS", DEFAULT_SWEEP_SECONDS))
-            threading.Thread(target=self._run, args=(app, seconds, self.stop), daemon=True,
-                             name="safeguarding-sweep").start()
-
-    @staticmethod
-    def _run(app: Flask, seconds: float, stop: threading.Event) -> None:
-        while not stop.wait(seconds):
-            try:
-                with app.app_context():
-                    sweep()
-            except Exception as exc:  # keep sweeping: the next round may reach the database
-                log.error("safeguarding sweep failed (%s)", type(exc).__name__)
-
-
-TIMER = _Timer()
+TIMER = PeriodicSweep("safeguarding-sweep", "SAFEGUARDING_SWEEP_SECONDS", DEFAULT_SWEEP_SECONDS, lambda: sweep())
 
 
 @click.command("safeguarding-escalate")
