@@ -37,9 +37,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="module")
-def live_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """Return the app the live server serves, on a migrated SQLite file with a small demo loaded."""
+def demo_app(tmp_path_factory: pytest.TempPathFactory, responses: int):  # type: ignore[no-untyped-def]
+    """Return an app on a migrated SQLite file with a demo of this many responses loaded (analysis done)."""
     from flask_migrate import upgrade
 
     from consult import create_app
@@ -51,9 +50,15 @@ def live_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyp
     with app.app_context():
         upgrade()
         app.config["JOBS_MODE"] = "sync"
-        load_demo(responses=int(os.environ.get("GUTH_BROWSER_DEMO_RESPONSES", "150")), seed=7)
+        load_demo(responses=responses, seed=7)
         app.config["JOBS_MODE"] = "thread"
     return app
+
+
+@pytest.fixture(scope="module")
+def live_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Return the app the live server serves, on a migrated SQLite file with a small demo loaded."""
+    return demo_app(tmp_path_factory, int(os.environ.get("GUTH_BROWSER_DEMO_RESPONSES", "150")))
 
 
 @pytest.fixture(scope="module")

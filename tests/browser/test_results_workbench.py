@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import login_as, shows
+from tests.browser.conftest import demo_app, login_as, shows
 
 SHOTS = "/tmp/shots-C"
 # The smaller demo the other journeys use holds 4 answers about the bus; 250 responses hold 7.
@@ -23,20 +23,7 @@ RESPONSES = max(250, int(os.environ.get("GUTH_BROWSER_DEMO_RESPONSES", "150")))
 @pytest.fixture(scope="module")
 def live_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """The conftest's live app, with a demo big enough to move 5 answers about the bus."""
-    from flask_migrate import upgrade
-
-    from consult import create_app
-    from consult.demo import load_demo
-
-    db_path = tmp_path_factory.mktemp("live") / "guth.db"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "JOBS_MODE": "thread",
-                      "DEMO": True, "WTF_CSRF_ENABLED": True})
-    with app.app_context():
-        upgrade()
-        app.config["JOBS_MODE"] = "sync"
-        load_demo(responses=RESPONSES, seed=7)
-        app.config["JOBS_MODE"] = "thread"
-    return app
+    return demo_app(tmp_path_factory, RESPONSES)
 
 
 def _look(page, name: str) -> None:  # type: ignore[no-untyped-def]
