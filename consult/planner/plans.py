@@ -52,7 +52,7 @@ class IndicatorForm(Form):
 
     id = HiddenField()
     name = StringField(_l("Outcome indicator"), validators=[Length(max=300)])
-    unit = StringField(_l("Unit"), validators=[Length(max=60)], description=_l("For example % or children"))
+    unit = StringField(_l("Unit"), validators=[Length(max=60)], description=_l("For example %, or children"))
     baseline = StringField(_l("Baseline"), validators=[Length(max=30)])
     target = StringField(_l("Target"), validators=[Length(max=30)])
     direction = SelectField(_l("Better when it"), choices=[("up", _l("goes up")), ("down", _l("goes down"))],

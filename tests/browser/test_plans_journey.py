@@ -9,19 +9,9 @@ import re
 from tests.browser.conftest import login_as, shows
 
 
-def _operator(live_app) -> None:  # type: ignore[no-untyped-def]
-    from consult.data import users
-    from consult.extensions import db
-
-    with live_app.app_context():
-        users.create_user(email="operator@guth.example", name="Operator", password="guth-demo-2026",
-                          roles=["operator"])
-        db.session.commit()
-
-
 def test_operator_and_plan_journey(live_app, live_server, new_page, check_axe, shot) -> None:
     base = live_server
-    _operator(live_app)
+    # the demo's operator (operator@guth.example, of no partnership) signs in
     page = new_page(width=1280)
     login_as(page, base, "operator@guth.example")
     assert page.url.endswith("/operator/")
