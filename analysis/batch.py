@@ -18,7 +18,7 @@ from . import semantic
 from .codebook import Codebook
 from .pipeline import BATCH_SIZE, doc_lemma_string, lemma_strings
 from .redact import Redaction, local_patterns, name_docs, redact_doc
-from .screen import Screening, screen
+from .screen import Screening, screen_many
 from .themer import ThemeAssignment, Themer
 from .trace import Priority, codebook_key, trace
 
@@ -94,7 +94,7 @@ def _analyse(
         lemmas[i] = lem
     lem_all: list[str] = [lem or "" for lem in lemmas]
     _report(progress, 0.4)
-    screenings = [screen(t) for t in texts]
+    screenings = screen_many(texts)
     _report(progress, 0.5)
     vectors = semantic.embed(red) if (themer is not None or prios) and texts else np.zeros((len(texts), semantic.DIM))
     themes: list[ThemeAssignment | None] = [None] * len(texts)

@@ -57,10 +57,15 @@ class _Lexicon:
     patterns: tuple[tuple[str, bool, re.Pattern], ...]
     negator: re.Pattern | None
     any: re.Pattern | None = None  # every pattern in one alternation: most answers match none
+    # Each pattern's longest literal word part: a text without it cannot match the pattern, and a substring
+    # test is far cheaper than trying a pattern (or the alternation) at every position.
+    literals: tuple[str, ...] = ()
+    any_literal: re.Pattern | None = None  # the literals in one alternation: most answers contain none
 
 
 def _compile(lang: str, path: Path) -> _Lexicon:
     pats: list[tuple[str, bool, re.Pattern]] = []
+    literals: list[str] = []
     negators: list[str] = []
     fold = lang in _FOLD_ACCENTS
     for raw in path.read_text(encoding="utf-8").splitlines():
@@ -85,11 +90,13 @@ def _compile(lang: str, path: Path) -> _Lexicon:
         except re.error:
             continue
         pats.append((category, weight != "topic", rx))
+        literals.append(max((t.strip("*").replace("’", "'") for t in pattern.split()), key=len))
     neg = None
     if negators:
         neg = re.compile(r"(?<!\w)(?:" + "|".join(_token_regex(n) for n in sorted(set(negators))) + r")(?!\w)")
     union = re.compile("|".join(f"(?:{rx.pattern})" for _, _, rx in pats)) if pats else None
-    return _Lexicon(lang, tuple(pats), neg, union)
+    lit_union = re.compile("|".join(re.escape(x) for x in sorted(set(literals), key=len, reverse=True)))
+    return _Lexicon(lang, tuple(pats), neg, union, tuple(literals), lit_union if literals else None)
 
 
 @lru_cache(maxsize=1)
@@ -150,9 +157,11 @@ def find(text: str, langs: tuple[str, ...] | None = None) -> tuple[list[LexiconH
         if (langs is not None and lang not in langs) or lex.any is None or not _SCRIPT[lang].search(text):
             continue
         prepared, index = _prepare(text, lang)
-        if lex.any.search(prepared) is None:
+        if lex.any_literal is None or lex.any_literal.search(prepared) is None:
             continue
-        for category, strong, rx in lex.patterns:
+        for (category, strong, rx), literal in zip(lex.patterns, lex.literals, strict=True):
+            if literal not in prepared:
+                continue
             for m in rx.finditer(prepared):
                 if index is None:
                     s, e = m.start(), m.end()

@@ -114,12 +114,32 @@ def _vectorizer(cfg: dict):
     return TfidfVectorizer(sublinear_tf=True, lowercase=True, dtype=np.float32, **cfg)
 
 
+_WHITE_SPACES = re.compile(r"\s\s+")
+
+
+def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
+    """sklearn's ``char_wb`` n-grams (lowercased, no accent stripping), in another order, without its loop.
+
+    sklearn pads each word with a space and takes its n-grams; here the padded words are joined by those
+    spaces (two between words), so an n-gram lies within one padded word exactly when it has no two spaces.
+    """
+    words = _WHITE_SPACES.sub(" ", text.lower()).split()
+    if not words:
+        return []
+    s = " " + "  ".join(words) + " "
+    size = len(s)
+    return [g for n in range(low, high + 1) for i in range(size - n + 1) if "  " not in (g := s[i : i + n])]
+
+
 class _Block:
     """One TF-IDF block (vocabulary and idf) applied without sklearn's per-call checks."""
 
     def __init__(self, cfg: dict, vocabulary: dict[str, int], idf: np.ndarray) -> None:
         self.analyse = _vectorizer({k: v for k, v in cfg.items() if k not in ("min_df", "max_features")}
                                    ).build_analyzer()
+        if cfg.get("analyzer") == "char_wb" and cfg.get("lowercase", True) and not cfg.get("strip_accents"):
+            low, high = cfg["ngram_range"]
+            self.analyse = lambda text: char_wb_ngrams(text, low, high)
         self.vocabulary = vocabulary
         self.idf = idf.astype(np.float32)
 
@@ -139,13 +159,24 @@ class _Block:
         return js, w
 
     def transform(self, texts: list[str]) -> sparse.csr_matrix:
-        """The TF-IDF rows of many texts (``weights`` for each)."""
-        rows = [self.weights(t) for t in texts]
-        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum([len(js) for js, _ in rows], out=indptr[1:])
-        c = np.concatenate([js for js, _ in rows]) if rows else np.zeros(0, dtype=np.int64)
-        v = np.concatenate([w for _, w in rows]) if rows else np.zeros(0, dtype=np.float32)
-        return sparse.csr_matrix((v, c, indptr), shape=(len(texts), len(self.idf)))
+        """The TF-IDF rows of many texts (``weights`` for each, computed for the whole batch at once)."""
+        analyse, get = self.analyse, self.vocabulary.get
+        cols: list[int] = []
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        for i, t in enumerate(texts):
+            found = [j for j in map(get, analyse(t)) if j is not None]
+            lengths[i] = len(found)
+            cols.extend(found)
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        counts = sparse.csr_matrix((np.ones(len(cols), dtype=np.float32), np.asarray(cols, dtype=np.int64), indptr),
+                                   shape=(len(texts), len(self.idf)))
+        counts.sum_duplicates()
+        counts.data = (1.0 + np.log(counts.data)) * self.idf[counts.indices]
+        norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1), dtype=np.float32).ravel())
+        norms[norms == 0] = 1.0
+        counts.data /= np.repeat(norms, np.diff(counts.indptr))
+        return counts
 
 
 class ScreenModel:
@@ -248,17 +279,51 @@ class ScreenModel:
                 z[i] += w @ cc[js]
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
-    def score(self, text: str, lang: str = "en") -> tuple[float, tuple[int, int], dict[str, float]]:
-        """The text's score (its highest-scoring piece), that piece's span and its category scores."""
+    def probabilities_many(self, texts: list[str], chunk: int = 4096) -> np.ndarray:
+        """``probabilities`` for many texts with one embedding and one sparse product per chunk."""
+        from .semantic import embed
+
+        out = np.zeros((len(texts), len(self.columns)), dtype=np.float32)
+        nw, nc = len(self.words.idf), len(self.chars.idf)
+        cw, cc, ce = self.coef[:nw], self.coef[nw:nw + nc], self.coef[nw + nc:]
+        for start in range(0, len(texts), chunk):
+            part = texts[start : start + chunk]
+            z = (embed(part) * self.embed_weight) @ ce + self.intercept
+            z += self.words.transform(part) @ cw
+            z += self.chars.transform(part) @ cc
+            out[start : start + len(part)] = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        return out
+
+    def _spans(self, text: str) -> list[tuple[int, int]]:
         spans = pieces(text)
+        if spans and len(text.split()) <= PIECES_FROM_WORDS:
+            spans = spans[:1]
+        return spans
+
+    def _best(self, spans: list[tuple[int, int]], p: np.ndarray) -> tuple[float, tuple[int, int], dict[str, float]]:
         if not spans:
             return 0.0, (0, 0), {}
-        if len(text.split()) <= PIECES_FROM_WORDS:
-            spans = spans[:1]
-        p = self.probabilities([text[s:e] for s, e in spans])
         best = int(np.argmax(p[:, 0]))
         cats = {c: float(p[best, i]) for i, c in enumerate(self.columns) if i and p[best, i] > 1e-6}
         return float(p[best, 0]), spans[best], cats
+
+    def score(self, text: str, lang: str = "en") -> tuple[float, tuple[int, int], dict[str, float]]:
+        """The text's score (its highest-scoring piece), that piece's span and its category scores."""
+        spans = self._spans(text)
+        if not spans:
+            return 0.0, (0, 0), {}
+        return self._best(spans, self.probabilities([text[s:e] for s, e in spans]))
+
+    def score_many(self, texts: list[str]) -> list[tuple[float, tuple[int, int], dict[str, float]]]:
+        """``score`` for many texts: every piece of every text scored in one batch."""
+        spans_of = [self._spans(t) for t in texts]
+        p = self.probabilities_many([t[s:e] for t, spans in zip(texts, spans_of, strict=True) for s, e in spans])
+        out = []
+        k = 0
+        for spans in spans_of:
+            out.append(self._best(spans, p[k : k + len(spans)]))
+            k += len(spans)
+        return out
 
 
 def corpus_digest(examples: list[Example]) -> str:
@@ -293,7 +358,19 @@ class Screeners:
         self.ml.save(MODEL_ML_PATH)
 
     def score(self, text: str, lang: str = "en") -> tuple[float, tuple[int, int], dict[str, float]]:
-        return (self.ml if lang in ("gd", "ar", "pl", "uk") else self.en).score(text, lang)
+        return (self.ml if lang in _ML_LANGS else self.en).score(text, lang)
+
+    def score_many(self, texts: list[str], langs: list[str]) -> list[tuple[float, tuple[int, int], dict[str, float]]]:
+        """``score`` for many texts, each by the model for its language, batched per model."""
+        out: list = [None] * len(texts)
+        for model, wanted in ((self.en, False), (self.ml, True)):
+            idx = [i for i, lang in enumerate(langs) if (lang in _ML_LANGS) == wanted]
+            for i, r in zip(idx, model.score_many([texts[i] for i in idx]), strict=True):
+                out[i] = r
+        return out
+
+
+_ML_LANGS = ("gd", "ar", "pl", "uk")
 
 
 _build_lock = threading.Lock()

@@ -1,0 +1,70 @@
+"""The batched screen decides exactly as the one-at-a-time screen; its shortcuts change no result."""
+
+from collections import Counter
+
+import pytest
+
+from analysis import screen, screen_lexicon, screen_many
+from analysis.screen_model import CHARS, _vectorizer, char_wb_ngrams, load_corpus
+
+
+@pytest.fixture(scope="module")
+def corpus_texts():
+    rows = load_corpus()
+    # Every language, short and long answers (long ones are scored sentence by sentence and in windows).
+    picked = rows[::7] + [r for r in rows if len(r.text.split()) > 25][:40]
+    return [r.text for r in picked]
+
+
+def _decision(s):
+    return (s.flag, s.categories, s.needs_human, s.reason, s.language, s.triggers, s.set_aside)
+
+
+def test_screen_many_decides_as_screen_does_one_by_one(corpus_texts):
+    texts = [*corpus_texts, "", "   ", None, "😀😀", "123", "tata mnie bije", "nie bije mnie"]
+    one = [screen(t) for t in texts]
+    many = screen_many(texts)
+    assert len(many) == len(texts)
+    assert [_decision(s) for s in many] == [_decision(s) for s in one]
+    assert sum(s.flag for s in many) > 20  # the sample has disclosures in it, not only everyday answers
+    for a, b in zip(one, many, strict=True):
+        assert abs(a.score - b.score) <= 2e-4
+        assert [(e.category, e.start, e.end, e.source) for e in a.evidence] == \
+            [(e.category, e.start, e.end, e.source) for e in b.evidence]
+
+
+def test_screen_many_flags_a_disclosure_among_everyday_answers():
+    texts = ["more buses please", "My dad hits me when he is drunk", "a bigger park"]
+    assert [s.flag for s in screen_many(texts)] == [False, True, False]
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "a", "I  \t\n  x", "Don't  know!!", "İstanbul ǅ Straße", "a b c dd eee ffff", "Mo  phàiste",
+    "Тато мене б'є", "أبي يضربني كل يوم",
+])
+def test_char_ngrams_are_sklearns(text):
+    sk = _vectorizer({k: v for k, v in CHARS.items() if k not in ("min_df", "max_features")}).build_analyzer()
+    assert Counter(char_wb_ngrams(text, *CHARS["ngram_range"])) == Counter(sk(text))
+
+
+def test_lexicon_prefilter_loses_no_hit(corpus_texts):
+    def brute(text):
+        import unicodedata
+
+        text = unicodedata.normalize("NFC", text)
+        found = []
+        for lang, lex in screen_lexicon.lexicons().items():
+            prepared, index = screen_lexicon._prepare(text, lang)
+            for category, _strong, rx in lex.patterns:
+                for m in rx.finditer(prepared):
+                    s = m.start() if index is None else index[m.start()]
+                    found.append((lang, category, s))
+        return found
+
+    hits = 0
+    for text in corpus_texts:
+        got, aside = screen_lexicon.find(text)
+        # every pattern match is either a hit or set aside as negated; the prefilter drops none
+        assert len(got) + len(aside) == len(brute(text))
+        hits += len(got)
+    assert hits > 5
