@@ -10,7 +10,9 @@ to that response (``EvidenceFile``) go too: the file is removed from the upload 
 
 One exception: an answer the safeguarding screen flagged and nobody has reviewed yet is held until
 the safeguarding lead has — a child's safety comes before erasure. It is counted as "held"; so are
-the evidence files of a response with such an answer.
+the evidence files of a response with such an answer. Once reviewed, the flag's own copy of the words
+goes with the answer's text: its evidence (the sentences that raised it) and its triggers (the words
+matched) are emptied, while its categories, dates, review and outcome stay (``flags_cleared``).
 
 Emails in the outbox (``OutboxEmail``: addresses, names, and, where no mail server is set, the
 personal links) belong to no partnership, so they are deleted once the shortest retention period
@@ -63,6 +65,7 @@ class RetentionResult:
     draft_edits_erased: int = 0
     held_for_safeguarding: int = 0
     evidence_files_deleted: int = 0
+    flags_cleared: int = 0
     evidence_files_held: int = 0
 
 
@@ -146,7 +149,16 @@ def apply_retention(partnership: Partnership, *, now: datetime | None = None, dr
     files_due = and_(EvidenceFile.response_id.in_(old),
                      EvidenceFile.response_id.not_in(_responses_with_unreviewed_flags()))
     result.evidence_files_held = db.session.scalar(select(func.count(EvidenceFile.id)).where(files_held)) or 0
+    # A reviewed flag on an answer whose text goes, or on the response as a whole, quotes those words too.
+    flags_due = and_(SafeguardingFlag.response_id.in_(old), SafeguardingFlag.reviewed_at.is_not(None),
+                     or_(SafeguardingFlag.answer_id.in_(answer_ids),
+                         and_(SafeguardingFlag.answer_id.is_(None),
+                              SafeguardingFlag.response_id.not_in(_responses_with_unreviewed_flags()))))
+    flag_ids = [fid for fid, evidence, triggers in db.session.execute(
+        select(SafeguardingFlag.id, SafeguardingFlag.evidence, SafeguardingFlag.triggers).where(flags_due))
+        if evidence or triggers]
     if dry_run:
+        result.flags_cleared = len(flag_ids)
         result.answers_erased = db.session.scalar(select(func.count(Answer.id)).where(erasable)) or 0
         result.draft_edits_erased = db.session.scalar(select(func.count(DraftEdit.id)).where(drafts)) or 0
         result.evidence_files_deleted = db.session.scalar(select(func.count(EvidenceFile.id)).where(files_due)) or 0
@@ -162,10 +174,15 @@ def apply_retention(partnership: Partnership, *, now: datetime | None = None, dr
     result.answers_erased = db.session.execute(
         update(Answer).where(erasable).values(text=None, text_original=None, follow_up=None)
         .execution_options(synchronize_session=False)).rowcount or 0
-    if result.answers_erased or result.draft_edits_erased or result.evidence_files_deleted:
+    if flag_ids:
+        result.flags_cleared = db.session.execute(
+            update(SafeguardingFlag).where(SafeguardingFlag.id.in_(flag_ids)).values(evidence=[], triggers=[])
+            .execution_options(synchronize_session=False)).rowcount or 0
+    if result.answers_erased or result.draft_edits_erased or result.evidence_files_deleted or result.flags_cleared:
         audit.record("retention", user_id=None, object_type="partnership", object_id=partnership.id,
                      answers=result.answers_erased, draft_edits=result.draft_edits_erased,
-                     evidence_files=result.evidence_files_deleted, held=result.held_for_safeguarding,
+                     evidence_files=result.evidence_files_deleted, flags_cleared=result.flags_cleared,
+                     held=result.held_for_safeguarding,
                      evidence_files_held=result.evidence_files_held)
     db.session.flush()
     return result
