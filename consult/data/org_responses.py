@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
-
-from forms import AnswerData
+from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Answer, Consultation, Contact, DraftEdit, EvidenceFile, Organisation, Question, Response
@@ -43,30 +41,10 @@ def answer_for(response: Response, question: Question) -> Answer | None:
                                                   Answer.question_id == question.id))
 
 
-def save_part(response: Response, question: Question, data: AnswerData, *, contact: Contact,
-              expected_version: int) -> Answer:
-    """Save one part of a shared draft if nobody changed it since ``expected_version`` was read.
-
-    The check and the save happen in one transaction: the version is claimed with a conditional
-    UPDATE, so two people saving at the same moment cannot both win. Records who and when.
-    """
-    current = answer_for(response, question)
-    if current is None:
-        if expected_version != 0:
-            raise EditConflict(None)
-    else:
-        claimed = db.session.execute(update(Answer).where(Answer.id == current.id,
-                                                          Answer.version == expected_version)
-                                     .values(version=Answer.version)
-                                     .execution_options(synchronize_session=False))
-        if claimed.rowcount != 1:
-            db.session.refresh(current)
-            raise EditConflict(current)
-    answer = responses.save_answer(response, question, data).answer
-    db.session.add(DraftEdit(answer_id=answer.id, contact_id=contact.id, version=answer.version,
-                             text=answer.text, value=answer.value))
+def add_draft_edit(*, answer_id: int, contact_id: int, version: int, text: str | None, value: object) -> None:
+    """Record who saved which version of a part of the draft."""
+    db.session.add(DraftEdit(answer_id=answer_id, contact_id=contact_id, version=version, text=text, value=value))
     db.session.flush()
-    return answer
 
 
 @dataclass(frozen=True)
@@ -132,15 +110,6 @@ def delete_evidence_file(row: EvidenceFile) -> None:
     """Forget a file (the caller removes it from disk after the commit)."""
     db.session.delete(row)
     db.session.flush()
-
-
-def submit_for(response: Response, contact: Contact) -> bool:
-    """Submit the organisation's response in the name of one contact; False if it already was."""
-    if not responses.submit(response):
-        return False
-    response.submitted_by_contact_id = contact.id
-    db.session.flush()
-    return True
 
 
 def submitted_responses(consultation_id: int, organisation_ids: list[int]) -> list[Response]:

@@ -1,10 +1,14 @@
-"""Responses and answers: start, save, submit, find by receipt code, withdraw."""
+"""Responses and answers: the queries. Starting a response, reading it, and the statements that store answers.
+
+What an answer stores (redaction, the screen, the text policy, flags) is decided by
+consult.services.answers, the one door every channel goes through; this module only runs the statements.
+"""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.orm import joinedload, selectinload
@@ -13,11 +17,7 @@ from forms import AnswerData
 
 from ..extensions import db
 from ..models import Answer, AudienceVariant, Consultation, Question, Response, SafeguardingFlag
-from ..models._base import as_utc, utcnow
-from ..services.screening import CheckedText, check_text
-from ..text import clean_text
 from . import consultations
-from . import safeguarding as safeguarding_data
 from .users import hash_token
 
 # Receipt codes avoid letters and digits that look alike (0/O, 1/I/L).
@@ -82,87 +82,6 @@ def answer_data(answer: Answer | None) -> AnswerData | None:
     return AnswerData(value=answer.value, text=answer.text_original or answer.text, skipped=answer.skipped)
 
 
-@dataclass(frozen=True)
-class SaveResult:
-    """What saving one answer found."""
-
-    answer: Answer
-    flagged: bool  # gone to the safeguarding lead: flagged, or not screened
-
-
-def _checked(data: AnswerData, audience: str, partnership: object,
-             language_hint: str | None = None) -> CheckedText | None:
-    """Redact and screen the answer's free text, if it has any worth keeping (page language as the hint)."""
-    if data.text and data.text.strip() and not data.skipped:
-        return check_text(clean_text(data.text) or "", audience=audience, partnership=partnership,  # type: ignore[arg-type]
-                          language_hint=language_hint)
-    return None
-
-
-def save_answer(response: Response, question: Question, data: AnswerData) -> SaveResult:
-    """Store one answer (redacted, screened), replacing any earlier answer to the same question."""
-    if response.status == "withdrawn":
-        raise ResponseClosed
-    partnership = response.variant.consultation.plan.partnership
-    answer = next((a for a in response.answers if a.question_id == question.id), None)
-    if answer is None:
-        answer = Answer(question_id=question.id, core_id=question.core_id)
-        response.answers.append(answer)
-    before = (answer.text, bool(answer.skipped))
-    answer.value, answer.skipped = data.value, data.skipped
-    flagged = False
-    checked = _checked(data, response.audience, partnership, response.language)
-    if checked is not None:
-        answer.text, answer.text_original = checked.redacted, data.text
-        db.session.flush()
-        if checked.alert:  # flagged, or not screened: either way the safeguarding lead's
-            flagged = True
-            response.safeguarding = True
-            safeguarding_data.create_flag(response_id=response.id, answer_id=answer.id, checked=checked,
-                                          keep_sentences=partnership.original_text_policy != "none")
-    else:
-        answer.text = answer.text_original = None
-    if (answer.text, bool(answer.skipped)) != before:  # new words are unmoderated: revoke any approval
-        answer.quote_status = "none"
-    answer.version = (answer.version or 0) + 1
-    response.updated_at = utcnow()
-    db.session.flush()
-    return SaveResult(answer, flagged)
-
-
-def submit(response: Response) -> bool:
-    """Make the response final; return False if it already was (a double submit changes nothing)."""
-    if response.status == "submitted":
-        return False
-    if response.status == "withdrawn":
-        raise ResponseClosed
-    response.status = "submitted"
-    response.submitted_at = utcnow()
-    _apply_original_text_policy(response)
-    return True
-
-
-def _apply_original_text_policy(response: Response) -> None:
-    policy = response.variant.consultation.plan.partnership.original_text_policy
-    flagged_answers = {f.answer_id for f in db.session.scalars(
-        select(SafeguardingFlag).where(SafeguardingFlag.response_id == response.id))}
-    for answer in response.answers:
-        if policy == "none" or answer.id not in flagged_answers:
-            answer.text_original = None
-
-
-def withdraw(response: Response) -> None:
-    """Delete a person's answers at their request; keep only that a response was withdrawn.
-
-    An answer the safeguarding screen flagged stays, for the safeguarding lead only: a child's
-    safety comes before erasure (the vital-interests basis), and the privacy notice says so.
-    What was made from the answers (codings, examples, quotes) goes too: consult.data.erasure.
-    """
-    from .erasure import erase_response
-
-    erase_response(response)
-
-
 def questions_for(variant: AudienceVariant) -> list[Question]:
     """Return the variant's questions in order."""
     return list(db.session.scalars(select(Question).where(Question.variant_id == variant.id)
@@ -174,29 +93,6 @@ def questions_for(variant: AudienceVariant) -> list[Question]:
 def answers_as_data(response: Response) -> dict[str, AnswerData]:
     """Return the response's answers as AnswerData keyed by core id (for pre-filling and display)."""
     return {a.core_id: answer_data(a) for a in response.answers}  # type: ignore[misc]
-
-
-def set_area(response: Response, area_code: object) -> None:
-    """Record the coarse area a person chose (None for "I don't know" or "rather not say")."""
-    from ..models import Area
-
-    area: Area | None = None
-    if isinstance(area_code, str):  # the partnership's few areas are usually loaded already
-        area = next((a for a in response.variant.consultation.plan.partnership.areas if a.code == area_code), None)
-    response.area_id = area.id if area else None
-
-
-def set_may_quote(response: Response, may_quote: bool) -> None:
-    """Record whether the person lets us quote their words (off unless they said yes)."""
-    if response.status == "withdrawn":
-        raise ResponseClosed
-    response.may_quote = bool(may_quote)
-
-
-def apply_text_policy(response: Response) -> None:
-    """After a sent response is changed, drop the typed text again where partnership policy says so."""
-    if response.status == "submitted":
-        _apply_original_text_policy(response)
 
 
 # ---- the respondent's answer path: a few plain statements, no ORM graph --------------------------
@@ -259,7 +155,19 @@ def answers_of(response_id: int) -> dict[str, AnswerData]:
             for core_id, value, text, original, skipped in rows}
 
 
-_UPSERTS: dict[str, object] = {}
+def state_of(response: Response) -> ResponseState:
+    """Return the state of a response the ORM holds (flushed)."""
+    return ResponseState(response.id, response.consultation_id, response.variant_id, response.audience,
+                         response.status, bool(response.safeguarding), bool(response.may_quote), response.updated_at)
+
+
+# ---- the statements that store answers (consult.services.answers decides what they store) --------
+
+class StaleVersion(Exception):
+    """The answer changed since the version the caller started from (a colleague saved it meanwhile)."""
+
+
+_UPSERTS: dict[tuple[str, bool], object] = {}
 
 
 def _dialect_insert(dialect: str):  # type: ignore[no-untyped-def]
@@ -271,8 +179,11 @@ def _dialect_insert(dialect: str):  # type: ignore[no-untyped-def]
     return insert
 
 
-def _replacing_earlier_answer(ins):  # type: ignore[no-untyped-def]
-    """Make an insert into answer replace the response's earlier answer to the question; return its id."""
+def _replacing_earlier_answer(ins, *, guarded: bool = False):  # type: ignore[no-untyped-def]
+    """Make an insert into answer replace the response's earlier answer to the question; return its id and version.
+
+    ``guarded``: replace it only while its version is still ``expected_version`` (no row returned otherwise).
+    """
     from sqlalchemy import and_, case
 
     c = Answer.__table__.c
@@ -285,13 +196,14 @@ def _replacing_earlier_answer(ins):  # type: ignore[no-untyped-def]
               "text_original": ins.excluded.text_original, "version": c.version + 1,
               "updated_at": ins.excluded.updated_at,
               "quote_status": case((unchanged, c.quote_status), else_="none")},
-    ).returning(c.id)
+        where=(c.version == bindparam("expected_version")) if guarded else None,
+    ).returning(c.id, c.version)
 
 
-def _answer_upsert():  # type: ignore[no-untyped-def]
+def _answer_upsert(guarded: bool):  # type: ignore[no-untyped-def]
     """Return the statement that stores one answer, replacing an earlier one (built once per database)."""
     dialect = db.session.get_bind().dialect.name
-    stmt = _UPSERTS.get(dialect)
+    stmt = _UPSERTS.get((dialect, guarded))
     if stmt is None:
         c = Answer.__table__.c
         ins = _dialect_insert(dialect)(Answer.__table__).values(
@@ -299,65 +211,80 @@ def _answer_upsert():  # type: ignore[no-untyped-def]
             core_id=bindparam("core_id"), value=bindparam("value", type_=c.value.type),
             skipped=bindparam("skipped"), text=bindparam("text"), text_original=bindparam("text_original"),
             version=1, quote_status="none", updated_at=bindparam("now", type_=c.updated_at.type))
-        stmt = _replacing_earlier_answer(ins)
-        _UPSERTS[dialect] = stmt
+        stmt = _replacing_earlier_answer(ins, guarded=guarded)
+        _UPSERTS[(dialect, guarded)] = stmt
     return stmt
 
 
-_UNCHANGED = object()
-# How stale a response's updated_at may get while someone answers (retention counts from it, in days):
-# touching it on every answer was a second write per POST.
-RESPONSE_TOUCH = timedelta(minutes=10)
+def upsert_answer(*, response_id: int, question_id: int, core_id: str, value: object, skipped: bool,
+                  text: str | None, text_original: str | None, now: datetime,
+                  expected_version: int | None = None) -> tuple[int, int]:
+    """Store one answer, replacing the response's earlier answer to the question; return (its id, its version).
 
-
-def saved_after(state: ResponseState, now: datetime) -> datetime:
-    """Return the response's updated_at once an answer is recorded at ``now`` (touched only when stale)."""
-    return now if now - as_utc(state.updated_at) > RESPONSE_TOUCH else state.updated_at
-
-
-def record_answer(state: ResponseState, question_id: int, core_id: str, data: AnswerData, *, partnership: object,
-                  text_policy: str, area_id: object = _UNCHANGED) -> bool:
-    """Store one answer (redacted, screened) in a response, replacing any earlier one; True if flagged.
-
-    One upsert and one update (plus a flag row when the screen flags the text, or could not read it:
-    a not-screened answer goes to the safeguarding lead too, but returns False, since the respondent
-    sees the help page only for a possible disclosure). ``partnership`` is
-    anything the redactor reads local names from (a Partnership or a RespondentConsultation);
-    ``area_id`` records the coarse area when this is the area question.
+    With ``expected_version``, an earlier answer is replaced only while it still has that version
+    (checked and written in one statement); otherwise StaleVersion.
     """
-    if state.status == "withdrawn":
-        raise ResponseClosed
-    db.session.flush()  # nothing the ORM holds may be written after these statements
-    checked = _checked(data, state.audience, partnership)
-    text = checked.redacted if checked else None
-    original = clean_text(data.text) if checked else None
-    flagged = bool(checked and checked.flagged)
-    alert = bool(checked and checked.alert)
-    if original is not None and state.status == "submitted" and not alert:
-        # A change after sending keeps no more than sending did: the typed text only where it was flagged.
-        if text_policy == "none" or not db.session.scalar(select(exists().where(
-                SafeguardingFlag.response_id == state.id, SafeguardingFlag.answer_id == Answer.id,
-                Answer.response_id == state.id, Answer.question_id == question_id))):
-            original = None
-    if text_policy == "none" and state.status == "submitted":
-        original = None
-    now = utcnow()
-    answer_id = db.session.connection().execute(_answer_upsert(), {
-        "response_id": state.id, "question_id": question_id, "core_id": core_id, "value": data.value,
-        "skipped": data.skipped, "text": text, "text_original": original, "now": now}).scalar_one()
-    changes: dict[str, object] = {}
-    if saved_after(state, now) == now:
-        changes["updated_at"] = now
-    if alert:
-        changes["safeguarding"] = True
-        safeguarding_data.create_flag(response_id=state.id, answer_id=answer_id, checked=checked,
-                                      keep_sentences=text_policy != "none", now=now)
-    if area_id is not _UNCHANGED:
-        changes["area_id"] = area_id
-    if changes:
-        db.session.execute(update(Response.__table__).where(Response.__table__.c.id == state.id).values(**changes))
-    db.session.expire_all()  # ORM copies of this response or its answers are out of date now
-    return flagged
+    params = {"response_id": response_id, "question_id": question_id, "core_id": core_id, "value": value,
+              "skipped": skipped, "text": text, "text_original": text_original, "now": now}
+    if expected_version is not None:
+        params["expected_version"] = expected_version
+    row = db.session.connection().execute(_answer_upsert(expected_version is not None), params).first()
+    if row is None:
+        raise StaleVersion
+    return int(row[0]), int(row[1])
+
+
+def update_response(response_id: int, **values: object) -> None:
+    """Change columns of one response row (``updated_at``, ``safeguarding``, ``area_id``...)."""
+    db.session.execute(update(Response.__table__).where(Response.__table__.c.id == response_id).values(**values))
+
+
+def answer_is_flagged(response_id: int, question_id: int) -> bool:
+    """Return True when the response's answer to the question has a safeguarding flag."""
+    return bool(db.session.scalar(select(exists().where(
+        SafeguardingFlag.response_id == response_id, SafeguardingFlag.answer_id == Answer.id,
+        Answer.response_id == response_id, Answer.question_id == question_id))))
+
+
+def drop_typed_text(response_id: int, *, except_flagged: bool) -> None:
+    """Forget the words as typed in every answer of a response (``except_flagged``: not in flagged answers)."""
+    a = Answer.__table__.c
+    stmt = update(Answer.__table__).where(a.response_id == response_id, a.text_original.is_not(None))
+    if except_flagged:
+        flagged = select(SafeguardingFlag.answer_id).where(SafeguardingFlag.response_id == response_id,
+                                                           SafeguardingFlag.answer_id.is_not(None))
+        stmt = stmt.where(a.id.not_in(flagged))
+    db.session.execute(stmt.values(text_original=None))
+
+
+def set_follow_up(response_id: int, question_id: int, follow_up: str | None, now: datetime) -> int | None:
+    """Store the follow-up reply of an answer already stored; return the answer's id (None: no such answer)."""
+    a = Answer.__table__.c
+    return db.session.execute(update(Answer.__table__).where(
+        a.response_id == response_id, a.question_id == question_id).values(
+        follow_up=follow_up, updated_at=now).returning(a.id)).scalar_one_or_none()
+
+
+def follow_ups_of(response_id: int) -> dict[str, str]:
+    """Return the follow-up replies of a response by core id ("" for a skipped follow-up)."""
+    a = Answer.__table__.c
+    rows = db.session.connection().execute(select(a.core_id, a.follow_up).where(
+        a.response_id == response_id, a.follow_up.is_not(None)))
+    return {core_id: reply for core_id, reply in rows}
+
+
+def forget_orm_copies(response_id: int, answer_id: int | None = None) -> None:
+    """Expire what the session holds of a response (and one answer) after statements changed their rows."""
+    from sqlalchemy.orm.util import identity_key
+
+    held = db.session.identity_map
+    response = held.get(identity_key(Response, response_id))
+    if response is not None:
+        db.session.expire(response, ["answers", "updated_at", "safeguarding", "area_id"])
+    if answer_id is not None:
+        answer = held.get(identity_key(Answer, answer_id))
+        if answer is not None:
+            db.session.expire(answer)
 
 
 # ---- an answer in one statement ---------------------------------------------------------------
@@ -402,24 +329,18 @@ def _answer_at_once_statement(dialect: str):  # type: ignore[no-untyped-def]
     return stmt
 
 
-def record_answer_at_once(info: consultations.RespondentConsultation, response_id: int, variant_id: int, audience: str,
-                          question_id: int, core_id: str, data: AnswerData, *, today: date) -> bool:
-    """Store one answer in one statement if nothing needs the full way; return False if nothing was stored.
-
-    Stored only while the response is in progress, in ``variant_id``, in an open consultation whose
-    definition is still ``info``'s. Not stored (the caller takes the full way, ``record_answer``)
-    when the screen flags the text or could not read it: the flag, the answer and the response change together.
-    """
-    checked = _checked(data, audience, info)
-    if checked is not None and checked.alert:
-        return False
+def upsert_answer_if_open(*, response_id: int, variant_id: int, consultation_id: int, definition_version: int,
+                          question_id: int, core_id: str, value: object, skipped: bool, text: str | None,
+                          text_original: str | None, today: date, now: datetime) -> bool:
+    """Store one answer in one self-committing statement, only while its response is in progress in
+    ``variant_id`` of a consultation open ``today`` with that definition version; False if nothing was stored."""
     engine = db.engine
     # Its own pooled connection in autocommit: the statement commits itself, and the request's
     # session (which the full way uses) is never started.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         row = connection.execute(_answer_at_once_statement(engine.dialect.name), {
-            "response_id": response_id, "variant_id": variant_id, "consultation_id": info.id, "today": today,
-            "definition_version": info.definition_version, "question_id": question_id, "core_id": core_id,
-            "value": data.value, "skipped": data.skipped, "text": checked.redacted if checked else None,
-            "text_original": clean_text(data.text) if checked else None, "now": utcnow()}).first()
+            "response_id": response_id, "variant_id": variant_id, "consultation_id": consultation_id,
+            "today": today, "definition_version": definition_version, "question_id": question_id,
+            "core_id": core_id, "value": value, "skipped": skipped, "text": text, "text_original": text_original,
+            "now": now}).first()
     return row is not None

@@ -21,6 +21,7 @@ from ..extensions import db
 from ..jobs import enqueue
 from ..models import Organisation, Response
 from ..orgs.demo import load_org_demo
+from ..services import answers as answers_service
 
 MATERIAL = Path(__file__).with_name("material.yaml")
 SLUG = "glenbrae-csp-2026"
@@ -232,17 +233,16 @@ class _Generator:
         flagged = False
         for question in self.questions[audience]:
             data = self.answer(question, audience, language)
-            if question.core_id == "area" and data.value and data.value not in (DONT_KNOW, PREFER_NOT_TO_SAY):
-                response.area_id = next(a.id for a in self.areas if a.code == data.value)
             if question.type == "long_text" and question.core_id == "anything_else" and not is_org:
                 if special < 0.006 and self.safeguarding:
                     data = AnswerData(text=self.safeguarding.pop(0)["text"])
                 elif special > 0.99 and self.pii:
                     data = AnswerData(text=self.pii.pop(0)["text"])
-            flagged = responses.save_answer(response, question, data).flagged or flagged
+            # Through the answers' one door, as every channel: the area question records the coarse area too.
+            flagged = answers_service.save(response, question, data).alert or flagged
         self.flagged += flagged
         response.may_quote = rng.random() < 0.35
-        responses.submit(response)
+        answers_service.submit(response)
         opened = datetime.combine(self.consultation.opens_on, datetime.min.time(), tzinfo=UTC)
         span = max(1.0, (datetime.combine(self.today, datetime.min.time(), tzinfo=UTC) - opened).total_seconds())
         # Most answers arrive early (launch) and just after reminders: a skewed spread.

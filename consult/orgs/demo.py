@@ -17,6 +17,7 @@ from ..data import invitations, org_responses, responses, sector
 from ..data.organisations import audience_for
 from ..extensions import db
 from ..models import Consultation, Contact, Invitation, Organisation, Response
+from ..services import answers as answers_service
 
 FIRST = ["Aileen", "Calum", "Fiona", "Iain", "Kirsty", "Lewis", "Mairi", "Neil", "Rhona", "Stuart", "Yusuf",
          "Oksana", "Priya", "Ewan", "Catriona", "Dougie", "Shona", "Ruaridh"]
@@ -123,12 +124,12 @@ def load_org_demo(consultation: Consultation, today: date, seed: int = 2026) -> 
         questions = {q.core_id: q for q in responses.questions_for(response.variant)}
         writers = org.contacts[:2]
         if "priority_mental_health" in questions:
-            org_responses.save_part(response, questions["priority_mental_health"],
+            answers_service.save_org_part(response, questions["priority_mental_health"],
                                     AnswerData(value="partly", text="Young people wait too long for help, and "
                                                "school counsellors need youth work alongside them."),
                                     contact=writers[0], expected_version=0)
         if "org_gaps" in questions:
-            org_responses.save_part(response, questions["org_gaps"],
+            answers_service.save_org_part(response, questions["org_gaps"],
                                     AnswerData(text="The plan says little about transport to services for "
                                                "young people in the villages."),
                                     contact=writers[-1], expected_version=0)

@@ -28,6 +28,7 @@ from ..extensions import db
 from ..i18n import current_language
 from ..models import Invitation, Response
 from ..security import honeypot_tripped, submission_limit
+from ..services import answers as answers_service
 from ..services import invitations as invite_service
 from ..services import org_response
 from ..urls import parse_id
@@ -166,7 +167,7 @@ def part(response_id: int, core_id: str):  # type: ignore[no-untyped-def]
             except ValueError:
                 expected = -1
             try:
-                org_responses.save_part(response, question, form.answer_data(), contact=invitation.contact,
+                answers_service.save_org_part(response, question, form.answer_data(), contact=invitation.contact,
                                         expected_version=expected)
                 flash(_("Saved. Your colleagues see this answer now."))
                 return redirect(url_for("orgs.draft", response_id=response.id) + f"#part-{core_id}")
@@ -280,7 +281,7 @@ def submit(response_id: int):  # type: ignore[no-untyped-def]
         if honeypot_tripped():  # a robot: submit nothing, and confirm as if we had
             return render_template("orgs/done.html", invitation=invitation, response=response, submitted_by=None,
                                    consultation=response.variant.consultation)
-        if org_responses.submit_for(response, invitation.contact):
+        if answers_service.submit_org(response, invitation.contact):
             uow.commit_now()  # the submission is stored before the copies are emailed
             invite_service.send_copy(response, invitation.contact)
         return redirect(url_for("orgs.done", response_id=response.id))

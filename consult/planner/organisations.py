@@ -411,11 +411,12 @@ def erase_answers_command(receipt_code: str) -> None:
     """
     from ..data import responses
     from ..data.audit import record as audit
+    from ..services import answers as answers_service
 
     response = responses.find_by_receipt(receipt_code)
     if response is None or response.status == "withdrawn":
         raise click.ClickException("No answers have that receipt code (or they were deleted already).")
-    responses.withdraw(response)
+    answers_service.delete(response)
     audit("response.erase", user_id=None, object_type="response", object_id=response.id, by="cli")
     db.session.commit()  # a CLI command has no request, so no unit of work: it commits itself
     click.echo(f"Deleted the answers of response {response.id}.")

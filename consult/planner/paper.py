@@ -84,9 +84,9 @@ def paper_enter(consultation_id: int):  # type: ignore[no-untyped-def]
             else:
                 ok = False
         if ok:
-            _response, flagged = paper.enter_response(consultation, audience.audience, channel=start.channel.data,
-                                                      language=start.language.data, answers=answers,
-                                                      user_id=current_user.id)
+            _response, flagged = importer.enter_response(consultation, audience.audience, channel=start.channel.data,
+                                                         language=start.language.data, answers=answers,
+                                                         user_id=current_user.id)
             flash(_("Saved. You can enter the next one."))
             if flagged:
                 flash(_("Something written on this form may mean someone is not safe. It has gone to the "

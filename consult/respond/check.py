@@ -10,7 +10,6 @@ from wtforms import BooleanField, SubmitField
 from forms import AnswerData
 
 from ..auth.decorators import respondent_route
-from ..data import responses
 from ..extensions import db
 from ..security import HoneypotMixin, submission_limit
 from ..services import answers as answers_service
@@ -40,8 +39,7 @@ def check(slug: str):  # type: ignore[no-untyped-def]
         if form.honeypot_filled():  # a robot: send nothing, and thank it as if we had
             flow.clear_state()
             return render_template("respond/done.html", f=f, receipt_code=None, kiosk=False)
-        responses.set_may_quote(f.response, bool(form.may_quote.data))
-        responses.submit(f.response)  # idempotent: a second click changes nothing
+        answers_service.submit(f.response, may_quote=bool(form.may_quote.data))  # a second click sends nothing more
         db.session.commit()  # respondent path, kept as it was: stored before the next page is shown
         return redirect(url_for("respond.done", slug=slug), code=303)
     if not form.is_submitted():

@@ -25,6 +25,7 @@ from ..data import consultations, responses
 from ..i18n import current_language, select_locale
 from ..models import Consultation, Response
 from ..models._base import as_utc, utcnow
+from ..services import answers as answers_service
 
 KEY = "respond"
 KIOSK_KEY = "kiosk"
@@ -308,18 +309,27 @@ def explain_csrf(form: FlaskForm) -> bool:
     return True
 
 
-def store_answer(flow: Flow, core_id: str, data: AnswerData) -> bool:
-    """Save one answer (redacted, screened); return True if the safeguarding screen flagged it."""
+def store_answer(flow: Flow, core_id: str, data: AnswerData, *, follow_up: object = answers_service.UNCHANGED) -> bool:
+    """Save one answer (redacted, screened; ``follow_up``: its follow-up reply too); return True if flagged."""
     q = flow.question(core_id)
-    area: dict[str, object] = {}
-    if flow.qdef(core_id).type == "area":
-        code = None if data.skipped else data.value
-        area["area_id"] = next((a.id for a in flow.info.areas if a.code == code), None)
-    flagged = responses.record_answer(flow.state, q.id, q.core_id, data, partnership=flow.info,
-                                      text_policy=flow.info.original_text_policy, **area)
-    _remember_for_answers(state(), flow.state.variant_id, responses.saved_after(flow.state, utcnow()))
+    area = (answers_service.area_id_for(flow.info.areas, data) if flow.qdef(core_id).type == "area"
+            else answers_service.UNCHANGED)
+    flagged = answers_service.record(flow.state, q.id, q.core_id, data, partnership=flow.info, area_id=area,
+                                     follow_up=follow_up).flagged
+    _remember_for_answers(state(), flow.state.variant_id, answers_service.saved_after(flow.state, utcnow()))
     flow._answers = None
     flow.__dict__.pop("response", None)
+    if flagged:
+        save_state(help=True)
+    return flagged
+
+
+def store_follow_up(flow: Flow, core_id: str, reply: str) -> bool:
+    """Save the follow-up reply to an answer already stored (redacted, screened); return True if flagged."""
+    q = flow.question(core_id)
+    flagged = answers_service.record_follow_up(response_id=flow.state.id, question_id=q.id,
+                                               audience=flow.state.audience, reply=reply, partnership=flow.info,
+                                               language_hint=flow.lang)
     if flagged:
         save_state(help=True)
     return flagged
@@ -329,7 +339,7 @@ def _remember_for_answers(data: dict[str, Any], variant_id: int, updated_at: dat
     """Keep in the session what lets an answer POST go the quick way: the variant, and a time the response was saved.
 
     ``t`` is never later than the response's own updated_at, so while it is recent the response
-    needs no touch (see responses.RESPONSE_TOUCH). Written only when it changes.
+    needs no touch (see answers_service.RESPONSE_TOUCH). Written only when it changes.
     """
     seen = int(as_utc(updated_at).timestamp())
     if data.get("v") != variant_id or int(data.get("t") or 0) < seen:
@@ -349,7 +359,7 @@ def answer_at_once(slug: str, core_id: str, *, changing: bool):  # type: ignore[
     rid, variant_id, seen = data.get("rid"), data.get("v"), data.get("t")
     if data.get("slug") != slug or not rid or not variant_id or not seen or kiosk_slug():
         return None
-    if time.time() - float(seen) > responses.RESPONSE_TOUCH.total_seconds() - 60:
+    if time.time() - float(seen) > answers_service.RESPONSE_TOUCH.total_seconds() - 60:
         return None
     info = consultations.recent_respondent_consultation(slug)
     if info is None:
@@ -365,8 +375,8 @@ def answer_at_once(slug: str, core_id: str, *, changing: bool):  # type: ignore[
     form = form_class_for(info, audience, core_id, select_locale(), bool(data.get("easy")))()
     if not form.validate():
         return None
-    if not responses.record_answer_at_once(info, int(rid), shape.id, shape.audience, q.id, core_id,
-                                           form.answer_data(), today=clock.today()):
+    if not answers_service.record_quick(info, int(rid), shape.id, shape.audience, q.id, core_id, form.answer_data(),
+                                        today=clock.today()):
         return None
     i = shape.core_ids.index(core_id)
     if changing or i + 1 >= len(shape.core_ids):

@@ -14,6 +14,7 @@ from wtforms.validators import InputRequired, Length
 from ..auth.decorators import public_route, respondent_route
 from ..data import consultations, responses
 from ..extensions import db
+from ..services import answers as answers_service
 from . import flow
 from .views import bp
 
@@ -78,7 +79,7 @@ def delete(slug: str):  # type: ignore[no-untyped-def]
         return instead
     form = DeleteForm()
     if form.validate_on_submit():
-        responses.withdraw(f.response)
+        answers_service.delete(f.response)
         db.session.commit()  # respondent path, kept as it was: stored before the next page is shown
         flow.clear_state()
         return redirect(url_for("respond.deleted"), code=303)

@@ -1,5 +1,6 @@
 """Importing paper and event responses from CSV/XLSX: every row is checked as the online form would, then all are
-stored or none (the rows are read by consult.services.imports; the response is stored by consult.data.paper)."""
+stored or none (the rows are read by consult.services.imports); and storing one paper response, through the answers' one
+door (consult.services.answers), as the online form stores it."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from werkzeug.datastructures import MultiDict
 from forms import QUESTION_TYPES, AnswerData, AudienceDef, QuestionDef, build_form
 from forms.types import RANK_FIELDS
 
-from ..data import consultations
-from ..data.paper import PAPER_CHANNELS, area_options, enter_response
-from ..models import Consultation
+from ..data import consultations, responses
+from ..data.paper import PAPER_CHANNELS, area_options
+from ..models import Consultation, Response
+from . import answers as answers_service
 from .imports import TableReadError
 from .imports import read_table as read_rows
 
@@ -36,6 +38,25 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+def enter_response(consultation: Consultation, audience: str, *, channel: str, language: str,
+                   answers: dict[str, AnswerData], user_id: int | None) -> tuple[Response, bool]:
+    """Store one paper/event response, submitted; return (response, gone to the safeguarding lead)."""
+    if channel not in PAPER_CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    variant = consultations.variant_for(consultation, audience)
+    if variant is None:
+        raise ValueError(f"no {audience!r} variant")
+    response, _code = responses.start_response(consultation, variant, language=language, channel=channel,
+                                               entered_by_user_id=user_id)
+    flagged = False
+    for question in responses.questions_for(variant):
+        data = answers.get(question.core_id)
+        if data is not None:
+            flagged = answers_service.save(response, question, data).alert or flagged
+    answers_service.submit(response)
+    return response, flagged
 
 
 def columns_for(audience: AudienceDef) -> list[str]:

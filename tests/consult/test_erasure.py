@@ -31,14 +31,15 @@ STAGES = ["analysis", "moderation", "export", "published"]
 
 def _filler(consultation, n: int = 10) -> None:  # type: ignore[no-untyped-def]
     from consult.data import consultations, responses
+    from consult.services import answers as answers_service
     from forms import AnswerData
 
     variant = consultations.variant_for(consultation, "child_8_11")
     question = next(q for q in responses.questions_for(variant) if q.core_id == "change_one_thing")
     for i in range(n):
         response, _code = responses.start_response(consultation, variant, language="en", channel="online_form")
-        responses.save_answer(response, question, AnswerData(value=None, text=f"the swings at the park are broken {i}"))
-        responses.submit(response)
+        answers_service.save(response, question, AnswerData(value=None, text=f"the swings at the park are broken {i}"))
+        answers_service.submit(response)
     db.session.commit()
 
 

@@ -73,21 +73,22 @@ def test_saving_the_same_words_again_keeps_the_approval(app, client) -> None:  #
 
 
 def test_a_change_through_the_data_layer_revokes_it_too(app) -> None:  # type: ignore[no-untyped-def]
-    """Paper entry and organisations' drafts save through save_answer: the same rule holds there."""
+    """Paper entry and organisations' drafts save through the answers' one door too: the same rule holds there."""
     from consult.data import consultations, responses
     from consult.models import Answer
+    from consult.services import answers
     from forms import AnswerData
 
     consultation = make_consultation(__import__("forms").load_template("childrens-services-plan"), slug="csp")
     variant = consultations.variant_for(consultation, "child_8_11")
     question = next(q for q in responses.questions_for(variant) if q.core_id == "change_one_thing")
     response, _code = responses.start_response(consultation, variant, language="en", channel="paper")
-    saved = responses.save_answer(response, question, AnswerData(value=None, text=FIRST)).answer
-    responses.submit(response)
+    saved = db.session.get(Answer, answers.save(response, question, AnswerData(value=None, text=FIRST)).answer_id)
+    answers.submit(response)
     saved.quote_status = "approved"
     db.session.commit()
-    responses.save_answer(response, question, AnswerData(value=None, text=FIRST))
+    answers.save(response, question, AnswerData(value=None, text=FIRST))
     assert saved.quote_status == "approved", "the same words: nothing new to moderate"
-    responses.save_answer(response, question, AnswerData(value=None, text=SECOND))
+    answers.save(response, question, AnswerData(value=None, text=SECOND))
     db.session.commit()
     assert db.session.scalar(select(Answer.quote_status).where(Answer.id == saved.id)) == "none"

@@ -98,6 +98,7 @@ def test_hostile_answers_through_the_respond_pages_never_500(fuzz_app, responden
                                                              right_q, with_token, then_send) -> None:
     from consult.data import consultations, responses
     from consult.extensions import db
+    from consult.services import answers as answers_service
     from forms import AnswerData
     from forms.types import SKIPPED
 
@@ -116,9 +117,9 @@ def test_hostile_answers_through_the_respond_pages_never_500(fuzz_app, responden
                                                   easy_read=easy)
         if mode != "form":
             for earlier in AUDIENCES[audience].questions[:index]:
-                responses.save_answer(response, questions[earlier.core_id], SKIPPED)
+                answers_service.save(response, questions[earlier.core_id], SKIPPED)
         if follow:  # a short answer given: chat asks once for a bit more
-            responses.save_answer(response, questions[core_id], AnswerData(text="ok"))
+            answers_service.save(response, questions[core_id], AnswerData(text="ok"))
         db.session.commit()
         state = {"slug": "fuzz", "rid": response.id, "code": code, "mode": "form" if mode == "form" else "chat",
                  "easy": easy} | ({"follow": core_id} if follow else {})

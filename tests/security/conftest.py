@@ -70,6 +70,7 @@ def build_side(key: str) -> Side:
         ShareLink,
         Theme,
     )
+    from consult.services import answers as answers_service
     from forms import AnswerData, list_pictures, load_template
 
     today = date.today()
@@ -104,8 +105,8 @@ def build_side(key: str) -> Side:
     variant = consultations.variant_for(c, "young_12_17") or c.variants[0]
     response, code = responses.start_response(c, variant, language="en", channel="online_form")
     free = next(q for q in responses.questions_for(variant) if q.type == "long_text")
-    responses.save_answer(response, free, AnswerData(value=None, text=f"{CANARY_ANSWER} {key}"))
-    responses.submit(response)
+    answers_service.save(response, free, AnswerData(value=None, text=f"{CANARY_ANSWER} {key}"))
+    answers_service.submit(response)
     theme = Theme(consultation_id=c.id, key=f"theme-{key}", name=f"Theme {key}")
     db.session.add(theme)
     db.session.flush()

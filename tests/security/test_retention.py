@@ -28,16 +28,17 @@ def _consultation(retention_days: int = 30):  # type: ignore[no-untyped-def]
 
 def _answered(c, text: str, *, submit: bool = True):  # type: ignore[no-untyped-def]
     from consult.data import consultations, responses
+    from consult.services import answers as answers_service
 
     variant = consultations.variant_for(c, "young_12_17")
     response, code = responses.start_response(c, variant, language="en", channel="online_form")
     qs = responses.questions_for(variant)
     free = [q for q in qs if q.type == "long_text"][0]
     scale = [q for q in qs if q.type == "face_scale"][0]
-    responses.save_answer(response, free, AnswerData(value=None, text=text))
-    responses.save_answer(response, scale, AnswerData(value=4))
+    answers_service.save(response, free, AnswerData(value=None, text=text))
+    answers_service.save(response, scale, AnswerData(value=4))
     if submit:
-        responses.submit(response)
+        answers_service.submit(response)
     return response, code
 
 
@@ -129,9 +130,10 @@ PDF = b"%PDF-1.4\n% evidence\n"
 
 def _organisation_response_with_file(c, name: str, *, submit: bool = True):  # type: ignore[no-untyped-def]
     """Return (response, EvidenceFile) for an organisation that attached a file to its response."""
-    from consult.data import org_responses, responses
+    from consult.data import org_responses
     from consult.extensions import db
     from consult.models import Contact, Organisation
+    from consult.services import answers as answers_service
     from consult.services import org_response
 
     org = Organisation(partnership_id=c.plan.partnership_id, name=name, name_key=name.lower(), org_type="provides")
@@ -144,7 +146,7 @@ def _organisation_response_with_file(c, name: str, *, submit: bool = True):  # t
     row = org_responses.add_evidence_file(response, filename=f"{name} annual report.pdf", stored_name=stored,
                                           content_type="application/pdf", size=len(PDF), contact=contact)
     if submit:
-        responses.submit(response)
+        answers_service.submit(response)
     db.session.flush()
     return response, row
 
@@ -314,13 +316,14 @@ def test_erasure_by_receipt_code(app) -> None:  # type: ignore[no-untyped-def]
     from consult.data import responses
     from consult.extensions import db
     from consult.models import Answer
+    from consult.services import answers as answers_service
 
     _p, c = _consultation()
     response, code = _answered(c, "Please keep the library open on Saturdays.")
     db.session.commit()
     found = responses.find_by_receipt(code.lower().replace("-", " "))
     assert found is not None and found.id == response.id
-    responses.withdraw(found)
+    answers_service.delete(found)
     db.session.commit()
     db.session.expire_all()
     assert db.session.scalars(select(Answer).where(Answer.response_id == response.id)).all() == []
