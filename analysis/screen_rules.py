@@ -47,7 +47,11 @@ _HIT = r"(?:hit|hits|hitting|beat|beats|beating|beaten|batter|batters|battered|k
 # Strong triggers: a disclosure on their own.
 _STRONG: dict[str, list[str]] = {
     "self_harm": [
-        r"\b(?:kill|killing|killed|hurt|hurting|harm|harming|cut|cutting|cuts|burn|burning|hang|hanging|starve|starving|punish|punishing)\s+(?:my\s?self|myself|maself|mysel)\b",
+        r"\b(?:kill|killing|killin|killed|hurt|hurting|hurtin|harm|harming|harmin|cut|cutting|cuttin|cuts|burn|burning|burnin|hang|hanging|hangin|starve|starving|punish|punishing)\s+(?:my\s?self|myself|maself|masel|mysel)\b",
+        # Scots and dropped-g spellings, cutting that has started again, and ways of ending one's life.
+        r"\b(?:started|start|been|keep|kept|am)\s+(?:cutting|cuttin|burning|scratching)\s+(?:again|myself|maself|my\s+(?:arms?|legs?|wrists?))\b|\b(?:cutting|cuttin)\s+again\b",
+        r"\b(?:take|taking|took|swallow|swallowing)\s+(?:all|loads\s+of|a\s+load\s+of)\s+(?:of\s+)?(?:(?:my|her|his|the)\s+)?(?:(?:mum|mam|dad|gran)'?s\s+)?(?:pills|tablets|paracetamol|meds|medication)\b",
+        r"\b(?:jump|jumping|jumped)\s+(?:off|out\s+of|out|in\s+front\s+of)\s+(?:my\s+|the\s+|a\s+)?(?:bridge|window|roof|building|train|car|bus|cliff|flats)\b",
         r"\bself[\s-]?harm\w*",
         r"\bsuicid\w*",
         r"\bun-?aliv\w*",
@@ -103,6 +107,9 @@ _STRONG: dict[str, list[str]] = {
         r"\b(?:nobody|no\s+one|noone)\s+(?:at\s+home\s+|in\s+my\s+house\s+|here\s+)?(?:looks?\s+after|takes?\s+care\s+of|feeds|washes|picks\s+me\s+up|makes\s+(?:me\s+|us\s+)?(?:dinner|tea|food))\b|\bhave\s+to\s+look\s+after\s+myself\b",
         r"\b(?:no|dirty)\s+(?:clean\s+)?clothes\b|\bsame\s+clothes\s+every\s+day\b|\bno\s+(?:heating|electricity|bed|hot\s+water)\b|\bsleep\s+on\s+the\s+floor\b",
         rf"\b{_CARER}\s+(?:is|are|gets?|was|were)\s+(?:always\s+|usually\s+|often\s+)?(?:drunk|wasted|high|out\s+of\s+it|on\s+drugs|passed\s+out)\b",
+        rf"\b{_CARER}\s+(?:use|uses|take|takes|smoke|smokes|inject|injects|do|does|is\s+on|are\s+on|is\s+addicted\s+to|are\s+addicted\s+to)\s+(?:heroin|cocaine|coke|crack|smack|meth|spice|drugs|weed)\b",
+        rf"\b(?:when|after|once|if)\s+{_CARER}\s*(?:'s|has|have)\s+(?:had\s+)?(?:a\s+drink|a\s+few|been\s+drinking)\b",
+        rf"\b{_CARER}\s+(?:drinks?|drank)\s+(?:\w+\s+){{0,4}}?(?:and|then)\s+(?:then\s+)?(?:drives?|drove)\b",
         r"\bneglect(?:s|ed|ing)?\s+(?:me|us)\b|\b(?:i'?m|i\s+am|im|i\s+was|i\s+feel|i\s+felt|i'?ve\s+been|we\s+are|we'?re|we\s+were)\s+(?:being\s+|so\s+|really\s+)?neglected\b",
         r"\b(?:we'?re|we\s+are|i'?m|i\s+am|im)\s+(?:always|often|usually)\s+(?:hungry|starving)\b",
     ],
@@ -119,7 +126,7 @@ _STRONG: dict[str, list[str]] = {
         r"\b(?:abus\w*|violence|fighting)\s+(?:at|in)\s+(?:home|my\s+(?:house|home|flat)|our\s+(?:house|home|flat))\b",
     ],
     "exploitation": [
-        r"\bcounty\s+lines\b|\btraffick\w*\b|\bgroom(?:ed|ing|s)?\b(?!\s+(?:the|my|our|his|her|their)\s+(?:dog|horse|pony|hair)|\s+dogs?)",
+        r"\bsextort\w*|\bcounty\s+lines\b|\btraffick\w*\b|\bgroom(?:ed|ing|s)?\b(?!\s+(?:the|my|our|his|her|their)\s+(?:dog|horse|pony|hair)|\s+dogs?)",
         r"\b(?:asks?|asking|asked|keeps\s+asking|kept\s+asking|wants?|wanted|tells?|told|makes?|made|pressur\w*|begging|begs?)\s+(?:me\s+)?(?:to\s+)?(?:send|sending)\s+(?:him\s+|her\s+|them\s+)?(?:pictures|pics|photos|videos|vids|images|selfies|snaps)\b",
         r"\b(?:someone|somebody|a\s+(?:man|guy|boy|girl|woman|lady|person|grown\s*up|stranger)|an\s+(?:adult|older\s+\w+)|people|he|she)(?:\s+older)?\s+(?:i|that\s+i|who\s+i)\s+(?:met|know|talk\s+to|chat\s+to|speak\s+to|play\s+with)\s+(?:online|on\s+line|on\s+(?:a|the|an)\s+(?:game|app|website|chat|server)|on\s+(?:snap\w*|insta\w*|tiktok|discord|roblox|fortnite|minecraft|xbox|ps\d?|playstation|whatsapp|facebook|the\s+internet))\b",
         r"\b(?:gives?|gave|giving|pays?|paid|paying|offers?|offered)\s+(?:me|us)\s+(?:money|cash|£\s?\d+|vapes?|drugs|weed|gifts|presents|alcohol|drink|stuff|phones?|trainers)\s+(?:to|for|if)\b",
@@ -288,13 +295,13 @@ def _set_aside_reason(
 # Self-harm triggers about ending one's life are reported as suicidal thoughts; a carer's drinking or drugs
 # (found with the neglect patterns) as harmful parental alcohol or drug use.
 _SUICIDAL = re.compile(
-    r"kill|hang|suicid|un-?aliv|kms|\bdie|dying|dead|end\s+it|end\w*\s+(?:my\s+life|things)|life|alive|exist|"
+    r"kill|hang|jump|suicid|un-?aliv|kms|\bdie|dying|dead|end\s+it|end\w*\s+(?:my\s+life|things)|life|alive|exist|"
     r"point|better\s+off|overdos|pills|tablets|born|go\s+on|cope|take\s+it|be\s+(?:here|around)|wake\s+up"
 )
 _SELF_HARM_ONLY = re.compile(
     r"self[\s-]?harm|(?:cut\w*|burn\w*|harm\w*|hurt\w*|starv\w*|punish\w*)\s+(?:my\s?self|maself|mysel)"
 )
-_SUBSTANCE = re.compile(r"drunk|wasted|high|out\s+of\s+it|drugs|passed\s+out")
+_SUBSTANCE = re.compile(r"drunk|wasted|high|out\s+of\s+it|drugs|passed\s+out|heroin|cocaine|coke|crack|smack|meth|spice|weed|drink|drank|a\s+few")
 
 
 def _category_of(category: str, word: str) -> str:

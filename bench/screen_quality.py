@@ -214,8 +214,8 @@ def _components(model, rows):
     never = {lang: {"flag": 2.0, "human": 2.0} for lang in LANGS}
     for r in rows:
         s = screen_with(r.text, model, never)
-        weak = any("(topic word" in a for a in s.set_aside)
-        aside = any("(topic word" not in a for a in s.set_aside)
+        weak = any("(topic word" in a or "(context:" in a for a in s.set_aside)
+        aside = any("(topic word" not in a and "(context:" not in a for a in s.set_aside)
         out.append((s.flag, weak, aside, s.score, s.language))
     return out
 
