@@ -9,6 +9,9 @@ Transitions return a new Conversation and change nothing else:
 ``answered`` (an answer or a skip: may ask the follow-up), ``followed_up`` (the reply, or its skip),
 ``changed`` ("Change my last answer"), ``finished``. ``front`` is the question to ask next.
 
+``Drafts`` is the typing carried across "Change my last answer": what was typed for the questions left
+behind, in hidden fields of the page (never stored, never in the session).
+
 ``load`` never fails: a session value that is not what this module wrote (tampered), one from another
 response, one held under an earlier definition (stale), or a follow-up to a question since skipped or
 removed gives a fresh conversation that asks no follow-up again, with the reason, so the page can
@@ -17,14 +20,34 @@ say so in the person's language.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+from werkzeug.datastructures import MultiDict
 
 from forms import AnswerData
 
 KEY = "chat"
 TAMPERED, STALE, GONE = "tampered", "stale", "gone"
+MORE = ":more"  # the posted "q" of a question's follow-up
+CHANGE = ":change"  # the posted "q" of a question reopened by "Change my last answer"
+DRAFT_PREFIX = "draft|"  # hidden fields "draft|<q>|<field>" carry typing from the question left behind
+DRAFT_NAME = re.compile(r"^draft\|([a-z0-9_]{1,64}(?::more)?)\|([a-z0-9_]{1,32})$")
+DRAFT_MAX_VALUES = 40
+DRAFT_MAX_CHARS = 20_000
+
+
+def posted_q(front: tuple[str, bool]) -> str:
+    """Return the posted "q" of the question (or follow-up) ``front``."""
+    core_id, follow_up = front
+    return core_id + MORE if follow_up else core_id
+
+
+def position(core_ids: Sequence[str], q: str) -> int:
+    """Return where a posted "q" (a question, or its follow-up) comes in the conversation."""
+    return 2 * list(core_ids).index(q.removesuffix(MORE)) + (1 if q.endswith(MORE) else 0)
 
 
 @dataclass(frozen=True)
@@ -121,3 +144,48 @@ class Conversation:
     def finished(self) -> Conversation:
         """Every question answered: nothing to ask."""
         return replace(self, follow=None)
+
+
+@dataclass
+class Drafts:
+    """What was typed for questions left behind by "Change my last answer", by posted "q"."""
+
+    by_q: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+    @classmethod
+    def posted(cls, form: MultiDict, core_ids: Sequence[str], front: tuple[str, bool] | None) -> Drafts:
+        """Read the hidden draft fields of a posted page (bounded; unknown questions, and questions before
+        ``front``, the one the person is on, left over from a stale page, ignored)."""
+        drafts = cls()
+        count = 0
+        for name, value in form.items(multi=True):
+            match = DRAFT_NAME.match(name)
+            if not match or count >= DRAFT_MAX_VALUES:
+                continue
+            q, field_name = match.groups()
+            if q.removesuffix(MORE) not in core_ids:
+                continue
+            drafts.by_q.setdefault(q, []).append((field_name, value[:DRAFT_MAX_CHARS]))
+            count += 1
+        here = position(core_ids, posted_q(front)) if front is not None else None
+        drafts.by_q = {q: items for q, items in drafts.by_q.items()
+                       if here is not None and position(core_ids, q) >= here}
+        return drafts
+
+    def keep_typed(self, q: str, form: MultiDict, names: Sequence[str]) -> None:
+        """Add what was posted in the answer fields ``names`` as the draft of question ``q``."""
+        items = [(n, v[:DRAFT_MAX_CHARS]) for n in names for v in form.getlist(n)]
+        if any(v.strip() for _, v in items):
+            self.by_q[q] = items[:DRAFT_MAX_VALUES]
+
+    def take(self, q: str) -> MultiDict | None:
+        """Remove and return the draft of question ``q`` as form data, or None."""
+        items = self.by_q.pop(q, None)
+        return MultiDict(items) if items else None
+
+    def hidden(self) -> list[tuple[str, str]]:
+        """Return (name, value) hidden fields that carry every draft on to the next post."""
+        return [(f"{DRAFT_PREFIX}{q}|{n}", v) for q, items in self.by_q.items() for n, v in items]
+
+    def __bool__(self) -> bool:
+        return any(any(v.strip() for _, v in items) for items in self.by_q.values())
