@@ -14,6 +14,7 @@ from sqlalchemy import Date, String, case, cast, func, literal, select
 
 from ..extensions import db
 from ..models import AUDIENCES, Answer, Area, Consultation, Plan, PopulationCount, Response
+from .answer_scope import answer_in
 
 if TYPE_CHECKING:
     from .filters import ResultFilter
@@ -138,11 +139,12 @@ def _groups(consultation: Consultation, conditions: tuple = ()) -> tuple[int, li
     """
     # On SQLite, "+ 0" and coalesce keep the planner from driving this join from the response indexes:
     # reading the (few) "groups" answers first and looking each response up by key is several times
-    # faster there. PostgreSQL hash-joins by itself (the hint would make it worse).
+    # faster there. On PostgreSQL the consultation's answers are found through its responses' ids
+    # (answer_scope), or it reads every partnership's "groups" answers and the page grows with the deployment.
     if db.engine.dialect.name == "sqlite":
         which = ((Response.consultation_id + 0) == consultation.id, func.coalesce(Response.status, "") == "submitted")
     else:
-        which = _submitted(consultation)
+        which = (*_submitted(consultation), answer_in(consultation.id))
     which = (*which, *conditions)
     value = cast(Answer.value, String)
     answers = (select(value.label("v"), func.count().label("n")).select_from(Answer)

@@ -22,10 +22,11 @@ from forms import PREFER_NOT_TO_SAY, QUESTION_TYPES
 from forms.types import BuildContext
 
 from ..extensions import db
-from ..models import AUDIENCES, Answer, Consultation, Response, Theme
+from ..models import AUDIENCES, Answer, Coding, Consultation, Response, Theme
 from ..services.suppression import Table, suppress_table
 from . import consultations
 from . import themes as theme_data
+from .answer_scope import answer_in
 from .filters import ALL, ResultFilter
 
 #: How a question is summarised, from its answer kind.
@@ -138,7 +139,7 @@ def _values(raw: str | None) -> list[str]:
 
 
 def _analysed(consultation: Consultation) -> tuple:
-    return (Response.consultation_id == consultation.id, Response.status == "submitted",
+    return (Response.consultation_id == consultation.id, answer_in(consultation.id), Response.status == "submitted",
             Response.safeguarding.is_(False), Answer.skipped.is_(False))
 
 
@@ -163,9 +164,11 @@ def summaries(consultation: Consultation, result_filter: ResultFilter = ALL, *,
         .join(Response, Answer.response_id == Response.id)
         .where(*_analysed(consultation), Answer.value.is_not(None))
         .group_by(Answer.core_id, Response.audience, value_text))).all()
+    # the free-text answers with their codes, in one pass (an uncoded answer comes once, with no theme)
     texts = db.session.execute(result_filter.apply(
-        select(Answer.id, Answer.core_id, Response.audience)
+        select(Answer.id, Answer.core_id, Response.audience, Coding.theme_id, Coding.source, Coding.present)
         .join(Response, Answer.response_id == Response.id)
+        .outerjoin(Coding, Coding.answer_id == Answer.id)
         .where(*_analysed(consultation), Answer.text.is_not(None), func.trim(Answer.text) != ""))).all()
 
     per: dict[tuple[str, str], Row] = {}
@@ -182,13 +185,17 @@ def summaries(consultation: Consultation, result_filter: ResultFilter = ALL, *,
             row.scale_sum += int(values[0]) * int(n)
             row.scale_n += int(n)
     text_ids: dict[str, list[int]] = defaultdict(list)
-    for answer_id, core_id, audience in texts:
+    seen: set[int] = set()
+    for answer_id, core_id, audience, *_code in texts:
+        if answer_id in seen:
+            continue
+        seen.add(answer_id)
         row = per.setdefault((core_id, audience), Row(audience))
         row.reasons += 1
         text_ids[core_id].append(int(answer_id))
 
     theme_names = {t.id: t for t in theme_data.themes_for(consultation)}
-    effective = theme_data.effective_codings(consultation) if text_ids else {}
+    effective = theme_data.resolve_codings((aid, t, source, present) for aid, _c, _a, t, source, present in texts)
 
     out: list[QuestionSummary] = []
     for core_id in sorted(asked, key=lambda c: first_seen.get(c, 999)):

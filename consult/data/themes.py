@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 from sqlalchemy import delete, func, select
 
 from ..extensions import db
 from ..models import Answer, Coding, Consultation, Plan, Response, Theme, ThemePriority
+from .answer_scope import answer_in
 
 
 def themes_for(consultation: Consultation, *, statuses: tuple[str, ...] = ("active",)) -> list[Theme]:
@@ -82,7 +84,7 @@ def theme_counts(consultation: Consultation) -> Counter:
 
 
 def _analysable_filter(consultation: Consultation) -> tuple:
-    return (Response.consultation_id == consultation.id, Response.status == "submitted",
+    return (Response.consultation_id == consultation.id, answer_in(consultation.id), Response.status == "submitted",
             Response.safeguarding.is_(False), Answer.text.is_not(None), Answer.skipped.is_(False),
             func.trim(Answer.text) != "")
 
@@ -97,36 +99,63 @@ def analysable_ids(consultation: Consultation, conditions: tuple = ()) -> list[t
         .where(*_analysable_filter(consultation), *conditions).order_by(Answer.id)).all()]
 
 
-def effective_codings(consultation: Consultation, answer_ids: list[int] | None = None) -> dict[int, set[int]]:
-    """Return {answer id: theme ids} where a person's code (present or removed) overrides the machine.
+def resolve_codings(rows: Iterable[tuple[int, int | None, str | None, bool | None]],
+                    result: dict[int, set[int]] | None = None) -> dict[int, set[int]]:
+    """Return {answer id: theme ids} from (answer id, theme id, source, present) rows: a person's code overrides.
 
-    Only analysable answers (submitted, unflagged, with text) appear; one query over the codings.
+    A person's code for a theme (present or removed) decides it; the machine's code stands where no person
+    has coded that theme. Rows with no theme (an outer join's uncoded answer) only make the answer appear.
     """
-    if answer_ids is None:
-        result: dict[int, set[int]] = {aid: set() for aid, _aud in analysable_ids(consultation)}
-    else:
-        result = {aid: set() for aid in answer_ids}
-    q = (select(Coding.answer_id, Coding.theme_id, Coding.source, Coding.present)
-         .join(Answer, Coding.answer_id == Answer.id).join(Response, Answer.response_id == Response.id)
-         .where(*_analysable_filter(consultation)))
-    if answer_ids is not None:
-        q = q.where(Coding.answer_id.in_(answer_ids[:900]))
+    result = {} if result is None else result
     human: dict[tuple[int, int], bool] = {}
     machine: list[tuple[int, int]] = []
-    for a, t, source, present in db.session.execute(q):
-        if a not in result:
-            continue
-        if source == "human":
+    for a, t, source, present in rows:
+        if t is None:
+            result.setdefault(a, set())
+        elif source == "human":
             human[(a, t)] = bool(present)
         else:
             machine.append((a, t))
     for a, t in machine:
         if human.get((a, t), True):
-            result[a].add(t)
+            result.setdefault(a, set()).add(t)
     for (a, t), present in human.items():
         if present:
-            result[a].add(t)
+            result.setdefault(a, set()).add(t)
+        else:
+            result.setdefault(a, set())
     return result
+
+
+Codes = tuple[dict[int, set[int]], set[int]]  # ({answer id: effective theme ids}, answers a person has coded)
+
+
+def codes_of(consultation: Consultation) -> Codes:
+    """Return the consultation's effective codes and the answers a person has coded, from one query.
+
+    A page that needs both (the themes page: its table and its agreement figure) reads them once and
+    passes them on (``theme_table(..., codes=)``, ``agreement(..., codes=)``).
+    """
+    q = (select(Coding.answer_id, Coding.theme_id, Coding.source, Coding.present)
+         .join(Answer, Coding.answer_id == Answer.id).join(Response, Answer.response_id == Response.id)
+         .where(*_analysable_filter(consultation)))
+    rows = db.session.execute(q).all()
+    return resolve_codings(rows), {a for a, _t, source, _p in rows if source == "human"}
+
+
+def effective_codings(consultation: Consultation, answer_ids: list[int] | None = None) -> dict[int, set[int]]:
+    """Return {answer id: theme ids} where a person's code (present or removed) overrides the machine.
+
+    Only analysable answers (submitted, unflagged, with text) appear; with ``answer_ids``, each of them
+    does (an empty set if uncoded), otherwise only those with a code. One query over the codings.
+    """
+    if answer_ids is None:
+        return codes_of(consultation)[0]
+    wanted = set(answer_ids[:900])
+    q = (select(Coding.answer_id, Coding.theme_id, Coding.source, Coding.present)
+         .join(Answer, Coding.answer_id == Answer.id).join(Response, Answer.response_id == Response.id)
+         .where(*_analysable_filter(consultation), Coding.answer_id.in_(answer_ids[:900])))
+    return resolve_codings((r for r in db.session.execute(q) if r[0] in wanted), {aid: set() for aid in answer_ids})
 
 
 # ---- reading themes for the planner's pages -----------------------------------------------------
@@ -146,13 +175,15 @@ def audience_of(consultation: Consultation) -> dict[int, str]:
     return dict(analysable_ids(consultation))
 
 
-def theme_table(consultation: Consultation, conditions: tuple = ()) -> list[tuple[Theme, int, Counter]]:
+def theme_table(consultation: Consultation, conditions: tuple = (), *,
+                codes: Codes | None = None) -> list[tuple[Theme, int, Counter]]:
     """Return (theme, answers coded, Counter of audiences) for active themes, most raised first.
 
     conditions: more SQL conditions on Answer and Response (the results filters) limiting which answers count.
+    codes: ``codes_of(consultation)`` if the caller has read it already.
     """
     audiences = dict(analysable_ids(consultation, conditions))
-    effective = effective_codings(consultation)
+    effective = (codes or codes_of(consultation))[0]
     per: dict[int, Counter] = defaultdict(Counter)
     for aid, tids in effective.items():
         if conditions and aid not in audiences:
@@ -235,29 +266,24 @@ def set_human_code(answer: Answer, theme: Theme, *, present: bool, coder_id: int
     return row
 
 
-def reviewed_labels(consultation: Consultation) -> dict[int, list[str]]:
+def reviewed_labels(consultation: Consultation, *, codes: Codes | None = None) -> dict[int, list[str]]:
     """Return {answer id: theme keys} for answers a person has reviewed.
 
     A reviewed answer's labels are its effective codes: the person's additions, minus the codes they
     removed, plus the machine's codes they left standing (which they saw and accepted).
     """
     active = {t.id: t for t in themes_for(consultation)}
-    ids = [aid for aid, _aud in analysable_ids(consultation)]
-    reviewed: set[int] = set()
-    for start in range(0, len(ids), 900):
-        reviewed |= set(db.session.scalars(select(Coding.answer_id).where(
-            Coding.source == "human", Coding.answer_id.in_(ids[start:start + 900]))))
+    effective, reviewed = codes or codes_of(consultation)
     if not reviewed:
         return {}
-    effective = effective_codings(consultation)
     return {aid: sorted(active[t].key for t in effective.get(aid, set()) if t in active) for aid in sorted(reviewed)}
 
 
-def agreement(consultation: Consultation):  # type: ignore[no-untyped-def]
+def agreement(consultation: Consultation, *, codes: Codes | None = None):  # type: ignore[no-untyped-def]
     """Return analysis.Evaluation of the machine's codes against people's, on reviewed answers (or None)."""
     import analysis
 
-    gold = reviewed_labels(consultation)
+    gold = reviewed_labels(consultation, codes=codes)
     if not gold:
         return None
     active = {t.id: t for t in themes_for(consultation)}

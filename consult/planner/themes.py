@@ -71,13 +71,14 @@ def themes(consultation_id: int):  # type: ignore[no-untyped-def]
     """List themes with counts by audience, emergent proposals, and machine–human agreement."""
     consultation = consultation_or_404(consultation_id)
     chosen = ResultFilter.from_args(request.args, consultation)
-    table = data.theme_table(consultation, tuple(chosen.clauses()))
+    codes = data.codes_of(consultation)  # read once for the table and the agreement figure
+    table = data.theme_table(consultation, tuple(chosen.clauses()), codes=codes)
     present = {a for _t, _n, per in table for a in per}
     audiences = [a for a in AUDIENCES if a in present]
     last = data.latest_analysis(consultation)
     return render_template("planner/themes.html", consultation=consultation, table=table, audiences=audiences,
                            proposals=data.themes_for(consultation, statuses=("proposed",)),
-                           evaluation=data.agreement(consultation), last=last, form=EmptyForm(),
+                           evaluation=data.agreement(consultation, codes=codes), last=last, form=EmptyForm(),
                            key_names={t.key: t.name for t, _n, _p in table},
                            filter=chosen, choices=filter_choices(consultation), section="themes")
 
