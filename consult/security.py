@@ -200,6 +200,28 @@ def check_submission_limits() -> None:
         abort(429)
 
 
+def _run_script(connection, script, calls: list[tuple]) -> list:  # type: ignore[no-untyped-def,type-arg]
+    """Run a registered two-key script once per call in one pipelined round trip (EVALSHA); return the results.
+
+    A pipeline that runs a Script object first asks the server whether the script exists (SCRIPT EXISTS,
+    a round trip of its own on every POST); EVALSHA does not ask. After a Redis restart has forgotten the
+    script, no call ran (each failed alike): it is loaded once and the calls are sent again.
+    """
+    from redis.exceptions import NoScriptError
+
+    for attempt in (1, 2):
+        pipe = connection.pipeline(transaction=False)
+        for keys_and_args in calls:
+            pipe.evalsha(script.sha, 2, *keys_and_args)
+        try:
+            return pipe.execute()
+        except NoScriptError:
+            if attempt == 2:
+                raise
+            script.sha = connection.script_load(script.script)
+    return []
+
+
 def _first_refused(strategy, hits: list) -> int | None:  # type: ignore[no-untyped-def,type-arg]
     """Count the (limit, identifiers) hits in order, as far as the first one refused; return its index or None.
 
@@ -211,15 +233,14 @@ def _first_refused(strategy, hits: list) -> int | None:  # type: ignore[no-untyp
     storage = strategy.storage
     if not (type(storage) is RedisStorage and isinstance(strategy, SlidingWindowCounterRateLimiter)):
         return next((i for i, (item, ids) in enumerate(hits) if not strategy.hit(item, *ids)), None)
-    pipe = storage.get_connection().pipeline(transaction=False)
-    current_keys = []
+    script = storage.lua_acquire_sliding_window
+    current_keys, calls = [], []
     for item, ids in hits:
         key = item.key_for(*ids)
         current_keys.append(storage.prefixed_key(storage._current_window_key(key)))
-        storage.lua_acquire_sliding_window(
-            keys=[storage.prefixed_key(storage._previous_window_key(key)), current_keys[-1]],
-            args=[item.amount, item.get_expiry(), 1], client=pipe)
-    acquired = [bool(result) for result in pipe.execute()]
+        calls.append((storage.prefixed_key(storage._previous_window_key(key)), current_keys[-1],
+                      item.amount, item.get_expiry(), 1))
+    acquired = [bool(result) for result in _run_script(storage.get_connection(), script, calls)]
     first = next((i for i, ok in enumerate(acquired) if not ok), None)
     if first is not None:
         for key, ok in list(zip(current_keys, acquired, strict=True))[first + 1:]:

@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
@@ -71,8 +71,12 @@ def state() -> dict[str, Any]:
     from ..security import unseal
 
     data = dict(session.get(KEY) or {})
-    if data.get("code"):
-        data["code"] = unseal(data["code"])  # sealed: the receipt code is never readable in the cookie
+    if data.get("code"):  # sealed: the receipt code is never readable in the cookie
+        sealed = data["code"]
+        known = g.get("_unsealed_code")
+        if known is None or known[0] != sealed:  # unsealed once per request (a POST reads the state a few times)
+            known = g._unsealed_code = (sealed, unseal(sealed))
+        data["code"] = known[1]
     return data
 
 
@@ -355,7 +359,7 @@ def answer_at_once(slug: str, core_id: str, *, changing: bool):  # type: ignore[
     and the statement finds the response in progress in an open consultation with the same definition.
     None means nothing was stored: the caller goes the full way, which shows errors or the right page.
     """
-    data = state()
+    data = session.get(KEY) or {}  # as stored: the receipt code (sealed) is not needed here, so not unsealed
     rid, variant_id, seen = data.get("rid"), data.get("v"), data.get("t")
     if data.get("slug") != slug or not rid or not variant_id or not seen or kiosk_slug():
         return None

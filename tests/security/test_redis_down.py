@@ -337,3 +337,8 @@ def test_submission_limits_count_in_redis_per_session_and_per_address(own_redis)
 
     keys = redis.Redis.from_url(own_redis.url).keys("*")
     assert keys and all(b"guth" in k for k in keys)  # the counts live in Redis, under Guth's prefix
+    # A restart forgets the counts and the counting script (sent by its digest alone): it is loaded again.
+    own_redis.stop()
+    own_redis.start()
+    in_one_rate_window()
+    assert [one.post("/__submit").status_code for _ in range(3)] == [200, 200, 429]
