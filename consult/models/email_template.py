@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 from ._base import UTCDateTime, created_at_column, utcnow
 
-EMAIL_KINDS = ["invitation", "reminder", "confirmation", "safeguarding_alert"]
+EMAIL_KINDS = ["invitation", "reminder", "confirmation", "safeguarding_alert", "safeguarding_escalation"]
 
 
 class EmailTemplate(db.Model):

@@ -91,6 +91,15 @@ KINDS = {
         _l("A flag for {what} needs a safeguarding review.\n\nPlease review it now:\n{link}\n\n"
            "This email holds nothing of what was written. Sign in to Guth to read it.\n\nIf nobody has reviewed it "
            "within {minutes} minutes, the deputies are told.\n")),
+    "safeguarding_escalation": Kind(
+        "safeguarding_escalation", _l("Safeguarding escalation to a deputy"),
+        _l("Sent to the deputy safeguarding contacts when nobody has reviewed a flag in time. It never holds what "
+           "was written."),
+        ("link", "minutes", "flag_id", "what"), ("link",),
+        _l("Guth safeguarding: not reviewed after {minutes} minutes (flag {flag_id})"),
+        _l("A flag for {what} has waited {minutes} minutes and nobody has reviewed it yet. You are told as a deputy "
+           "safeguarding contact.\n\nPlease review it now:\n{link}\n\nThis email holds nothing of what was "
+           "written. Sign in to Guth to read it.\n")),
 }
 
 
@@ -159,7 +168,7 @@ def sample_values(kind: Kind) -> dict[str, str]:
     return {
         "name": _("Alex Morgan"), "organisation": _("Glenbrae Youth Forum"),
         "consultation": _("Our children's services plan"), "closing_date": _("31 May 2027"),
-        "link": base + ("/planner/safeguarding/123" if kind.code == "safeguarding_alert" else "/org/EXAMPLE-LINK"),
+        "link": base + ("/planner/safeguarding/123" if kind.code.startswith("safeguarding") else "/org/EXAMPLE-LINK"),
         "opt_out_link": base + "/org/opt-out/EXAMPLE", "submitted_by": _("Sam Lee"),
         "response": _("(the response as submitted)"), "minutes": "60", "flag_id": "123",
         "what": _("a possible disclosure"),

@@ -137,8 +137,14 @@ def escalate(flag: SafeguardingFlag, *, now: datetime | None = None) -> bool:
         db.session.rollback()
         return False
     to = data.deputies_for(partnership)
+    minutes = int(wait.total_seconds() // 60)
     with current_app.test_request_context("/"):
-        subject, body = _escalation_email(flag, flag_link(flag.id), int(wait.total_seconds() // 60))
+        subject, body = _escalation_email(flag, flag_link(flag.id), minutes)
+        custom = email_templates.compose(partnership.id, "safeguarding_escalation",
+                                         {"link": flag_link(flag.id), "minutes": minutes, "flag_id": flag.id,
+                                          "what": _what(flag)})
+        if custom is not None:  # the partnership's own wording for its deputies; it can hold nothing of the answer
+            subject, body = custom
     sent = _send_all(to, subject, body)
     if to and not sent:
         db.session.rollback()

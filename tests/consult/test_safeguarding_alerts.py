@@ -138,6 +138,27 @@ def test_escalation_to_the_deputy_after_the_configured_time_once(app, csp, smtp)
     assert flag.escalated_at is not None and flag.escalated_to == [DEPUTY]
 
 
+def test_the_deputy_gets_the_partnerships_own_escalation_wording(app, csp, smtp) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    from consult.data import consultations
+    from consult.data import email_templates as templates
+    from consult.services import safeguarding_alerts
+
+    templates.save_templates(consultations.first_partnership().id, "safeguarding_escalation", {"en": (
+        "Deputy, please look: flag {flag_id}", "Nobody has looked at {what} for {minutes} minutes.\n{link}\n")},
+        user_id=None)
+    db.session.commit()
+    _disclose(app, ENGLISH)
+    flag = _flag()
+    assert safeguarding_alerts.sweep(now=as_utc(flag.created_at) + timedelta(minutes=16))["escalated"] == 1
+    message = smtp.to(DEPUTY)[0]
+    body = Inbox.body(message)
+    assert message["Subject"] == f"Deputy, please look: flag {flag.id}"
+    assert body.startswith("Nobody has looked at a possible disclosure for 15 minutes.") and FLAG_LINK.search(body)
+    assert not any(w in body.lower() for w in _words(ENGLISH))
+    lead = Inbox.body(smtp.to(LEAD)[0])  # the lead's alert keeps Guth's standard wording (none saved for it)
+    assert "Nobody has looked" not in lead and FLAG_LINK.search(lead)
+
+
 def test_a_reviewed_flag_does_not_escalate(app, csp, smtp, login, client) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     from consult.services import safeguarding_alerts
 
