@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..extensions import db
 from ..labels import org_status_label
@@ -90,6 +90,19 @@ def check_notice(consultation: Consultation, on: date | None = None) -> NoticeCh
 def link_expiry(consultation: Consultation) -> datetime:
     """Return when links for this consultation stop working: the end of its closing day (UTC)."""
     return datetime.combine(consultation.closes_on + timedelta(days=1), time.min, tzinfo=UTC)
+
+
+def follow_closing_date(consultation: Consultation) -> int:
+    """Move every live invitation's expiry to the consultation's (new) closing day; return how many moved.
+
+    A link "works until the closing date" (the invitation email says so): when a planner extends the
+    consultation, links already sent keep working to the new date, and an earlier closing ends them sooner.
+    """
+    expiry = link_expiry(consultation)
+    result = db.session.execute(update(Invitation).where(
+        Invitation.consultation_id == consultation.id, Invitation.revoked.is_(False),
+        Invitation.expires_at != expiry).values(expires_at=expiry))
+    return int(result.rowcount or 0)
 
 
 def create_invitation(consultation: Consultation, contact: Contact, *, invited_by_id: int | None,

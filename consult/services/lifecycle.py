@@ -156,7 +156,12 @@ def apply_schedule(consultation: Consultation, proposed: Schedule, today: date |
     """Store a checked schedule; re-decide the answering state (a closed one re-opens if its dates say so)."""
     if proposed.remind_on != consultation.remind_on:
         consultation.reminded_on = None  # a new reminder date is a new reminder
+    moved = proposed.closes_on != consultation.closes_on
     consultation.opens_on, consultation.closes_on = proposed.opens_on, proposed.closes_on
+    if moved:  # links already sent work until the closing date, whichever it now is
+        from ..data import invitations as inv_data
+
+        inv_data.follow_closing_date(consultation)
     # Stored in UTC: SQLite keeps a time's wall-clock figures and drops its zone.
     publish_at = proposed.publish_at.astimezone(UTC) if proposed.publish_at else None
     consultation.remind_on, consultation.publish_at = proposed.remind_on, publish_at

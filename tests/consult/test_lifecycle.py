@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html as html_lib
 import time
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -108,10 +108,27 @@ def test_a_scheduled_consultation_opens_reminds_closes_and_publishes_on_the_cloc
     assert c.published_at is None and c.status == "closed" and lifecycle.state_of(c) == "closed"
     assert client.get("/results/testbrae-2026").status_code == 404
 
-    # A later closing date re-opens it.
+    # A later closing date re-opens it, and the organisation's link (sent to work until the closing date)
+    # works until the new one.
+    from consult.data import invitations as inv_data
+    from consult.models import Invitation
+
+    def works_on(invitation, when: datetime) -> bool:  # type: ignore[no-untyped-def]
+        try:
+            inv_data.usable(invitation, now=when.astimezone(UTC))
+        except inv_data.LinkProblem as problem:
+            assert problem.reason == "expired"
+            return False
+        return True
+
+    invitation = db.session.scalars(select(Invitation).where(Invitation.consultation_id == c.id)).one()
+    assert not works_on(invitation, datetime(2027, 5, 20, 12, tzinfo=UTC))
     r = _post_schedule(client, c, opens_on="2027-03-01", closes_on="2027-05-31", action="save")
     assert r.status_code == 303
     assert _reload(c).status == "open" and consultations.is_open(_reload(c))
+    invitation = db.session.get(Invitation, invitation.id)
+    assert works_on(invitation, datetime(2027, 5, 20, 12, tzinfo=UTC))
+    assert not works_on(invitation, datetime(2027, 6, 1, 1, tzinfo=UTC))
 
 
 def test_publishing_results_never_closes_answering(world, as_role) -> None:
