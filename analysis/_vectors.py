@@ -9,6 +9,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ._lexicon import STOPWORDS
+from ._ngrams import fast_tfidf
 from .codebook import Codebook
 from .pipeline import lemma_strings
 
@@ -68,8 +69,8 @@ class CodebookIndex:
             return np.zeros((0, len(self.codebook.themes)), dtype=np.float32)
         lem = lemmas if lemmas is not None else lemma_strings(texts)
         lem = [_plan_speak(t, s) for t, s in zip(texts, lem, strict=True)]
-        xw = _l2(self.word.transform(lem))
-        xc = _l2(self.char.transform(content_words(lem)))
+        xw = _l2(fast_tfidf(self.word, lem))
+        xc = _l2(fast_tfidf(self.char, content_words(lem)))
         x = sp.hstack([xw, CHAR_WEIGHT * xc]).tocsr()
         x = _l2(x.astype(np.float32))
         sims = (x @ self.docs.T).toarray()

@@ -16,11 +16,12 @@ import numpy as np
 
 from . import semantic
 from .codebook import Codebook
+from .language import detect_language
 from .pipeline import BATCH_SIZE, doc_lemma_string, lemma_strings
 from .redact import Redaction, local_patterns, name_docs, redact_doc
 from .screen import Screening, screen_many
 from .themer import ThemeAssignment, Themer
-from .trace import Priority, codebook_key, trace
+from .trace import Priority, calibrate, codebook_key, trace
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,10 @@ def analyse_many(
                     schools=schools, keep_originals=keep_originals, batch_size=batch_size, progress=progress)[0]
 
 
+# Answers are analysed in chunks of this many: every matrix stays small whatever the consultation's size.
+CHUNK = 4096
+
+
 def _analyse(
     texts: Iterable[str],
     *,
@@ -76,37 +81,59 @@ def _analyse(
     batch_size: int = BATCH_SIZE,
     progress: Callable[[float], None] | None = None,
     calibration=None,  # noqa: ANN001 - trace.Calibration
+    chunk: int = CHUNK,
 ) -> tuple[list[Analysis], list[str], list[str], np.ndarray]:
-    """``analyse_many``, also returning the redacted texts, their lemmas and their sentence vectors."""
+    """``analyse_many``, also returning the redacted texts, their lemmas and their sentence vectors.
+
+    Two passes over chunks: first redaction, lemmas, the screen and the sentence vectors; then, with the
+    priorities calibrated over every answer (as one call over all of them would), theming and tracing.
+    """
     texts = [t if isinstance(t, str) else "" for t in texts]
+    n = len(texts)
     local = local_patterns(places, schools)
     prios = list(priorities or [])
     share_raw = themer is not None and prios and codebook_key(themer.codebook) == codebook_key(trace_codebook)
     redactions: list[Redaction] = []
-    lemmas: list[str | None] = []
-    for text, doc in zip(texts, name_docs(texts, batch_size), strict=True):
-        r = redact_doc(text, doc, local, keep_originals)
-        redactions.append(r)
-        lemmas.append(doc_lemma_string(doc) if r.text == text else None)
+    lem_all: list[str] = []
+    screenings: list[Screening] = []
+    want_vectors = (themer is not None or bool(prios)) and n > 0
+    vectors = np.zeros((n, semantic.DIM), dtype=np.float32)
+    for start in range(0, n, chunk):
+        part = texts[start : start + chunk]
+        lemmas: list[str | None] = []
+        for text, doc in zip(part, name_docs(part, batch_size), strict=True):
+            r = redact_doc(text, doc, local, keep_originals)
+            redactions.append(r)
+            lemmas.append(doc_lemma_string(doc) if r.text == text else None)
+        red_part = [r.text for r in redactions[start:]]
+        again = [i for i, lem in enumerate(lemmas) if lem is None]
+        for i, lem in zip(again, lemma_strings([red_part[i] for i in again], batch_size), strict=True):
+            lemmas[i] = lem
+        lem_all.extend(lem or "" for lem in lemmas)
+        screenings.extend(screen_many(part))
+        if want_vectors:
+            vectors[start : start + len(part)] = semantic.embed(red_part)
+        _report(progress, 0.5 * min(1.0, (start + len(part)) / n))
     red = [r.text for r in redactions]
-    again = [i for i, lem in enumerate(lemmas) if lem is None]
-    for i, lem in zip(again, lemma_strings([red[i] for i in again], batch_size), strict=True):
-        lemmas[i] = lem
-    lem_all: list[str] = [lem or "" for lem in lemmas]
-    _report(progress, 0.4)
-    screenings = screen_many(texts)
-    _report(progress, 0.5)
-    vectors = semantic.embed(red) if (themer is not None or prios) and texts else np.zeros((len(texts), semantic.DIM))
-    themes: list[ThemeAssignment | None] = [None] * len(texts)
-    raw = None
-    if themer is not None and texts:
-        raw = themer.index.raw(red, lem_all)
-        themes = list(themer.predict(red, lemmas=lem_all, raw=raw, vectors=vectors))
-    _report(progress, 0.8)
-    traced: list[dict[str, float] | None] = [None] * len(texts)
-    if prios and texts:
-        traced = list(trace(red, prios, codebook=trace_codebook, lemmas=lem_all, raw=raw if share_raw else None,
-                            vectors=vectors, calibration=calibration))
+    if prios and n and calibration is None:
+        calibration = calibrate(red, prios, codebook=trace_codebook, lemmas=lem_all, vectors=vectors)
+    themes: list[ThemeAssignment | None] = [None] * n
+    traced: list[dict[str, float] | None] = [None] * n
+    for start in range(0, n, chunk):
+        sl = slice(start, start + chunk)
+        part_red, part_lem, part_vec = red[sl], lem_all[sl], vectors[sl]
+        raw = None
+        if themer is not None:
+            raw = themer.index.raw(part_red, part_lem)
+            # The screen has detected each answer's language; where redaction left the text as it was, the
+            # themer would detect the same (detection ignores invisible characters and normal forms).
+            langs = [s.language if r == t and s.reason != "error" else detect_language(r).code
+                     for s, r, t in zip(screenings[sl], part_red, texts[sl], strict=True)]
+            themes[sl] = themer.predict(part_red, lemmas=part_lem, raw=raw, vectors=part_vec, languages=langs)
+        if prios:
+            traced[sl] = trace(part_red, prios, codebook=trace_codebook, lemmas=part_lem,
+                               raw=raw if share_raw else None, vectors=part_vec, calibration=calibration)
+        _report(progress, 0.5 + 0.5 * min(1.0, (start + chunk) / n))
     _report(progress, 1.0)
     analyses = [Analysis(*row) for row in zip(redactions, screenings, themes, traced, strict=True)]
     return analyses, red, lem_all, vectors

@@ -12,6 +12,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .batch import Analysis, _analyse
 from .codebook import Codebook
 from .emergent import EmergentTheme, propose_emergent
@@ -115,7 +117,7 @@ def analyse_consultation(
         train_red = [r.text for r in redact_many([texts[i] for i in order], places=places, schools=schools)]
         themer.fit(train_red, [reviewed[i] for i in order])
     report(0.2, "theming and tracing answers")
-    analyses, red, _lem, vectors = _analyse(
+    analyses, red, lem, vectors = _analyse(
         texts, themer=themer, priorities=prios, trace_codebook=codebook, places=places, schools=schools,
         progress=None if progress is None else (lambda f: report(0.2 + 0.6 * f, "theming and tracing answers")),
     )
@@ -135,7 +137,13 @@ def analyse_consultation(
     emergent = propose_emergent(red, [a.analysis.themes for a in per_answer], min_size=emergent_min_size,
                                 max_themes=emergent_max, seed=seed, vectors=vectors) if texts else []
     unreviewed = [i for i in range(len(texts)) if i not in reviewed and red[i].strip()]
-    picks = themer.suggest_next([red[i] for i in unreviewed], k=suggest) if unreviewed and suggest else []
+    picks: list[int] = []
+    if unreviewed and suggest:
+        ids = codebook.ids
+        scores = np.array([[per_answer[i].analysis.themes.scores.get(t, 0.0) for t in ids] for i in unreviewed],
+                          dtype=np.float64).reshape(len(unreviewed), len(ids))
+        picks = themer.suggest_next([red[i] for i in unreviewed], k=suggest, scores=scores,
+                                    lemmas=[lem[i] for i in unreviewed])
     report(1.0, "done")
     return ConsultationAnalysis(
         answers=per_answer,

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
+from ._ngrams import CharGrams, char_wb_ngrams, counts_by_analyzer, tfidf_rows
 from .categories import CATEGORIES
 
 DATA = Path(__file__).parent / "data" / "safeguarding"
@@ -119,32 +120,19 @@ def _vectorizer(cfg: dict):
     return TfidfVectorizer(sublinear_tf=True, lowercase=True, dtype=np.float32, **cfg)
 
 
-_WHITE_SPACES = re.compile(r"\s\s+")
-
-
-def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
-    """sklearn's ``char_wb`` n-grams (lowercased, no accent stripping), in another order, without its loop.
-
-    sklearn pads each word with a space and takes its n-grams; here the padded words are joined by those
-    spaces (two between words), so an n-gram lies within one padded word exactly when it has no two spaces.
-    """
-    words = _WHITE_SPACES.sub(" ", text.lower()).split()
-    if not words:
-        return []
-    s = " " + "  ".join(words) + " "
-    size = len(s)
-    return [g for n in range(low, high + 1) for i in range(size - n + 1) if "  " not in (g := s[i : i + n])]
-
-
 class _Block:
     """One TF-IDF block (vocabulary and idf) applied without sklearn's per-call checks."""
 
     def __init__(self, cfg: dict, vocabulary: dict[str, int], idf: np.ndarray) -> None:
         self.analyse = _vectorizer({k: v for k, v in cfg.items() if k not in ("min_df", "max_features")}
                                    ).build_analyzer()
-        if cfg.get("analyzer") == "char_wb" and cfg.get("lowercase", True) and not cfg.get("strip_accents"):
+        self.grams: CharGrams | None = None
+        if cfg.get("analyzer") == "char_wb" and cfg.get("lowercase", True) and not cfg.get("strip_accents") \
+                and cfg["ngram_range"][0] <= 3:
             low, high = cfg["ngram_range"]
             self.analyse = lambda text: char_wb_ngrams(text, low, high)
+            grams = CharGrams(vocabulary, low, high, exact=True)  # the screen's counts must be exact
+            self.grams = grams if grams.usable else None
         self.vocabulary = vocabulary
         self.idf = idf.astype(np.float32)
 
@@ -165,23 +153,11 @@ class _Block:
 
     def transform(self, texts: list[str]) -> sparse.csr_matrix:
         """The TF-IDF rows of many texts (``weights`` for each, computed for the whole batch at once)."""
-        analyse, get = self.analyse, self.vocabulary.get
-        cols: list[int] = []
-        lengths = np.zeros(len(texts), dtype=np.int64)
-        for i, t in enumerate(texts):
-            found = [j for j in map(get, analyse(t)) if j is not None]
-            lengths[i] = len(found)
-            cols.extend(found)
-        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=indptr[1:])
-        counts = sparse.csr_matrix((np.ones(len(cols), dtype=np.float32), np.asarray(cols, dtype=np.int64), indptr),
-                                   shape=(len(texts), len(self.idf)))
-        counts.sum_duplicates()
-        counts.data = (1.0 + np.log(counts.data)) * self.idf[counts.indices]
-        norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1), dtype=np.float32).ravel())
-        norms[norms == 0] = 1.0
-        counts.data /= np.repeat(norms, np.diff(counts.indptr))
-        return counts
+        if self.grams is not None:
+            counts = self.grams.counts(texts)
+        else:
+            counts = counts_by_analyzer(self.analyse, self.vocabulary.get, texts, len(self.idf))
+        return tfidf_rows(counts, self.idf)
 
 
 class ScreenModel:

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import KFold
+from scipy.linalg import cho_factor, cho_solve, lapack
 
 from . import semantic
+from ._ngrams import fast_tfidf
 from ._vectors import CodebookIndex, char_vectorizer, squash, word_vectorizer
 from .codebook import Codebook
 from .evaluate import Evaluation, evaluate
@@ -175,8 +175,8 @@ class _Features:
         return self._stack(xw, xc, vec, prior)
 
     def transform(self, texts: list[str], lem: list[str], vec: np.ndarray, prior: np.ndarray) -> sp.csr_matrix:
-        xw = self.word.transform(lem)
-        xc = self.char.transform([t.lower() for t in texts])
+        xw = fast_tfidf(self.word, lem)
+        xc = fast_tfidf(self.char, [t.lower() for t in texts])
         return self._stack(xw, xc, vec, prior)
 
     @staticmethod
@@ -186,7 +186,51 @@ class _Features:
         ).tocsr()
 
 
+def _gram(x: sp.csr_matrix) -> np.ndarray:
+    """``x @ x.T`` as a dense array: frequent columns as one dense product, the rest as a sparse one.
+
+    A character bigram is in nearly every answer; a sparse product pays for every pair of answers sharing it,
+    which took 40 s for 5,000 answers. Dense, those columns cost one BLAS call.
+    """
+    n = x.shape[0]
+    xc = x.tocsc().astype(np.float64)
+    df = np.diff(xc.indptr)
+    frequent = df > max(8, n // 10)
+    dense = xc[:, np.flatnonzero(frequent)].toarray()
+    k = dense @ dense.T
+    del dense
+    rare = xc[:, np.flatnonzero(~frequent)].tocsr()
+    k += (rare @ rare.T).toarray()
+    return k
+
+
+def _platt(s: np.ndarray, y: np.ndarray, iters: int = 25) -> tuple[np.ndarray, np.ndarray]:
+    """Fit ``p = 1 / (1 + exp(-(a·s + b)))`` per column by Newton's method (Platt's smoothed targets)."""
+    n = len(s)
+    a = np.ones(s.shape[1])
+    b = np.zeros(s.shape[1])
+    pos = y.sum(0)
+    target = np.where(y, (pos + 1.0) / (pos + 2.0), 1.0 / (n - pos + 2.0))
+    for _ in range(iters):
+        p = 1.0 / (1.0 + np.exp(-np.clip(a * s + b, -30, 30)))
+        g = p - target
+        w = p * (1 - p) + 1e-9
+        ga, gb = (g * s).sum(0), g.sum(0)
+        haa, hab, hbb = (w * s * s).sum(0) + 1e-6, (w * s).sum(0), w.sum(0) + 1e-6
+        det = haa * hbb - hab * hab
+        a -= (hbb * ga - hab * gb) / det
+        b -= (haa * gb - hab * ga) / det
+    return a, b
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
 _EMB_WEIGHT = 1.5
+# Ridge penalty of the learned classifiers (features: word and character TF-IDF rows of norm 1 each, the
+# sentence vector at 1.5 and the prior); chosen on the NHS FFT 240-answer share, the only one it was tried on.
+RIDGE_LAMBDA = 1.0
 # A theme gets its own classifier only with this many people-coded answers for and against it.
 MIN_POSITIVES = 5
 MIN_NEGATIVES = 5
@@ -214,23 +258,29 @@ class _Inputs:
 
 
 class _Model:
-    """Per-theme classifiers blended with the prior (None: the prior alone)."""
+    """Ridge classifiers for the themes with enough evidence, calibrated and blended with the prior.
 
-    def __init__(self, features: _Features, models: list, weights: np.ndarray) -> None:
+    ``weights`` (features x themes) are the primal weights of a kernel ridge fit, so scoring a text is one
+    sparse product; ``a``, ``b`` map a ridge score to a probability (fitted on leave-one-out scores).
+    """
+
+    def __init__(self, features: _Features, coef: np.ndarray, bias: np.ndarray, a: np.ndarray, b: np.ndarray,
+                 learned: np.ndarray, blend: np.ndarray) -> None:
         self.features = features
-        self.models = models
-        self.weights = weights
+        self.coef = coef
+        self.bias = bias
+        self.a, self.b = a, b
+        self.learned = learned  # indices of the themes with their own classifier
+        self.blend = blend  # each learned theme's share of its score (the prior keeps the rest)
 
     def probs(self, inp: _Inputs, prior: np.ndarray) -> np.ndarray:
         out = prior.copy()
-        if not any(m is not None for m in self.models):
+        if not len(self.learned):
             return out
         x = self.features.transform(inp.texts, inp.lemmas, inp.vectors, prior)
-        for k, m in enumerate(self.models):
-            if m is None:
-                continue
-            w = self.weights[k]
-            out[:, k] = w * m.predict_proba(x)[:, 1] + (1.0 - w) * prior[:, k]
+        p = _sigmoid(self.a * (np.asarray(x @ self.coef) + self.bias) + self.b)
+        k = self.learned
+        out[:, k] = self.blend * p + (1.0 - self.blend) * prior[:, k]
         return out
 
 
@@ -240,17 +290,16 @@ class Themer:
     Zero-shot, it scores texts by similarity to each theme's name, description and examples, in embedding
     space (the shared semantic layer) blended with lemma and character n-gram similarity. With people's
     codes, a theme that has at least ``MIN_POSITIVES`` coded answers for and ``MIN_NEGATIVES`` against it
-    gets its own logistic regression (TF-IDF, sentence vector and the prior), and its score blends that
-    classifier with the prior with a weight that grows with the evidence. Thresholds (and whether every
-    text gets at least one theme) are tuned by cross-validation once there are ``MIN_AGREEMENT_N`` reviewed
-    answers, and the same folds give the out-of-sample agreement in ``agreement``. The same data and codes,
-    in any order, always give the same themes.
+    gets its own ridge classifier (TF-IDF, sentence vector and the prior; all themes in one closed-form
+    solve), and its score blends that classifier with the prior with a weight that grows with the evidence.
+    Thresholds (and whether every text gets at least one theme) are tuned on leave-one-out predictions once
+    there are ``MIN_AGREEMENT_N`` reviewed answers, and the same predictions give the out-of-sample agreement
+    in ``agreement``. The same data and codes, in any order, always give the same themes.
     """
 
-    def __init__(self, codebook: Codebook, *, seed: int = 0, C: float = 4.0) -> None:
+    def __init__(self, codebook: Codebook, *, seed: int = 0) -> None:
         self.codebook = codebook
         self.seed = seed
-        self.C = C
         self._index: CodebookIndex | None = None
         self._semantic: SemanticIndex | None = None
         self._model: _Model | None = None
@@ -297,24 +346,14 @@ class Themer:
 
     # --- training -------------------------------------------------------------------------------------
 
-    def _fit_model(self, inp: _Inputs, y: np.ndarray, prior: np.ndarray) -> _Model:
-        features = _Features()
-        pos = y.sum(0)
-        neg = len(y) - pos
-        want = (pos >= MIN_POSITIVES) & (neg >= MIN_NEGATIVES)
-        models: list[LogisticRegression | None] = [None] * y.shape[1]
-        if want.any():
-            x = features.fit_transform(inp.texts, inp.lemmas, inp.vectors, prior)
-            for k in np.flatnonzero(want):
-                clf = LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear",
-                                         random_state=self.seed, max_iter=200)
-                clf.fit(x, y[:, k])
-                models[k] = clf
-        weights = pos / (pos + PRIOR_STRENGTH)
-        return _Model(features, models, weights)
-
     def fit(self, texts: list[str], labels: list[list[str]]) -> Themer:
         """Learn from human-coded texts.
+
+        One kernel ridge regression for all themes at once (a closed-form solve), with leave-one-out
+        predictions from the same solve: each reviewed answer is scored by a model that never saw its codes.
+        Those predictions calibrate the classifiers, tune each theme's threshold (from ``MIN_AGREEMENT_N``
+        reviewed answers) and give ``agreement``. The TF-IDF vocabulary is fitted on all the reviewed texts
+        (their words, never their codes).
 
         Args:
             texts: the coded answers.
@@ -343,24 +382,49 @@ class Themer:
                 y[i, pos[t]] = True
         inp = self._inputs(texts)
         prior = self._prior(inp)
+        n = len(texts)
+        positives = y.sum(0)
+        learned = np.flatnonzero((positives >= MIN_POSITIVES) & (n - positives >= MIN_NEGATIVES))
+        oof = prior.copy()
+        model = None
+        if len(learned):
+            features = _Features()
+            x = features.fit_transform(inp.texts, inp.lemmas, inp.vectors, prior)
+            k = _gram(x) + 1.0  # the constant is the intercept
+            k[np.diag_indices(n)] += RIDGE_LAMBDA
+            factor = cho_factor(k, lower=True, check_finite=False)
+            targets = y[:, learned].astype(np.float64)
+            alpha = cho_solve(factor, targets, check_finite=False)
+            inv, info = lapack.dpotri(factor[0], lower=1)
+            if info != 0:
+                raise np.linalg.LinAlgError("ridge solve failed")
+            # Leave-one-out ridge scores in closed form: (f - h y) / (1 - h), h the hat matrix's diagonal.
+            hat = 1.0 - RIDGE_LAMBDA * np.diag(inv)[:, None]
+            del inv
+            k[np.diag_indices(n)] -= RIDGE_LAMBDA
+            fitted = k @ alpha
+            del k, factor
+            loo = (fitted - hat * targets) / np.maximum(1.0 - hat, 1e-9)
+            a, b = _platt(loo, y[:, learned])
+            useful = a > 0  # a classifier whose held-out scores run against the codes is not used
+            learned, alpha, a, b, loo = learned[useful], alpha[:, useful], a[useful], b[useful], loo[:, useful]
+            blend = positives[learned] / (positives[learned] + PRIOR_STRENGTH)
+            oof[:, learned] = blend * _sigmoid(a * loo + b) + (1.0 - blend) * prior[:, learned]
+            coef = np.asarray(x.T @ alpha, dtype=np.float32)
+            model = _Model(features, coef, alpha.sum(0), a, b, learned, blend)
         thresholds = np.full(len(ids), 0.5)
         at_least_one = False
-        n = len(texts)
         agreement = Agreement(n, f"too early to judge: {n} reviewed answers (at least {MIN_AGREEMENT_N} needed)")
         if n >= MIN_AGREEMENT_N:
-            oof = np.zeros(y.shape)
-            n_folds = 5 if n >= 100 else 3
-            folds = KFold(n_splits=n_folds, shuffle=True, random_state=self.seed)
-            for tr, te in folds.split(np.arange(n)):
-                model = self._fit_model(inp.take(tr), y[tr], prior[tr])
-                oof[te] = model.probs(inp.take(te), prior[te])
-            for k in range(len(ids)):
-                if y[:, k].sum() >= 3:
-                    thresholds[k] = self._best_threshold(oof[:, k], y[:, k])
+            for j in range(len(ids)):
+                if y[:, j].sum() >= 3:
+                    thresholds[j] = self._best_threshold(oof[:, j], y[:, j])
             scaled = _rescale(oof, thresholds)
             at_least_one = _sample_f1(y, _decode(scaled, True)) > _sample_f1(y, _decode(scaled, False))
-            agreement = self._agreement(y, _decode(scaled, at_least_one), n_folds)
-        self._model = self._fit_model(inp, y, prior)
+            agreement = self._agreement(y, _decode(scaled, at_least_one), n)
+        self._model = model if model is not None else _Model(_Features(), np.zeros((0, 0), np.float32),
+                                                             np.zeros(0), np.zeros(0), np.zeros(0),
+                                                             np.zeros(0, dtype=int), np.zeros(0))
         self._thresholds = thresholds
         self._at_least_one = at_least_one
         self.n_trained = n
@@ -457,14 +521,14 @@ class Themer:
             blank = np.array([not t.strip() for t in chunk])
             pred[blank] = False
             top = s.max(axis=1) if s.shape[1] else np.zeros(len(chunk))
-            for text, lang, row, flags, best in zip(chunk, langs, s.tolist(), pred.tolist(), top.tolist(),
-                                                    strict=True):
+            for text, lang, row, flags, best in zip(chunk, langs, np.round(s, 4).tolist(), pred.tolist(),
+                                                    top.tolist(), strict=True):
                 themes = [i for i, f in zip(ids, flags, strict=True) if f]
                 need, reason = _needs_human(text, lang, themes, best)
                 out.append(
                     ThemeAssignment(
                         themes=themes,
-                        scores=dict(zip(ids, [round(v, 4) for v in row], strict=True)),
+                        scores=dict(zip(ids, row, strict=True)),
                         needs_human=need,
                         reason=reason,
                         language=lang if text.strip() else "und",
@@ -476,29 +540,36 @@ class Themer:
             progress(1.0)
         return out
 
-    def suggest_next(self, texts: list[str], k: int = 10) -> list[int]:
+    def suggest_next(self, texts: list[str], k: int = 10, *, scores: np.ndarray | None = None,
+                     lemmas: list[str] | None = None) -> list[int]:
         """Return indices of texts a person should code next to teach the themer fastest.
 
         Picks the texts whose theme decisions are least certain, skipping near-duplicates of texts
-        already picked so a batch of suggestions covers different ground.
+        already picked so a batch of suggestions covers different ground. ``scores`` (``self.scores`` of the
+        texts) and ``lemmas`` may be passed when already computed.
         """
         if not texts or k <= 0:
             return []
-        s = self.scores(texts)
-        uncertainty = (1.0 - np.abs(2.0 * s - 1.0)).max(axis=1)
+        s = self.scores(texts) if scores is None else scores
+        uncertainty = (1.0 - np.abs(2.0 * s - 1.0)).max(axis=1) if s.shape[1] else np.zeros(len(texts))
         order = sorted(range(len(texts)), key=lambda i: (-round(float(uncertainty[i]), 6), i))
+        # Near-duplicates only matter among the most uncertain: look at enough of them to fill k.
+        head = order[: max(50 * k, 500)]
         vec = word_vectorizer(min_df=1)
         try:
-            x = vec.fit_transform(lemma_strings(texts))
+            lem = lemma_strings([texts[i] for i in head]) if lemmas is None else [lemmas[i] for i in head]
+            x = vec.fit_transform(lem)
         except ValueError:  # no words at all
             return order[:k]
         chosen: list[int] = []
-        for i in order:
+        rows: list[int] = []
+        for r, i in enumerate(head):
             if len(chosen) >= k:
                 break
-            if chosen and x[i].nnz and float((x[chosen] @ x[i].T).max()) > 0.8:
+            if rows and x[r].nnz and float((x[rows] @ x[r].T).max()) > 0.8:
                 continue
             chosen.append(i)
+            rows.append(r)
         for i in order:  # fill up if diversity filtering left too few
             if len(chosen) >= k:
                 break

@@ -205,7 +205,14 @@ def calibrate(
     if len(texts) < MIN_CALIBRATION_TEXTS:
         return _background_calibration(targets, key)
     lem = lemmas if lemmas is not None else lemma_strings(texts)
-    return _stats(*_raw_semantic(texts, list(targets), key, lem, None, vectors))
+    vec = semantic.embed(texts) if vectors is None else vectors
+    # In chunks: the codebook side of the similarity is (texts x codebook phrases), large for many answers.
+    parts = [_raw_semantic(texts[s : s + _CHUNK], list(targets), key, lem[s : s + _CHUNK], None, vec[s : s + _CHUNK])
+             for s in range(0, len(texts), _CHUNK)]
+    return _stats(np.vstack([c for c, _ in parts]), np.vstack([k for _, k in parts]))
+
+
+_CHUNK = 4096
 
 
 def _sig(x: np.ndarray) -> np.ndarray:

@@ -49,15 +49,26 @@ TAILS = ["", " because there is nothing to do", ". Jack said the same", ", call 
          ". My dad hits me sometimes", " and I feel safe at home", " at Oakwood Primary"]
 
 
+ADJECTIVES = ["better", "more", "cheaper", "safer", "closer", "bigger", "quieter", "friendlier", "newer", "cleaner",
+              "kinder", "longer", "free", "local", "open", "warm", "fun", "proper", "nice", "real"]
+NOUNS = ["clubs", "parks", "buses", "teachers", "doctors", "lunches", "libraries", "pitches", "toilets", "shops",
+         "streets", "lights", "benches", "classes", "trips", "games", "nurses", "workers", "homes", "places",
+         "paths", "swings", "bikes", "counsellors", "breakfasts", "uniforms", "phones", "trains", "pools", "halls"]
+
+
 def generate(n: int, seed: int = 0) -> list[str]:
+    """Answers made from parts; nearly every one is different, as in a real consultation."""
     rng = random.Random(seed)
-    return [f"{rng.choice(OPENERS)} {rng.choice(TOPICS)}{rng.choice(TAILS)}{rng.choice(TAILS)}" for _ in range(n)]
+    return [f"{rng.choice(OPENERS)} {rng.choice(TOPICS)}{rng.choice(TAILS)}{rng.choice(TAILS)}"
+            f"{rng.choice(['', ' and ', ', also ', '. We want '])}{rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}"
+            for _ in range(n)]
 
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     n_labelled = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
     texts = generate(n)
+    print(f"answers: {n} ({len(set(texts)):,} different)")
     priorities = [
         Priority("mh", "Improve mental health and wellbeing", "Earlier help and shorter waits"),
         Priority("pov", "Reduce child poverty", "Help families with money, food and fuel"),

@@ -68,3 +68,20 @@ def test_lexicon_prefilter_loses_no_hit(corpus_texts):
         assert len(got) + len(aside) == len(brute(text))
         hits += len(got)
     assert hits > 5
+
+
+@pytest.mark.parametrize(("low", "high", "exact"), [(2, 4, True), (2, 5, False)])
+def test_vectorised_char_counts_are_sklearns(corpus_texts, low, high, exact):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from analysis._ngrams import CharGrams, counts_by_analyzer, fast_tfidf
+
+    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high), sublinear_tf=True).fit(corpus_texts[::2])
+    texts = [*corpus_texts, "", " ", "a", "Don't  know!!", "İstanbul ǅ Straße 😀", "\x00 odd"]
+    grams = CharGrams(vec.vocabulary_, low, high, exact=exact)
+    assert grams.usable
+    ours = grams.counts(texts)
+    theirs = counts_by_analyzer(vec.build_analyzer(), vec.vocabulary_.get, texts, len(vec.vocabulary_))
+    theirs.sum_duplicates()
+    assert (ours != theirs).nnz == 0
+    assert abs(fast_tfidf(vec, texts) - vec.transform(texts)).max() < 1e-5

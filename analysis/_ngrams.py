@@ -1,0 +1,163 @@
+"""Character n-gram counting against a fixed vocabulary, for a whole batch of texts in a few array passes.
+
+The same counts as sklearn's ``char_wb`` analyzer (lowercased, no accent stripping) followed by a vocabulary
+lookup, which costs a Python string and a dict lookup per n-gram. Here each character becomes its index in
+the vocabulary's alphabet, an n-gram becomes those indices packed into one 64-bit integer (exact, no
+hashing), and the vocabulary is a sorted array of the same integers: finding every n-gram of every text is
+one ``searchsorted``. Texts whose characters cannot be encoded fall back to the Python analyzer.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from scipy import sparse
+
+_WHITE_SPACES = re.compile(r"\s\s+")
+_SEP = 0  # joins texts; never in a vocabulary of real n-grams
+
+
+def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
+    """sklearn's ``char_wb`` n-grams (lowercased, no accent stripping), in another order, without its loop.
+
+    sklearn pads each word with a space and takes its n-grams; here the padded words are joined by those
+    spaces (two between words), so an n-gram lies within one padded word exactly when it has no two spaces.
+    Only for ``low <= 3`` (sklearn also counts a padded word shorter than ``low`` whole).
+    """
+    if low > 3:
+        raise ValueError("char_wb_ngrams needs low <= 3")
+    words = _WHITE_SPACES.sub(" ", text.lower()).split()
+    if not words:
+        return []
+    s = " " + "  ".join(words) + " "
+    size = len(s)
+    return [g for n in range(low, high + 1) for i in range(size - n + 1) if "  " not in (g := s[i : i + n])]
+
+
+# With a large alphabet (many scripts and emoji) five characters do not fit in 64 bits; the n-gram is then
+# hashed (multiply-add modulo 2**64), where two n-grams share a key about once in 10**13 lookups. The
+# safeguarding screen asks for exact keys only and otherwise uses the Python analyzer.
+_MULTIPLIER = 0x9E3779B97F4A7C15
+
+
+class CharGrams:
+    """Count ``char_wb`` n-grams of many texts against a vocabulary {n-gram: column}."""
+
+    def __init__(self, vocabulary: dict[str, int], low: int, high: int, *, exact: bool = False) -> None:
+        self.low, self.high, self.size = low, high, (max(vocabulary.values()) + 1 if vocabulary else 0)
+        chars = sorted({c for g in vocabulary for c in g})
+        self.alphabet = np.array([ord(c) for c in chars], dtype=np.uint32)
+        bits = max(1, int(len(chars)).bit_length())
+        self.packed = bits * high <= 63
+        self.bits = bits
+        self.usable = bool(vocabulary) and low <= 3 and (self.packed or not exact) and _SEP not in self.alphabet \
+            and all(low <= len(g) <= high for g in vocabulary)
+        if not self.usable:
+            return
+        code = {c: i + 1 for i, c in enumerate(chars)}
+        keys = np.zeros(len(vocabulary), dtype=np.uint64)
+        cols = np.zeros(len(vocabulary), dtype=np.int64)
+        mask = (1 << 64) - 1
+        for k, (g, j) in enumerate(vocabulary.items()):
+            v = 0
+            for c in g:
+                v = ((v << bits) | code[c]) if self.packed else (v * _MULTIPLIER + code[c]) & mask
+            keys[k] = v
+            cols[k] = j
+        order = np.argsort(keys, kind="stable")
+        self.keys, self.cols = keys[order], cols[order]
+
+    def counts(self, texts: list[str]) -> sparse.csr_matrix:
+        """(texts, vocabulary) raw n-gram counts."""
+        n = len(texts)
+        prepared = []
+        for t in texts:
+            words = t.lower().split()
+            prepared.append(" " + "  ".join(words) + " " if words else "")
+        big = "\x00".join(prepared) + "\x00"
+        cp = np.frombuffer(big.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        length = len(cp)
+        starts = np.zeros(n, dtype=np.int64)
+        if n > 1:
+            np.cumsum([len(p) + 1 for p in prepared[:-1]], out=starts[1:])
+        idx = np.searchsorted(self.alphabet, cp)
+        np.clip(idx, 0, len(self.alphabet) - 1, out=idx)
+        code = np.where(self.alphabet[idx] == cp, idx + 1, 0).astype(np.uint64)
+        zeros = np.concatenate([[0], np.cumsum(code == 0)])
+        pairs = np.concatenate([[0], np.cumsum((cp[:-1] == 32) & (cp[1:] == 32))])
+        rows_all, cols_all = [], []
+        shift = np.uint64(self.bits)
+        mult = np.uint64(_MULTIPLIER)
+        for m in range(self.low, self.high + 1):
+            count = length - m + 1
+            if count <= 0:
+                continue
+            pos = np.arange(count)
+            ok = (zeros[pos + m] == zeros[pos]) & (pairs[pos + m - 1] == pairs[pos])
+            v = code[:count].copy()
+            with np.errstate(over="ignore"):
+                for j in range(1, m):
+                    if self.packed:
+                        v <<= shift
+                        v |= code[j : j + count]
+                    else:
+                        v *= mult
+                        v += code[j : j + count]
+            pos, v = pos[ok], v[ok]
+            at = np.searchsorted(self.keys, v)
+            np.clip(at, 0, len(self.keys) - 1, out=at)
+            hit = self.keys[at] == v
+            rows_all.append(np.searchsorted(starts, pos[hit], side="right") - 1)
+            cols_all.append(self.cols[at[hit]])
+        rows = np.concatenate(rows_all) if rows_all else np.zeros(0, dtype=np.int64)
+        cols = np.concatenate(cols_all) if cols_all else np.zeros(0, dtype=np.int64)
+        out = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, self.size))
+        out.sum_duplicates()
+        return out
+
+
+def tfidf_rows(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """Sublinear TF-IDF rows of norm 1 from raw counts (as sklearn's TfidfVectorizer with sublinear_tf)."""
+    x = counts.tocsr().astype(np.float32)
+    x.sum_duplicates()
+    x.data = (1.0 + np.log(x.data)) * idf.astype(np.float32)[x.indices]
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1), dtype=np.float32).ravel())
+    norms[norms == 0] = 1.0
+    x.data /= np.repeat(norms, np.diff(x.indptr))
+    return x
+
+
+def counts_by_analyzer(analyse, get, texts: list[str], size: int) -> sparse.csr_matrix:
+    """(texts, vocabulary) raw counts with a Python analyzer and a vocabulary ``get``."""
+    cols: list[int] = []
+    lengths = np.zeros(len(texts), dtype=np.int64)
+    for i, t in enumerate(texts):
+        found = [j for j in map(get, analyse(t)) if j is not None]
+        lengths[i] = len(found)
+        cols.extend(found)
+    indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    return sparse.csr_matrix((np.ones(len(cols), dtype=np.float32), np.asarray(cols, dtype=np.int64), indptr),
+                             shape=(len(texts), size))
+
+
+def fast_tfidf(vectorizer, docs: list[str]) -> sparse.csr_matrix:
+    """``vectorizer.transform(docs)`` for a fitted sublinear, l2-normed TfidfVectorizer, for the whole batch at once.
+
+    Character n-grams are counted by ``CharGrams`` (kept on the vectorizer), other analyzers' n-grams
+    are looked up in one pass; idf and the norm are applied to the whole matrix.
+    """
+    if not (vectorizer.sublinear_tf and vectorizer.norm == "l2" and vectorizer.use_idf):
+        return vectorizer.transform(docs)
+    grams = getattr(vectorizer, "_guth_grams", None)
+    if grams is None and vectorizer.analyzer == "char_wb" and vectorizer.lowercase \
+            and not vectorizer.strip_accents and vectorizer.preprocessor is None:
+        grams = CharGrams(vectorizer.vocabulary_, *vectorizer.ngram_range)
+        vectorizer._guth_grams = grams
+    if grams is not None and grams.usable:
+        counts = grams.counts(docs)
+    else:
+        counts = counts_by_analyzer(vectorizer.build_analyzer(), vectorizer.vocabulary_.get, docs,
+                                    len(vectorizer.vocabulary_))
+    return tfidf_rows(counts, vectorizer.idf_)
