@@ -377,41 +377,11 @@ def _reach(consultation: Consultation) -> dict[str, int]:
     return {a: n for a, n in rows}
 
 
-def _choices(consultation: Consultation) -> tuple[dict[str, dict[str, int]], dict[str, int], dict[str, tuple]]:
-    """Return per core id: counts per chosen value, how many answered, and (question text, option labels)."""
-    from ..models import Answer, AudienceVariant, Question
-
-    questions = db.session.scalars(select(Question).join(AudienceVariant, AudienceVariant.id == Question.variant_id)
-                                   .where(AudienceVariant.consultation_id == consultation.id,
-                                          Question.type.not_in(FREE_TYPES))).all()
-    info: dict[str, tuple] = {}
-    for q in questions:
-        labels = {str(o.get("value")): o.get("label") or {} for o in (q.spec or {}).get("options", [])
-                  if isinstance(o, dict)}
-        text, old_labels = info.get(q.core_id, (q.text, {}))
-        info[q.core_id] = (text, {**labels, **old_labels})
-    if not info:
-        return {}, {}, {}
-    rows = db.session.execute(select(Answer.core_id, Answer.value).join(Response, Response.id == Answer.response_id)
-                              .where(Response.consultation_id == consultation.id, Response.status == "submitted",
-                                     Response.safeguarding.is_(False), Answer.core_id.in_(list(info)),
-                                     Answer.skipped.is_(False))).all()
-    counts: dict[str, dict[str, int]] = {}
-    answered: dict[str, int] = {}
-    for core_id, value in rows:
-        if value is None or isinstance(value, dict):
-            continue
-        answered[core_id] = answered.get(core_id, 0) + 1
-        for v in value if isinstance(value, list) else [value]:
-            per = counts.setdefault(core_id, {})
-            per[str(v)] = per.get(str(v), 0) + 1
-    return counts, answered, info
-
-
 def year_on_year(this: Consultation, previous: Consultation, lang: str | None = None) -> YearOnYear:
     """Return the two consultations' reach, structured answers (matched by core id) and themes, side by side."""
-    from ..i18n import localised
+    from ..i18n import current_language
     from . import pack as pack_data
+    from . import results as results_data
 
     def share(n: int, total: int) -> Share:
         return Share(n, n / total if total else 0.0)
@@ -421,20 +391,19 @@ def year_on_year(this: Consultation, previous: Consultation, lang: str | None = 
     reach = [("", share(ta, ta), share(tb, tb))]
     reach += [(a, share(ra.get(a, 0), ta), share(rb.get(a, 0), tb))
               for a in sorted(set(ra) | set(rb), key=lambda a: -(ra.get(a, 0) + rb.get(a, 0)))]
-    ca, na, ia = _choices(this)
-    cb, nb, ib = _choices(previous)
+    # Structured answers, as the results page counts and labels them (a face scale reads "Very happy", not
+    # 5), matched by core id; the options in this year's order, then any only last year had.
+    lang = lang or current_language()
+    now = {q.core_id: q for q in results_data.summaries(this, lang=lang) if q.structured and q.type not in FREE_TYPES}
+    then = {q.core_id: q for q in results_data.summaries(previous, lang=lang)
+            if q.structured and q.type not in FREE_TYPES}
     structured = []
-    for core_id in [c for c in ia if c in ib]:
-        text, labels = ia[core_id]
-        # The options in the question's own order, then any other values (face scales: 5, the best, first).
-        rest = {*ca.get(core_id, {}), *cb.get(core_id, {})} - set(labels) - set(ib[core_id][1])
-        values = list(dict.fromkeys([*labels, *ib[core_id][1],
-                                     *sorted(rest, key=lambda v: (not v.lstrip("-").isdigit(),
-                                                                  -int(v) if v.lstrip("-").isdigit() else 0, v))]))
-        rows = [(localised(labels.get(v) or ib[core_id][1].get(v) or {"en": v}, lang)[0],
-                 share(ca.get(core_id, {}).get(v, 0), na.get(core_id, 0)),
-                 share(cb.get(core_id, {}).get(v, 0), nb.get(core_id, 0)))
-                for v in values if ca.get(core_id, {}).get(v) or cb.get(core_id, {}).get(v)]
+    for core_id in [c for c in now if c in then]:
+        a, b = now[core_id], then[core_id]
+        labels = {**dict(b.options), **dict(a.options)}
+        values = list(dict.fromkeys([v for v, _l in a.options] + [v for v, _l in b.options]))
+        rows = [(labels[v], share(a.total.count(v), a.total.answered), share(b.total.count(v), b.total.answered))
+                for v in values if a.total.count(v) or b.total.count(v)]
         if rows:
-            structured.append((core_id, localised(text, lang)[0], rows))
+            structured.append((core_id, a.text, rows))
     return YearOnYear(reach, structured, pack_data.compare(this, previous))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from consult.extensions import db
@@ -132,8 +133,18 @@ def test_annual_review_clones_last_years_questions_and_compares_year_on_year(wor
     again = _post(client, f"/planner/plans/{plan.id}", {"year": "2026", "opens_on": "2027-01-10",
                                                         "closes_on": "2027-01-01"})
     assert again.status_code == 400  # 2026 is no longer offered, and it would close before it opens
+    # last year's young people said how safe they feel on the face scale: the comparison reads it in words
+    from consult.models import Answer, Response
+
+    for response in Response.query.filter_by(consultation_id=world.consultation.id, audience="young_12_17",
+                                             safeguarding=False).limit(3):
+        question = Question.query.filter_by(variant_id=response.variant_id, core_id="feel_safe").one()
+        db.session.add(Answer(response_id=response.id, question_id=question.id, core_id="feel_safe", value=5))
+    db.session.commit()
     page = client.get(f"/planner/c/{new.id}/year-on-year").get_data(as_text=True)
     assert "Who answered" in page and world.places.name in page, page[-3000:]
+    row = re.sub(r"\s+", " ", re.search(r"<tr>\s*<t[hd][^>]*>\s*Very safe.*?</tr>", page, re.S).group(0))
+    assert re.search(r"0 \(0%\).*3 \(100%\)", row), row  # none yet this year; all three last year
     plan_page = client.get(f"/planner/plans/{plan.id}").get_data(as_text=True)
     assert f"/planner/c/{new.id}/year-on-year" in plan_page
 
