@@ -273,14 +273,15 @@ def follow_ups_of(response_id: int) -> dict[str, str]:
     return {core_id: reply for core_id, reply in rows}
 
 
-def forget_orm_copies(response_id: int, answer_id: int | None = None) -> None:
-    """Expire what the session holds of a response (and one answer) after statements changed their rows."""
+def forget_orm_copies(response_id: int, answer_id: int | None = None, changed: tuple[str, ...] = ()) -> None:
+    """Expire what the session holds of a response's answers (one answer, and the response's ``changed``
+    columns) after statements changed their rows; the rest of a response it holds stays loaded."""
     from sqlalchemy.orm.util import identity_key
 
     held = db.session.identity_map
     response = held.get(identity_key(Response, response_id))
     if response is not None:
-        db.session.expire(response, ["answers", "updated_at", "safeguarding", "area_id"])
+        db.session.expire(response, ["answers", *changed])
     if answer_id is not None:
         answer = held.get(identity_key(Answer, answer_id))
         if answer is not None:

@@ -158,7 +158,7 @@ def record(state: ResponseState, question_id: int, core_id: str, answer: AnswerD
         changes["area_id"] = area_id
     if changes:
         data.update_response(state.id, **changes)
-    data.forget_orm_copies(state.id, answer_id)  # ORM copies of this response or answer are out of date now
+    data.forget_orm_copies(state.id, answer_id, tuple(changes))  # ORM copies of what changed are out of date
     flagged = checked.flagged
     if follow_up is not UNCHANGED:
         flagged = record_follow_up(response_id=state.id, question_id=question_id, audience=state.audience,
@@ -228,10 +228,11 @@ def record_follow_up(*, response_id: int, question_id: int, audience: str, reply
     now = utcnow()
     answer_id = data.set_follow_up(response_id, question_id, None if reply is None else (
         checked.redacted if checked else ""), now)
-    data.forget_orm_copies(response_id, answer_id)
     if answer_id is None or checked is None or not checked.alert:
+        data.forget_orm_copies(response_id, answer_id)
         return False
     data.update_response(response_id, safeguarding=True)
+    data.forget_orm_copies(response_id, answer_id, ("safeguarding",))
     policy = getattr(partnership, "original_text_policy", "flagged")
     safeguarding_data.create_flag(response_id=response_id, answer_id=answer_id, checked=checked,
                                   keep_sentences=keeps_sentences(policy), now=now)
