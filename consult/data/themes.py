@@ -216,6 +216,9 @@ def answers_for_theme_page(consultation: Consultation, theme: Theme, *, page: in
     """
     effective = effective_codings(consultation)
     wanted = sorted(aid for aid, tids in effective.items() if theme.id in tids)
+    if theme.status == "proposed" and theme.member_ids:
+        # A proposal has no codings yet: it opens on its member answers (those still analysable).
+        wanted = _analysable_among(consultation, sorted(set(theme.member_ids)))
     if conditions:
         kept: set[int] = set()
         for start in range(0, len(wanted), 900):
@@ -229,6 +232,22 @@ def answers_for_theme_page(consultation: Consultation, theme: Theme, *, page: in
         select(Answer, Response.audience).join(Response, Answer.response_id == Response.id)
         .where(Answer.id.in_(ids))).all()} if ids else {}
     return [(rows[i][0], rows[i][1], sorted(effective.get(i, set()))) for i in ids if i in rows], total
+
+
+def _analysable_among(consultation: Consultation, ids: list[int]) -> list[int]:
+    kept: set[int] = set()
+    for start in range(0, len(ids), 900):
+        kept |= set(db.session.scalars(select(Answer.id).join(Response, Answer.response_id == Response.id)
+                                       .where(Answer.id.in_(ids[start:start + 900]),
+                                              *_analysable_filter(consultation))))
+    return [i for i in ids if i in kept]
+
+
+def proposal_members(consultation: Consultation, proposals: list[Theme]) -> dict[int, int]:
+    """Return {proposal id: how many of its member answers are analysable (never a flagged one)}."""
+    ids = sorted({i for t in proposals for i in (t.member_ids or [])})
+    kept = set(_analysable_among(consultation, ids))
+    return {t.id: len(set(t.member_ids or []) & kept) for t in proposals}
 
 
 def get_answer(consultation: Consultation, answer_id: int) -> tuple[Answer, str] | None:
@@ -388,6 +407,12 @@ def review_proposal(consultation: Consultation, theme: Theme, *, accept: bool) -
         theme.name = _check_new_name(consultation, theme.name, except_id=theme.id)
     theme.status = "active" if accept else "rejected"
     db.session.flush()
+    if accept and theme.member_ids:
+        # Until the next analysis run themes them, the accepted theme keeps its member answers (machine codes).
+        members = _analysable_among(consultation, sorted(set(theme.member_ids)))
+        db.session.bulk_insert_mappings(Coding, [  # type: ignore[arg-type]
+            {"answer_id": a, "theme_id": theme.id, "source": "machine", "confidence": 1.0, "present": True}
+            for a in members])
     return theme
 
 

@@ -33,6 +33,8 @@ class Theme(db.Model):
     source: Mapped[str] = mapped_column(String(20), default="codebook")
     status: Mapped[str] = mapped_column(String(20), default="active")
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id"))
+    # An emergent proposal's member answers (answer ids), so the proposal opens on every one of them.
+    member_ids: Mapped[list[int]] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = created_at_column()
 
 
@@ -65,6 +67,19 @@ class ThemePriority(db.Model):
     score: Mapped[float] = mapped_column(Float)
     evidence_count: Mapped[int] = mapped_column(Integer, default=0)
     audiences: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+
+
+class LinkDecision(db.Model):
+    """A planner's confirmation (linked) or rejection of a theme ↔ priority link; it outlives analysis runs."""
+
+    __table_args__ = (UniqueConstraint("theme_id", "priority_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id"), index=True)
+    priority_id: Mapped[int] = mapped_column(ForeignKey("priority.id"), index=True)
+    linked: Mapped[bool] = mapped_column()
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = created_at_column()
 
 
 class Action(db.Model):

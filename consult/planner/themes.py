@@ -76,8 +76,9 @@ def themes(consultation_id: int):  # type: ignore[no-untyped-def]
     present = {a for _t, _n, per in table for a in per}
     audiences = [a for a in AUDIENCES if a in present]
     last = data.latest_analysis(consultation)
+    proposals = data.themes_for(consultation, statuses=("proposed",))
     return render_template("planner/themes.html", consultation=consultation, table=table, audiences=audiences,
-                           proposals=data.themes_for(consultation, statuses=("proposed",)),
+                           proposals=proposals, members=data.proposal_members(consultation, proposals),
                            evaluation=data.agreement(consultation, codes=codes), last=last, form=EmptyForm(),
                            key_names={t.key: t.name for t, _n, _p in table},
                            filter=chosen, choices=filter_choices(consultation), section="themes")

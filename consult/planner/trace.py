@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..auth import roles_required
 from ..data import trace as data
@@ -10,6 +12,7 @@ from ..data.filters import ResultFilter
 from ..data.filters import choices as filter_choices
 from ..services.signed_links import signed_link_required
 from .pack import csv_response
+from .themes import EmptyForm
 from .views import bp, consultation_or_404
 
 
@@ -45,4 +48,27 @@ def priority(consultation_id: int, priority_id: int):  # type: ignore[no-untyped
     if row is None:
         abort(404)
     return render_template("planner/priority.html", consultation=consultation, priority=row,
-                           rows=data.supporting(consultation, row), section="trace")
+                           rows=data.supporting(consultation, row), others=data.not_linked(consultation, row),
+                           form=EmptyForm(), section="trace")
+
+
+_DECISIONS = {"confirm": True, "reject": False, "clear": None}
+
+
+@bp.route("/c/<int:consultation_id>/priorities/<int:priority_id>/links/<int:theme_id>", methods=["POST"])
+@roles_required("planner")
+def decide_link(consultation_id: int, priority_id: int, theme_id: int):  # type: ignore[no-untyped-def]
+    """Confirm or reject a theme ↔ priority link, or leave it to the analysis again."""
+    consultation = consultation_or_404(consultation_id)
+    row = data.get_priority(consultation, priority_id)
+    theme = data.get_theme(consultation, theme_id)
+    if row is None or theme is None:
+        abort(404)
+    choice = request.form.get("decision")
+    if not EmptyForm().validate_on_submit() or choice not in _DECISIONS:
+        abort(400)
+    data.decide_link(consultation, theme, row, _DECISIONS[choice], user_id=current_user.id)
+    flash({"confirm": _("Linked “%(theme)s” to this priority. The analysis will keep your choice.", theme=theme.name),
+           "reject": _("Unlinked “%(theme)s” from this priority. The analysis will keep your choice.", theme=theme.name),
+           "clear": _("The analysis decides the link of “%(theme)s” again.", theme=theme.name)}[choice])
+    return redirect(url_for("planner.priority", consultation_id=consultation.id, priority_id=row.id), code=303)

@@ -12,6 +12,7 @@ from typing import Any
 import analysis
 
 from ..data import consultations, themes
+from ..data import trace as trace_data
 from ..extensions import db
 from ..jobs import Progress, job
 from ..models import Theme, ThemePriority
@@ -55,7 +56,9 @@ def analyse_consultation(params: dict[str, Any], progress: Progress) -> dict[str
         progress(0.1 + 0.75 * fraction, what)
 
     # One pass in the library: redact, screen, theme, stance, trace and emergent (the app loads, calls, stores).
-    result = analysis.analyse_consultation(texts, codebook, prios, reviewed, progress=step,
+    # Planners' confirmed and rejected theme ↔ priority links win over the scores, run after run.
+    decisions = trace_data.link_decisions(consultation)
+    result = analysis.analyse_consultation(texts, codebook, prios, reviewed, progress=step, link_decisions=decisions,
                                            emergent_min_size=8, emergent_max=6)
     codings = [(a.id, by_key[key].id, float(r.analysis.themes.scores.get(key, 1.0)))
                for a, r in zip(answers, result.answers, strict=True) for key in r.themes if key in by_key]
@@ -94,7 +97,8 @@ def analyse_consultation(params: dict[str, Any], progress: Progress) -> dict[str
         kept.add(key)
         proposals.append(Theme(consultation_id=consultation.id, key=key, name=e.label,
                                description=", ".join(e.key_phrases), source="emergent", status="proposed",
-                               examples=[result.answers[j].analysis.redaction.text for j in e.representatives[:3]]))
+                               examples=[result.answers[j].analysis.redaction.text for j in e.representatives[:3]],
+                               member_ids=sorted(answers[j].id for j in e.members)))
     themes.replace_proposed_emergent(consultation, proposals)
     db.session.commit()  # a job: the proposals are stored
 

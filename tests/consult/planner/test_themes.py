@@ -168,3 +168,55 @@ def test_emergent_proposals_can_be_accepted_or_rejected(world, as_role) -> None:
     db.session.expire_all()
     assert db.session.get(Theme, a.id).status == "active"
     assert db.session.get(Theme, b.id).status == "rejected"
+
+
+def test_an_emergent_proposal_opens_on_every_member_answer(world, as_role) -> None:
+    from consult.models import Answer
+
+    members = sorted({cd.answer_id for cd in db.session.scalars(select(Coding).where(Coding.theme_id == world.places.id))
+                      } - {world.flag.answer_id})
+    assert len(members) >= 10
+    p = Theme(consultation_id=world.consultation.id, key="emergent-swings", name="Swings", source="emergent",
+              status="proposed", description="swings", examples=["the swings"],  # three examples at most
+              member_ids=[*members, world.flag.answer_id])  # a flagged answer never shows, even as a member
+    db.session.add(p)
+    db.session.commit()
+    client = as_role("planner")
+    c = world.consultation.id
+    listing = _page(client, f"/planner/c/{c}/themes")
+    assert f"{len(members)} answers<span class=\"visually-hidden\">: Swings" in listing
+    html = _page(client, f"/planner/c/{c}/themes/{p.id}")
+    assert f"Answers ({len(members)})" in html
+    for a in db.session.scalars(select(Answer).where(Answer.id.in_(members))):
+        assert a.text in html
+    assert "LEAKMARKER" not in html
+    # Accepted, it keeps its answers until the next analysis run themes them.
+    client.post(f"/planner/c/{c}/themes/{p.id}/review", data={"csrf_token": csrf_from(listing), "decision": "accept"})
+    assert f"Answers ({len(members)})" in _page(client, f"/planner/c/{c}/themes/{p.id}")
+
+
+def test_the_analysis_stores_every_member_of_each_emergent_proposal(world, as_role, monkeypatch) -> None:
+    import dataclasses
+
+    import analysis
+    from consult.data.themes import analysable_ids
+    from consult.services import analysis_run
+
+    real = analysis.analyse_consultation
+
+    def with_one_proposal(texts, *args, **kwargs):  # type: ignore[no-untyped-def]
+        result = real(texts, *args, **kwargs)
+        members = list(range(len(texts)))
+        proposal = analysis.EmergentTheme("swings and slides", ["swings", "slides"], members, members[:3])
+        return dataclasses.replace(result, emergent=[proposal])
+
+    monkeypatch.setattr(analysis_run.analysis, "analyse_consultation", with_one_proposal)
+    client = as_role("planner")
+    c = world.consultation.id
+    html = _page(client, f"/planner/c/{c}/themes")
+    client.post(f"/planner/c/{c}/themes/run", data={"csrf_token": csrf_from(html)})
+    proposal = db.session.scalars(select(Theme).where(Theme.source == "emergent")).one()
+    analysable = [i for i, _aud in analysable_ids(world.consultation)]
+    assert len(proposal.examples) == 3
+    assert sorted(proposal.member_ids) == sorted(analysable) and len(analysable) > 3
+    assert f"Answers ({len(analysable)})" in _page(client, f"/planner/c/{c}/themes/{proposal.id}")
