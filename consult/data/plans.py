@@ -7,13 +7,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from ..extensions import db
 from ..models import (
     SHANARRI,
     Consultation,
     IndicatorValue,
+    LinkDecision,
     OutcomeIndicator,
     Plan,
     PlanReview,
@@ -275,7 +276,11 @@ def evidencing_themes(plan: Plan, threshold: float) -> dict[int, list[tuple[Them
         select(ThemePriority.priority_id, Theme, Consultation, ThemePriority.evidence_count)
         .join(Theme, Theme.id == ThemePriority.theme_id).join(Consultation, Consultation.id == Theme.consultation_id)
         .join(Priority, Priority.id == ThemePriority.priority_id)
-        .where(Priority.plan_id == plan.id, ThemePriority.score >= threshold)
+        .outerjoin(LinkDecision, (LinkDecision.theme_id == ThemePriority.theme_id)
+                   & (LinkDecision.priority_id == ThemePriority.priority_id))
+        # A planner's confirmed or rejected link wins over the score.
+        .where(Priority.plan_id == plan.id, or_(LinkDecision.linked.is_(True),
+                                                LinkDecision.id.is_(None) & (ThemePriority.score >= threshold)))
         .order_by(ThemePriority.evidence_count.desc(), Theme.name)).all()
     out: dict[int, list] = {p.id: [] for p in plan.priorities}
     for pid, theme, consultation, n in rows:
