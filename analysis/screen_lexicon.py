@@ -5,7 +5,9 @@ must stand as consecutive words; ``*`` at a token's start or end stands for any 
 Polish and Ukrainian endings). ``strong`` patterns are a disclosure on their own; ``topic`` patterns are harm
 words that only send an answer to a person when the model also leans that way; ``_negator`` lines list the
 words that, just before a pattern, set it aside ("nie bije mnie" is not "bije mnie").
-Gàidhlig and Polish are also matched with their accents taken off, as children often type them.
+Gàidhlig and Polish are also matched with their accents taken off, as children often type them. Arabic is
+matched folded (``fold_arabic``: no short vowels or tatweel, one alef, ي for ى, ه for ة), the same folding the
+screen model's n-grams see, so "إنتحار", "انتحار" and "انْتِحار" are one word to both.
 """
 
 from __future__ import annotations
@@ -79,6 +81,8 @@ def _compile(lang: str, path: Path) -> _Lexicon:
         weight = parts[2].lower() if len(parts) > 2 else "strong"
         if fold:
             pattern = strip_accents(pattern)
+        elif lang == "ar":
+            pattern = fold_arabic(pattern)
         if category == "_negator":
             negators.extend(pattern.split())
             continue
@@ -110,7 +114,23 @@ def lexicons() -> dict[str, _Lexicon]:
     return out
 
 
-_AR_MARKS = re.compile(r"[\u0640\u064B-\u0652\u0670]")
+# Arabic marks children type or leave out at will: Quranic annotation signs, short vowels, shadda, sukun,
+# hamza above/below as separate marks, dagger alef, tatweel. Dropped before matching.
+_AR_MARKS = re.compile(r"[\u0610-\u061A\u0640\u064B-\u065F\u0670\u06D6-\u06ED]")
+# Letters written several ways for one sound (one character to one character, so offsets hold): the alef
+# forms to bare alef, alef maqsura to ya, ta marbuta to ha; Persian-keyboard ya and kaf to the Arabic ones.
+_AR_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي", "ک": "ك"})
+_HAS_ARABIC = re.compile(r"[\u0600-\u06FF]")
+
+
+def fold_arabic(text: str) -> str:
+    """Arabic as the screen reads it: marks and tatweel dropped, alef, ya and ta marbuta forms unified.
+
+    Text without Arabic letters comes back unchanged. Used by the lexicon matcher and the model's n-grams.
+    """
+    if not _HAS_ARABIC.search(text):
+        return text
+    return _AR_MARKS.sub("", text).translate(_AR_FOLD)
 _SCRIPT = {
     "ar": re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFFA-Za-z]"),  # and Arabizi
     "uk": re.compile(r"[\u0400-\u04FF]"),
@@ -132,17 +152,20 @@ def _accent_table() -> dict[int, str]:
 
 def _prepare(text: str, lang: str) -> tuple[str, list[int] | None]:
     """The text as a lexicon matches it, and (where characters were dropped) each character's offset in
-    ``text``: lowercase, curly apostrophes straight, accents off for gd and pl, Arabic short vowels and
-    tatweel dropped. Lowercasing keeps one character one character here (checked), so offsets match."""
+    ``text``: lowercase, curly apostrophes straight, accents off for gd and pl, Arabic folded (marks and
+    tatweel dropped, letter forms unified). Lowercasing keeps one character one character here (checked),
+    so offsets match."""
     low = text.lower()
     if len(low) != len(text):  # a rare letter whose lowercase is longer: map character by character
         low = "".join((ch.lower()[:1] or ch) for ch in text)
     low = low.replace("’", "'")
     if lang in _FOLD_ACCENTS:
         low = low.translate(_accent_table())
-    if lang == "ar" and _AR_MARKS.search(low):
-        index = [i for i, ch in enumerate(low) if not _AR_MARKS.match(ch)]
-        return "".join(low[i] for i in index), index
+    if lang == "ar":
+        low = low.translate(_AR_FOLD)
+        if _AR_MARKS.search(low):
+            index = [i for i, ch in enumerate(low) if not _AR_MARKS.match(ch)]
+            return "".join(low[i] for i in index), index
     return low, None
 
 

@@ -28,6 +28,7 @@ from scipy import sparse
 
 from ._ngrams import CharGrams, char_wb_ngrams, counts_by_analyzer, tfidf_rows
 from .categories import CATEGORIES
+from .screen_lexicon import fold_arabic
 
 DATA = Path(__file__).parent / "data" / "safeguarding"
 _SENT = re.compile(r"[^.!?\n؟]+[.!?\n؟]*")
@@ -40,6 +41,14 @@ _EMBED_WEIGHT = 1.0
 # gets, and each one flagged takes a whole response out of the themes. Both chosen by 5-fold CV on the English
 # train rows; the multilingual model keeps 1.0 and 1.0 (its languages have too few rows to tune them on).
 EN_EMBED_WEIGHT, EN_ORDINARY_WEIGHT = 0.5, 3.0
+# How the n-gram blocks see text: Arabic folded as the lexicons fold it (one alef, no short vowels...), so a
+# child's spelling of a word and the corpus's are one feature. Recorded in the artefact: a model saved
+# without it is scored without it.
+FOLD = "arabic-v1"
+
+
+def _ngram_texts(texts: list[str], fold: str) -> list[str]:
+    return [fold_arabic(t) for t in texts] if fold else texts
 
 
 @dataclass(frozen=True)
@@ -169,8 +178,9 @@ class ScreenModel:
 
     def __init__(self, words: _Block, chars: _Block, coef: np.ndarray, intercept: np.ndarray,
                  columns: tuple[str, ...] = _COLUMNS, embed_weight: float = _EMBED_WEIGHT,
-                 corpus_sha256: str = "") -> None:
+                 corpus_sha256: str = "", fold: str = FOLD) -> None:
         self.words, self.chars = words, chars
+        self.fold = fold
         self.coef = np.ascontiguousarray(coef, dtype=np.float32)  # (features, columns)
         self.intercept = intercept.astype(np.float32)
         self.columns = columns
@@ -185,7 +195,8 @@ class ScreenModel:
 
         texts = [ex.text for ex in examples]
         labels = [ex.label for ex in examples]
-        wv, cv = _vectorizer(WORDS).fit(texts), _vectorizer(CHARS).fit(texts)
+        folded = _ngram_texts(texts, FOLD)
+        wv, cv = _vectorizer(WORDS).fit(folded), _vectorizer(CHARS).fit(folded)
         words = _Block(WORDS, {k: int(v) for k, v in wv.vocabulary_.items()}, wv.idf_)
         chars = _Block(CHARS, {k: int(v) for k, v in cv.vocabulary_.items()}, cv.idf_)
         model = cls(words, chars, np.zeros((0, 0)), np.zeros(0), embed_weight=embed_weight,
@@ -220,7 +231,7 @@ class ScreenModel:
         """Write the model as plain arrays and JSON (no pickle): vocabularies, idf, weights."""
         meta = {"columns": list(self.columns), "embed_weight": self.embed_weight,
                 "corpus_sha256": self.corpus_sha256, "words": WORDS, "chars": CHARS,
-                "pieces_from_words": PIECES_FROM_WORDS}
+                "pieces_from_words": PIECES_FROM_WORDS, "fold": self.fold}
         np.savez_compressed(
             path, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
             words_vocab=np.frombuffer(json.dumps(self.words.vocabulary).encode(), dtype=np.uint8),
@@ -236,14 +247,15 @@ class ScreenModel:
             words = _Block(WORDS, json.loads(z["words_vocab"].tobytes()), z["words_idf"])
             chars = _Block(CHARS, json.loads(z["chars_vocab"].tobytes()), z["chars_idf"])
             return cls(words, chars, z["coef"].astype(np.float32), z["intercept"], tuple(meta["columns"]),
-                       float(meta["embed_weight"]), meta["corpus_sha256"])
+                       float(meta["embed_weight"]), meta["corpus_sha256"], meta.get("fold", ""))
 
     # --- scoring -----------------------------------------------------------------------------------------
     def features(self, texts: list[str]) -> sparse.csr_matrix:
         from .semantic import embed
 
         vec = embed(texts) * self.embed_weight
-        return sparse.hstack([self.words.transform(texts), self.chars.transform(texts), sparse.csr_matrix(vec)],
+        grams = _ngram_texts(texts, self.fold)
+        return sparse.hstack([self.words.transform(grams), self.chars.transform(grams), sparse.csr_matrix(vec)],
                              format="csr")
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
@@ -256,7 +268,7 @@ class ScreenModel:
         nw, nc = len(self.words.idf), len(self.chars.idf)
         cw, cc, ce = self.coef[:nw], self.coef[nw:nw + nc], self.coef[nw + nc:]
         z = (embed(texts) * self.embed_weight) @ ce + self.intercept
-        for i, t in enumerate(texts):
+        for i, t in enumerate(_ngram_texts(texts, self.fold)):
             js, w = self.words.weights(t)
             if len(js):
                 z[i] += w @ cw[js]
@@ -275,8 +287,9 @@ class ScreenModel:
         for start in range(0, len(texts), chunk):
             part = texts[start : start + chunk]
             z = (embed(part) * self.embed_weight) @ ce + self.intercept
-            z += self.words.transform(part) @ cw
-            z += self.chars.transform(part) @ cc
+            grams = _ngram_texts(part, self.fold)
+            z += self.words.transform(grams) @ cw
+            z += self.chars.transform(grams) @ cc
             out[start : start + len(part)] = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
         return out
 

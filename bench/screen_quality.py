@@ -209,19 +209,20 @@ def _speed(model, limits) -> None:
 
 def _components(model, rows):
     """Per row: (flagged without the model, a bare-topic rule trigger seen, rules set a trigger aside,
-    model score, detected language)."""
+    model score, detected language, sent to a person whatever the score: a lexicon topic word in gd/ar/pl/uk
+    or a language the screen does not read)."""
     out = []
     never = {lang: {"flag": 2.0, "human": 2.0} for lang in LANGS}
     for r in rows:
         s = screen_with(r.text, model, never)
         weak = any("(topic word" in a or "(context:" in a for a in s.set_aside)
         aside = any("(topic word" not in a and "(context:" not in a for a in s.set_aside)
-        out.append((s.flag, weak, aside, s.score, s.language))
+        out.append((s.flag, weak, aside, s.score, s.language, s.needs_human))
     return out
 
 
 def _decide(c, t: float, t_aside: float = 0.0) -> bool:
-    floor, weak, aside, score, _ = c
+    floor, weak, aside, score = c[:4]
     if floor:
         return True
     if aside and not weak and score < max(t, t_aside):
@@ -247,10 +248,39 @@ def _lowest_fp(comp, pos, neg, target: float, t_aside: float) -> tuple[int, floa
     return len(neg) + 1, grid[-1]
 
 
-def _folds(n: int):
+def _folds(n: int, seed: int = 0):
     import numpy as np
 
-    return np.random.default_rng(0).integers(0, 5, n)
+    return np.random.default_rng(seed).integers(0, 5, n)
+
+
+# The "to a person" threshold of gd/ar/pl/uk must catch every train disclosure out of sample, and each of
+# those languages has only 50-80 of them: one 5-fold split's lowest score is a noisy bound. The threshold is
+# the lowest that each of this many differently seeded 5-fold splits needs.
+HUMAN_REPEATS = 3
+
+
+def _cv_components(train, seed: int) -> list:
+    folds = _folds(len(train), seed)
+    comp: list = [None] * len(train)
+    for k in range(5):
+        fit = [r for r, f in zip(train, folds, strict=True) if f != k]
+        held = [i for i, f in enumerate(folds) if f == k]
+        m = Screeners.train(fit)
+        for i, c in zip(held, _components(m, [train[i] for i in held]), strict=True):
+            comp[i] = c
+    return comp
+
+
+def _human_threshold(comp, pos, best: float, t_aside: float) -> float:
+    """The highest "to a person" threshold at which every disclosure is flagged or sent to a person."""
+    for t in _grid(best, 0.0):
+        # As the screen decides: flagged at the flag threshold, else the score or a lexicon topic word
+        # (a disclosure already flagged, or sent to a person by a topic word, needs no threshold).
+        hit = sum(1 for i in pos if _decide(comp[i], best, t_aside) or comp[i][3] >= t or comp[i][5])
+        if hit / len(pos) >= TARGET_ALERT_RECALL:
+            return float(t)
+    return 0.0025
 
 
 def _cv(show: bool) -> None:
@@ -270,14 +300,8 @@ def _cv(show: bool) -> None:
 def _tune(dump: str | None = None) -> None:
 
     train, _ = split_corpus()
-    folds = _folds(len(train))
-    comp: list = [None] * len(train)
-    for k in range(5):
-        fit = [r for r, f in zip(train, folds, strict=True) if f != k]
-        held = [i for i, f in enumerate(folds) if f == k]
-        m = Screeners.train(fit)
-        for i, c in zip(held, _components(m, [train[i] for i in held]), strict=True):
-            comp[i] = c
+    comps = [_cv_components(train, seed) for seed in range(HUMAN_REPEATS)]
+    comp = comps[0]
     if dump:
         Path(dump).write_text(json.dumps([[r.id, r.lang, r.label, list(c)] for r, c in zip(train, comp, strict=True)]))
     result = {}
@@ -304,15 +328,9 @@ def _tune(dump: str | None = None) -> None:
                     break
         human = 2.0
         if lang != "en":
-            for t in _grid(best, 0.0):
-                hit = sum(1 for i in pos if _decide(comp[i], t, t_aside))
-                if hit / len(pos) >= TARGET_ALERT_RECALL:
-                    human = float(t)
-                    break
-            else:
-                human = 0.0025
+            human = min(_human_threshold(c, pos, best, t_aside) for c in comps)
         fp = sum(1 for i in neg if _decide(comp[i], best, t_aside))
-        routed = sum(1 for i in neg if not _decide(comp[i], best, t_aside) and comp[i][3] >= human)
+        routed = sum(1 for i in neg if not _decide(comp[i], best, t_aside) and (comp[i][3] >= human or comp[i][5]))
         tp = sum(1 for i in pos if _decide(comp[i], best, t_aside))
         print(f"{lang}: flag >= {best:.4f} (CV recall {tp}/{len(pos)}, false alarms {fp}/{len(neg)}, "
               f"precision {tp / max(1, tp + fp):.3f}; overruling what the rules set aside >= {t_aside}); "
