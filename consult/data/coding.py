@@ -146,9 +146,11 @@ def recode_answer(consultation: Consultation, answer: Answer, chosen: set[int], 
         _machine, effective, human = theme_data.answer_codes(answer.id)
         # Saving confirms the ticked themes (even unchanged ones: the answer now counts as reviewed)
         # and records a removal for each theme the answer had that is no longer ticked.
-        for t in active:
-            if t.id in chosen or t.id in effective or t.id in human:
-                theme_data.set_human_code(answer, t, present=t.id in chosen, coder_id=user_id)
+        touched = [t for t in active if t.id in chosen or t.id in effective or t.id in human]
+        # Nothing ticked on an answer that had nothing ("Nothing.", "don't know"): the person has still read it
+        # and said no theme applies, which the learning needs as much as a yes. Recorded as "not" for each theme.
+        for t in touched or active:
+            theme_data.set_human_code(answer, t, present=t.id in chosen, coder_id=user_id)
 
     batch, _r = _record(consultation, "recode", user_id, change, theme_ids=[t.id for t in active],
                         answer_ids=[answer.id])

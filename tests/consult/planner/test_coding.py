@@ -176,3 +176,23 @@ def test_recode_page_shows_the_question_and_saving_is_in_the_history(world, as_r
     batch = db.session.scalars(select(CodingBatch)).one()
     assert batch.kind == "recode" and batch.answers == 1
     assert "Changed one answer&#39;s codes" in _get(client, f"/planner/c/{c}/coding/history")
+
+
+def test_saving_an_answer_with_no_theme_counts_it_as_reviewed(world, as_role) -> None:
+    from consult.models import Response
+
+    c = world.consultation
+    variant = next(v for v in c.variants if v.audience == "young_12_17")
+    question = next(q for q in variant.questions if q.core_id == "good_things")
+    response = db.session.scalars(select(Response).where(Response.consultation_id == c.id,
+                                                         Response.safeguarding.is_(False))).first()
+    nothing = Answer(response_id=response.id, question_id=question.id, core_id="good_things", text="Nothing.")
+    db.session.add(nothing)
+    db.session.commit()
+    client = as_role("planner")
+    html = _get(client, f"/planner/c/{c.id}/answers/{nothing.id}")
+    r = client.post(f"/planner/c/{c.id}/answers/{nothing.id}", data={"csrf_token": csrf_from(html)})  # none ticked
+    assert r.status_code == 303
+    # The person said no theme applies: a review the learning and the agreement figure count, with no theme.
+    assert themes.reviewed_labels(c) == {nothing.id: []}
+    assert not themes.effective_codings(c)[nothing.id]
