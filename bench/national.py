@@ -16,6 +16,7 @@ Which database:
   neither            a throwaway SQLite file (a smoke run; the figures that matter are PostgreSQL's).
 
     TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres python bench/national.py
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/guth_nat python bench/national.py --time-only  # again, no build
     python bench/national.py --partnerships 4 --responses 500 --runs 5      # a quick look
 """
 
@@ -163,12 +164,53 @@ def p95(times: list[float]) -> float:
     return ordered[max(0, min(len(ordered) - 1, round(0.95 * len(ordered)) - 1))]
 
 
+def time_only(runs: int) -> int:
+    """Time the pages of a database an earlier run built (DATABASE_URL), as many partnerships as it holds."""
+    from consult import create_app
+    from consult.extensions import db
+    from consult.models import Consultation, Partnership
+
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        print("--time-only needs DATABASE_URL: a database an earlier run of this bench built")
+        return 2
+    from flask_migrate import upgrade
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        upgrade()  # a migration may have come since the data was built
+        cid = db.session.scalar(select_id(Consultation, Consultation.slug == "bench-00"))
+        n = db.session.query(Partnership).count()
+        db.session.remove()
+    if cid is None:
+        print("no bench data in DATABASE_URL: run the bench once with it first")
+        return 2
+    times = time_pages(app, cid, runs)
+    print(f"{'page':<10} {'p50 @' + str(n):>9} {'p95 @' + str(n):>9}  target p95 < 500 ms")
+    ok = True
+    for name, t in times.items():
+        ok &= p95(t) < 500
+        print(f"{name:<10} {statistics.median(t):>7.0f}ms {p95(t):>7.0f}ms  {'met' if p95(t) < 500 else 'MISSED'}")
+    print(f"({runs} runs each after a warm-up; load average {'/'.join(f'{x:.1f}' for x in os.getloadavg())})")
+    return 0 if ok else 1
+
+
+def select_id(model, condition):  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    return select(model.id).where(condition)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--partnerships", type=int, default=32)
     parser.add_argument("--responses", type=int, default=5000, help="responses per partnership")
     parser.add_argument("--runs", type=int, default=20, help="timed requests per page")
+    parser.add_argument("--time-only", action="store_true",
+                        help="time partnership 1's pages on DATABASE_URL as a previous run left it (no build)")
     args = parser.parse_args()
+    if args.time_only:
+        return time_only(args.runs)
 
     from flask_migrate import upgrade
 
