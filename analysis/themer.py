@@ -11,7 +11,7 @@ import scipy.sparse as sp
 from scipy.linalg import cho_factor, cho_solve, lapack
 
 from . import semantic
-from ._ngrams import fast_tfidf
+from ._ngrams import fast_tfidf, rounded_rows
 from ._vectors import CodebookIndex, char_vectorizer, squash, word_vectorizer
 from .codebook import Codebook
 from .evaluate import Evaluation, evaluate
@@ -521,7 +521,7 @@ class Themer:
             blank = np.array([not t.strip() for t in chunk])
             pred[blank] = False
             top = s.max(axis=1) if s.shape[1] else np.zeros(len(chunk))
-            for text, lang, row, flags, best in zip(chunk, langs, np.round(s, 4).tolist(), pred.tolist(),
+            for text, lang, row, flags, best in zip(chunk, langs, rounded_rows(s), pred.tolist(),
                                                     top.tolist(), strict=True):
                 themes = [i for i, f in zip(ids, flags, strict=True) if f]
                 need, reason = _needs_human(text, lang, themes, best)

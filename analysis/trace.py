@@ -12,6 +12,7 @@ import numpy as np
 import yaml
 
 from . import semantic
+from ._ngrams import rounded_rows
 from ._vectors import CodebookIndex, _l2, content_words, word_vectorizer
 from .codebook import Codebook, CodebookError, Theme, load_default_codebook
 from .pipeline import lemma_strings
@@ -291,7 +292,7 @@ def trace(
     s = score_matrix(texts, priorities, codebook=codebook, lemmas=lemmas, raw=raw, vectors=vectors,
                      calibration=calibration)
     ids = [p.id for p in priorities]
-    return [dict(zip(ids, [round(v, 4) for v in row], strict=True)) for row in s.tolist()]
+    return [dict(zip(ids, row, strict=True)) for row in rounded_rows(s)]
 
 
 @dataclass(frozen=True)
