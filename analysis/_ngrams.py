@@ -51,8 +51,10 @@ class CharGrams:
         bits = max(1, int(len(chars)).bit_length())
         self.packed = bits * high <= 63
         self.bits = bits
-        self.usable = bool(vocabulary) and low <= 3 and (self.packed or not exact) and _SEP not in self.alphabet \
-            and all(low <= len(g) <= high for g in vocabulary)
+        # sklearn also counts a padded word shorter than ``low`` whole (" a " among 4- and 5-grams).
+        self.short = list(range(3, low))
+        self.usable = bool(vocabulary) and (self.packed or not exact) and _SEP not in self.alphabet \
+            and all(min(low, 3) <= len(g) <= high for g in vocabulary)
         if not self.usable:
             return
         code = {c: i + 1 for i, c in enumerate(chars)}
@@ -89,12 +91,14 @@ class CharGrams:
         rows_all, cols_all = [], []
         shift = np.uint64(self.bits)
         mult = np.uint64(_MULTIPLIER)
-        for m in range(self.low, self.high + 1):
+        for m in [*self.short, *range(self.low, self.high + 1)]:
             count = length - m + 1
             if count <= 0:
                 continue
             pos = np.arange(count)
             ok = (zeros[pos + m] == zeros[pos]) & (pairs[pos + m - 1] == pairs[pos])
+            if m < self.low:  # only a whole padded word: a space at each end
+                ok &= (cp[pos] == 32) & (cp[pos + m - 1] == 32)
             v = code[:count].copy()
             with np.errstate(over="ignore"):
                 for j in range(1, m):

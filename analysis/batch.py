@@ -98,6 +98,8 @@ def _analyse(
     screenings: list[Screening] = []
     want_vectors = (themer is not None or bool(prios)) and n > 0
     vectors = np.zeros((n, semantic.DIM), dtype=np.float32)
+    # The lexical similarity to the codebook: computed once, for the calibration and for theming and tracing.
+    raw_all = np.zeros((n, len(themer.codebook.themes)), dtype=np.float32) if themer is not None else None
     for start in range(0, n, chunk):
         part = texts[start : start + chunk]
         lemmas: list[str | None] = []
@@ -110,21 +112,28 @@ def _analyse(
         for i, lem in zip(again, lemma_strings([red_part[i] for i in again], batch_size), strict=True):
             lemmas[i] = lem
         lem_all.extend(lem or "" for lem in lemmas)
-        screenings.extend(screen_many(part))
         if want_vectors:
             vectors[start : start + len(part)] = semantic.embed(red_part)
+            # Where redaction left an answer as it was, the screen reads the same sentence vector.
+            same = [vectors[start + i] if r == t else None for i, (r, t) in enumerate(zip(red_part, part, strict=True))]
+            screenings.extend(screen_many(part, vectors=same))
+        else:
+            screenings.extend(screen_many(part))
+        if raw_all is not None:
+            raw_all[start : start + len(part)] = themer.index.raw(red_part, lem_all[start:])
         _report(progress, 0.5 * min(1.0, (start + len(part)) / n))
     red = [r.text for r in redactions]
     if prios and n and calibration is None:
-        calibration = calibrate(red, prios, codebook=trace_codebook, lemmas=lem_all, vectors=vectors)
+        calibration = calibrate(red, prios, codebook=trace_codebook, lemmas=lem_all, vectors=vectors,
+                                raw=raw_all if share_raw else None)
     themes: list[ThemeAssignment | None] = [None] * n
     traced: list[dict[str, float] | None] = [None] * n
     for start in range(0, n, chunk):
         sl = slice(start, start + chunk)
         part_red, part_lem, part_vec = red[sl], lem_all[sl], vectors[sl]
         raw = None
-        if themer is not None:
-            raw = themer.index.raw(part_red, part_lem)
+        if themer is not None and raw_all is not None:
+            raw = raw_all[sl]
             # The screen has detected each answer's language; where redaction left the text as it was, the
             # themer would detect the same (detection ignores invisible characters and normal forms).
             langs = [s.language if r == t and s.reason != "error" else detect_language(r).code

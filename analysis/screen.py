@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from . import screen_lexicon
@@ -271,11 +271,13 @@ def _screen(text: str, hint: str | None, model, limits: dict | None, *, guess: L
                      evidence)
 
 
-def screen_many(texts: Iterable[str], *, language_hint: str | None = None) -> list[Screening]:
+def screen_many(texts: Iterable[str], *, language_hint: str | None = None,
+                vectors: Sequence | None = None) -> list[Screening]:
     """Screen many texts; one Screening per text, in order, the same as ``screen`` on each.
 
     The model scores every text's pieces in one batch (one embedding and one sparse product), which is most
-    of the screen's cost when texts are screened one at a time.
+    of the screen's cost when texts are screened one at a time. ``vectors[i]`` (or None), when given, is
+    ``semantic.embed`` of ``texts[i]`` as given, already computed (it is not computed again).
     """
     from .screen_model import get_model
 
@@ -292,7 +294,9 @@ def screen_many(texts: Iterable[str], *, language_hint: str | None = None) -> li
         except Exception:  # noqa: BLE001 - screened on its own below, which handles the failure
             out[i] = screen(t, language_hint=language_hint)
     try:
-        scored: list | None = get_model().score_many([c for _, c, _ in todo], [g.code for _, _, g in todo])
+        known = None if vectors is None else [vectors[i] if clean == texts[i] else None for i, clean, _ in todo]
+        scored: list | None = get_model().score_many([c for _, c, _ in todo], [g.code for _, _, g in todo],
+                                                     known)
     except Exception:  # noqa: BLE001 - each answer is then scored on its own, which handles the failure
         scored = None
     for k, (i, clean, guess) in enumerate(todo):

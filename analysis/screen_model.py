@@ -277,8 +277,11 @@ class ScreenModel:
                 z[i] += w @ cc[js]
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
-    def probabilities_many(self, texts: list[str], chunk: int = 4096) -> np.ndarray:
-        """``probabilities`` for many texts with one embedding and one sparse product per chunk."""
+    def probabilities_many(self, texts: list[str], chunk: int = 4096, vectors: list | None = None) -> np.ndarray:
+        """``probabilities`` for many texts with one embedding and one sparse product per chunk.
+
+        ``vectors[i]``, when given and not None, is ``semantic.embed`` of ``texts[i]`` already computed.
+        """
         from .semantic import embed
 
         out = np.zeros((len(texts), len(self.columns)), dtype=np.float32)
@@ -286,7 +289,15 @@ class ScreenModel:
         cw, cc, ce = self.coef[:nw], self.coef[nw:nw + nc], self.coef[nw + nc:]
         for start in range(0, len(texts), chunk):
             part = texts[start : start + chunk]
-            z = (embed(part) * self.embed_weight) @ ce + self.intercept
+            known = vectors[start : start + chunk] if vectors is not None else [None] * len(part)
+            todo = [i for i, v in enumerate(known) if v is None]
+            emb = np.zeros((len(part), self.coef.shape[0] - nw - nc), dtype=np.float32)
+            if todo:
+                emb[todo] = embed([part[i] for i in todo])
+            for i, v in enumerate(known):
+                if v is not None:
+                    emb[i] = v
+            z = (emb * self.embed_weight) @ ce + self.intercept
             grams = _ngram_texts(part, self.fold)
             z += self.words.transform(grams) @ cw
             z += self.chars.transform(grams) @ cc
@@ -313,10 +324,18 @@ class ScreenModel:
             return 0.0, (0, 0), {}
         return self._best(spans, self.probabilities([text[s:e] for s, e in spans]))
 
-    def score_many(self, texts: list[str]) -> list[tuple[float, tuple[int, int], dict[str, float]]]:
-        """``score`` for many texts: every piece of every text scored in one batch."""
+    def score_many(self, texts: list[str], vectors: list | None = None
+                   ) -> list[tuple[float, tuple[int, int], dict[str, float]]]:
+        """``score`` for many texts: every piece of every text scored in one batch.
+
+        ``vectors[i]`` (or None) is the sentence vector of ``texts[i]``, used where the piece is the whole text.
+        """
         spans_of = [self._spans(t) for t in texts]
-        p = self.probabilities_many([t[s:e] for t, spans in zip(texts, spans_of, strict=True) for s, e in spans])
+        known = [v if vectors is not None and spans == [(0, len(t))] else None
+                 for t, spans, v in zip(texts, spans_of, vectors if vectors is not None else [None] * len(texts),
+                                        strict=True) for _ in spans]
+        p = self.probabilities_many([t[s:e] for t, spans in zip(texts, spans_of, strict=True) for s, e in spans],
+                                    vectors=known)
         out = []
         k = 0
         for spans in spans_of:
@@ -360,12 +379,15 @@ class Screeners:
     def score(self, text: str, lang: str = "en") -> tuple[float, tuple[int, int], dict[str, float]]:
         return (self.ml if lang in _ML_LANGS else self.en).score(text, lang)
 
-    def score_many(self, texts: list[str], langs: list[str]) -> list[tuple[float, tuple[int, int], dict[str, float]]]:
-        """``score`` for many texts, each by the model for its language, batched per model."""
+    def score_many(self, texts: list[str], langs: list[str], vectors: list | None = None
+                   ) -> list[tuple[float, tuple[int, int], dict[str, float]]]:
+        """``score`` for many texts, each by the model for its language, batched per model (``vectors`` as in
+        ``ScreenModel.score_many``)."""
         out: list = [None] * len(texts)
         for model, wanted in ((self.en, False), (self.ml, True)):
             idx = [i for i, lang in enumerate(langs) if (lang in _ML_LANGS) == wanted]
-            for i, r in zip(idx, model.score_many([texts[i] for i in idx]), strict=True):
+            vecs = [vectors[i] for i in idx] if vectors is not None else None
+            for i, r in zip(idx, model.score_many([texts[i] for i in idx], vecs), strict=True):
                 out[i] = r
         return out
 

@@ -198,8 +198,12 @@ def calibrate(
     codebook: Codebook | None = None,
     lemmas: list[str] | None = None,
     vectors: np.ndarray | None = None,
+    raw: np.ndarray | None = None,
 ) -> Calibration:
-    """Per-priority calibration over a consultation's answers (the codebook's phrases when there are few)."""
+    """Per-priority calibration over a consultation's answers (the codebook's phrases when there are few).
+
+    ``raw`` is the texts' lexical similarity to that codebook (``CodebookIndex.raw``), when already computed.
+    """
     key = codebook_key(codebook)
     targets = tuple(p.document() for p in priorities)
     texts = [t if isinstance(t, str) else "" for t in texts]
@@ -208,7 +212,8 @@ def calibrate(
     lem = lemmas if lemmas is not None else lemma_strings(texts)
     vec = semantic.embed(texts) if vectors is None else vectors
     # In chunks: the codebook side of the similarity is (texts x codebook phrases), large for many answers.
-    parts = [_raw_semantic(texts[s : s + _CHUNK], list(targets), key, lem[s : s + _CHUNK], None, vec[s : s + _CHUNK])
+    parts = [_raw_semantic(texts[s : s + _CHUNK], list(targets), key, lem[s : s + _CHUNK],
+                           None if raw is None else raw[s : s + _CHUNK], vec[s : s + _CHUNK])
              for s in range(0, len(texts), _CHUNK)]
     return _stats(np.vstack([c for c, _ in parts]), np.vstack([k for _, k in parts]))
 

@@ -70,7 +70,7 @@ def test_lexicon_prefilter_loses_no_hit(corpus_texts):
     assert hits > 5
 
 
-@pytest.mark.parametrize(("low", "high", "exact"), [(2, 4, True), (2, 5, False)])
+@pytest.mark.parametrize(("low", "high", "exact"), [(2, 4, True), (2, 5, False), (4, 5, False)])
 def test_vectorised_char_counts_are_sklearns(corpus_texts, low, high, exact):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -85,3 +85,12 @@ def test_vectorised_char_counts_are_sklearns(corpus_texts, low, high, exact):
     theirs.sum_duplicates()
     assert (ours != theirs).nnz == 0
     assert abs(fast_tfidf(vec, texts) - vec.transform(texts)).max() < 1e-5
+
+
+def test_screen_many_with_the_sentence_vectors_given_decides_the_same(corpus_texts):
+    from analysis import semantic
+
+    texts = corpus_texts[:120]
+    given = list(semantic.embed(texts))
+    given[3] = None  # a text without one is embedded as usual
+    assert screen_many(texts, vectors=given) == screen_many(texts)
