@@ -129,3 +129,15 @@ def test_another_partnerships_staff_see_their_own_wording_only(world, as_role, c
     page = html_lib.unescape(client.get(URL).get_data(as_text=True))
     assert "uses Guth's standard wording" in page and "Hello {name}" not in page
     assert client.get("/planner/settings/emails/nonsense").status_code == 404
+
+
+def test_every_kind_of_email_has_a_page_listed_in_settings(world, as_role) -> None:
+    client = as_role("planner")
+    listing = html_lib.unescape(client.get("/planner/settings").get_data(as_text=True))
+    for code, kind in email_templates.KINDS.items():
+        with current_app.test_request_context("/"):
+            label, subject = str(kind.label), email_templates.standard_wording(kind, "en")[0]
+        assert f"/planner/settings/emails/{code}" in listing and label in listing
+        page = client.get(f"/planner/settings/emails/{code}")
+        assert page.status_code == 200 and subject in html_lib.unescape(page.get_data(as_text=True))
+    assert "Safeguarding escalation to a deputy" in listing
