@@ -2,41 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from forms import AnswerData, load_template
+from tests.security.test_retention import _age, _answered, _consultation
 
 DISCLOSURE = "The park is fine. My dad hits me when he is drunk and I am scared to go home."
 
 
 def _flagged_response(retention_days: int):  # type: ignore[no-untyped-def]
-    from consult.data import consultations, responses
-    from consult.services import answers as answers_service
-
-    p = consultations.create_partnership(name="Ret", local_authority="C", health_board="B", areas=[("a", "Area")],
-                                         retention_days=retention_days)
-    plan = consultations.create_plan(p, title="Plan", period_start=date(2026, 4, 1), period_end=date(2029, 3, 31),
-                                     vision="v", priorities=[{"key": f"k{i}", "title": f"P{i}"} for i in range(3)])
-    today = date.today()
-    c = consultations.create_consultation(plan, load_template("childrens-services-plan"), slug="ret",
-                                          opens_on=today - timedelta(days=5), closes_on=today + timedelta(days=5),
-                                          status="open")
-    variant = consultations.variant_for(c, "young_12_17")
-    response, _code = responses.start_response(c, variant, language="en", channel="online_form")
-    free = [q for q in responses.questions_for(variant) if q.type == "long_text"][0]
-    answers_service.save(response, free, AnswerData(value=None, text=DISCLOSURE))
-    answers_service.submit(response)
+    _p, c = _consultation(retention_days)
+    response, _code = _answered(c, DISCLOSURE)
     return response
-
-
-def _age(response, days: int) -> None:  # type: ignore[no-untyped-def]
-    from consult.extensions import db
-
-    then = datetime.now(UTC) - timedelta(days=days)
-    db.session.execute(update(type(response)).where(type(response).id == response.id)
-                       .values(updated_at=then, submitted_at=then))
 
 
 def test_retention_clears_the_evidence_sentences_of_a_reviewed_flag(app) -> None:  # type: ignore[no-untyped-def]
