@@ -191,8 +191,12 @@ def char_count_hint(max_length: int):
 
 
 def text_render_kw(max_length: int, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Return render attributes for a character-count text box (no hard maxlength, GOV.UK style)."""
-    kw: dict[str, Any] = {"data-maxlength": str(max_length), "spellcheck": "true"}
+    """Return render attributes for a character-count text box (no hard maxlength, GOV.UK style).
+
+    ``dir="auto"``: the box takes its direction from what is typed, so English typed on an Arabic page (or Arabic on
+    an English one) runs and aligns as written, while the page around it keeps its own direction.
+    """
+    kw: dict[str, Any] = {"data-maxlength": str(max_length), "spellcheck": "true", "dir": "auto"}
     kw.update(extra or {})
     return kw
 

@@ -168,6 +168,7 @@ def test_text_field_shows_a_character_count_hint(questions):
     cls_form, _ = submit(questions["good_things"], {})
     assert str(cls_form.count_hint) == "You can write up to 50 characters."
     assert cls_form.answer.render_kw["data-maxlength"] == "50"
+    assert 'dir="auto"' in cls_form.answer()  # typed words run in their own direction, whatever the page's
     assert "maxlength" not in cls_form.answer.render_kw  # GOV.UK: let people type on, then tell them
 
 
