@@ -73,10 +73,6 @@ def _bridge_for(key: tuple) -> CodebookIndex:
     return CodebookIndex(Codebook([Theme(i, n, d, list(e)) for i, n, d, e in key]))
 
 
-def _bridge(codebook: Codebook | None) -> CodebookIndex:
-    return _bridge_for(_key(codebook if codebook is not None else load_default_codebook()))
-
-
 def _concept(index: CodebookIndex, texts: list[str], lem: list[str], raw: np.ndarray | None = None) -> np.ndarray:
     """Represent texts by their similarity to each codebook theme, keeping only real matches."""
     raw = index.raw(texts, lem) if raw is None else raw

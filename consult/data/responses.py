@@ -90,11 +90,6 @@ def questions_for(variant: AudienceVariant) -> list[Question]:
 
 # ---- used by the respondent pages ------------------------------------------------------------
 
-def answers_as_data(response: Response) -> dict[str, AnswerData]:
-    """Return the response's answers as AnswerData keyed by core id (for pre-filling and display)."""
-    return {a.core_id: answer_data(a) for a in response.answers}  # type: ignore[misc]
-
-
 # ---- the respondent's answer path: a few plain statements, no ORM graph --------------------------
 #
 # Answer pages are where a whole school arrives at once. Loading the response, its variant's
@@ -117,12 +112,6 @@ class ResponseState:
 
 _STATE_COLUMNS = (Response.id, Response.consultation_id, Response.variant_id, Response.audience, Response.status,
                   Response.safeguarding, Response.may_quote, Response.updated_at)
-
-
-def response_state(response_id: int) -> ResponseState | None:
-    """Return a response's state, or None."""
-    row = db.session.execute(select(*_STATE_COLUMNS).where(Response.id == response_id)).first()
-    return ResponseState(*row) if row else None
 
 
 _CONTEXT_SELECT = None

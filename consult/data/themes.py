@@ -43,17 +43,6 @@ def analysable_answers(consultation: Consultation) -> list[tuple[Answer, str]]:
     return [(a, aud) for a, aud in rows if a.text and a.text.strip()]
 
 
-def human_labels(answer_ids: list[int], theme_by_id: dict[int, Theme]) -> dict[int, list[str]]:
-    """Return {answer id: [theme keys]} for answers a person has coded (present codes only)."""
-    labels: dict[int, set[str]] = defaultdict(set)
-    coded: set[int] = set()
-    for c in db.session.scalars(select(Coding).where(Coding.source == "human", Coding.answer_id.in_(answer_ids))):
-        coded.add(c.answer_id)
-        if c.present and c.theme_id in theme_by_id:
-            labels[c.answer_id].add(theme_by_id[c.theme_id].key)
-    return {aid: sorted(labels.get(aid, set())) for aid in coded}
-
-
 def replace_machine_codings(answer_ids: list[int], codings: list[tuple[int, int, float]]) -> None:
     """Replace the machine codings of these answers with [(answer id, theme id, confidence)]."""
     for start in range(0, len(answer_ids), 500):

@@ -81,6 +81,12 @@ def _escalation_email(flag: SafeguardingFlag, link: str, minutes: int) -> tuple[
     return subject, body
 
 
+def _own_wording(partnership_id: int, kind: str, flag: SafeguardingFlag, minutes: int) -> tuple[str, str] | None:
+    """Return the partnership's own (subject, body) for a flag's email, or None; it can hold nothing of the answer."""
+    return email_templates.compose(partnership_id, kind, {"link": flag_link(flag.id), "minutes": minutes,
+                                                          "flag_id": flag.id, "what": _what(flag)})
+
+
 def _send_all(to: list[str], subject: str, body: str) -> list[str]:
     """Send one email to each address; return those the mail server took (or, with none set, recorded)."""
     sent = []
@@ -107,12 +113,8 @@ def send_alert(flag_id: int, *, now: datetime | None = None) -> bool:
     to = data.contacts_for(partnership)
     minutes = int(data.escalate_after(partnership).total_seconds() // 60)
     with current_app.test_request_context("/"):
-        subject, body = _alert_email(flag, flag_link(flag_id), minutes)
-        custom = email_templates.compose(partnership.id, "safeguarding_alert",
-                                         {"link": flag_link(flag_id), "minutes": minutes, "flag_id": flag_id,
-                                          "what": _what(flag)})
-        if custom is not None:  # the partnership's own wording; it can hold nothing of the answer
-            subject, body = custom
+        subject, body = _own_wording(partnership.id, "safeguarding_alert", flag, minutes) or \
+            _alert_email(flag, flag_link(flag_id), minutes)
     sent = _send_all(to, subject, body)
     if to and not sent:
         db.session.rollback()
@@ -139,12 +141,8 @@ def escalate(flag: SafeguardingFlag, *, now: datetime | None = None) -> bool:
     to = data.deputies_for(partnership)
     minutes = int(wait.total_seconds() // 60)
     with current_app.test_request_context("/"):
-        subject, body = _escalation_email(flag, flag_link(flag.id), minutes)
-        custom = email_templates.compose(partnership.id, "safeguarding_escalation",
-                                         {"link": flag_link(flag.id), "minutes": minutes, "flag_id": flag.id,
-                                          "what": _what(flag)})
-        if custom is not None:  # the partnership's own wording for its deputies; it can hold nothing of the answer
-            subject, body = custom
+        subject, body = _own_wording(partnership.id, "safeguarding_escalation", flag, minutes) or \
+            _escalation_email(flag, flag_link(flag.id), minutes)
     sent = _send_all(to, subject, body)
     if to and not sent:
         db.session.rollback()
