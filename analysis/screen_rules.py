@@ -10,6 +10,7 @@ when the sentence suggests it is still happening ("again", "still", "anymore").
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -238,10 +239,134 @@ _GENERIC_SUBJECT = re.compile(
 )
 _ONGOING = re.compile(r"\b(?:again|still|any\s*more|no\s+longer|stopped|keeps?|every\s+(?:day|night|time|week)|always|used\s+to)\b")
 
-# One alternation per category (fewer regex passes), and one over everything as a cheap prefilter.
+# One alternation per category (fewer regex passes), and one over everything as a prefilter.
 _COMPILED_STRONG = {c: [re.compile("|".join(f"(?:{p})" for p in pats))] for c, pats in _STRONG.items()}
 _COMPILED_TOPIC = {c: [re.compile("|".join(f"(?:{p})" for p in pats))] for c, pats in _TOPIC.items()}
-_ANY = re.compile("|".join(f"(?:{p})" for pats in (*_STRONG.values(), *_TOPIC.values()) for p in pats))
+_ALL_PATTERNS = [p for pats in (*_STRONG.values(), *_TOPIC.values()) for p in pats]
+_ANY_PLAIN = re.compile("|".join(f"(?:{p})" for p in _ALL_PATTERNS))
+
+
+def _top_level(pattern: str) -> list[str]:
+    """The pattern's top-level alternatives, as pattern text ("a|(?:b|c)" -> ["a", "(?:b|c)"])."""
+    out, cur, depth, in_class, i = [], [], 0, False, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            cur.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            for lead in ("^", "]"):  # "[^...]" and "[]...]": the first "]" is a member
+                if pattern[i + 1 : i + 2] == lead:
+                    cur.append(ch)
+                    i += 1
+                    ch = pattern[i]
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append("".join(cur))
+            cur = []
+            i += 1
+            continue
+        cur.append(ch)
+        i += 1
+    out.append("".join(cur))
+    return out
+
+
+def _starts(items, k: int) -> set[tuple[str, bool]]:
+    """What every match of a parsed pattern starts with: (text, open) pairs, one of which each match begins
+    with. ``open`` means more may follow that is not known here; a closed text shorter than k is a whole
+    match. ``("", True)`` means nothing is known. Texts are cut to k characters (and then open)."""
+    from re import _constants as sc
+
+    unknown = {("", True)}
+    res: set[tuple[str, bool]] = {("", False)}
+    for op, av in items:
+        if all(open_ for _, open_ in res):
+            break
+        if op in (sc.AT, sc.ASSERT, sc.ASSERT_NOT):  # zero width: consumes nothing
+            continue
+        nxt: set[tuple[str, bool]] | None = None
+        if op is sc.LITERAL:
+            nxt = {(chr(av), False)}
+        elif op is sc.IN and all(o is sc.LITERAL for o, _ in av):
+            nxt = {(chr(c), False) for _, c in av}
+        elif op is sc.SUBPATTERN and not (av[1] or av[2]):
+            nxt = _starts(av[3], k)
+        elif op is sc.BRANCH:
+            nxt = set().union(*(_starts(a, k) for a in av[1]))
+        elif op in (sc.MAX_REPEAT, sc.MIN_REPEAT, sc.POSSESSIVE_REPEAT):
+            lo, hi, body = av
+            first = _starts(body, k)
+            nxt = first if hi <= 1 else {(t, True) for t, _ in first}  # the first time round, then unknown
+            if lo == 0:
+                nxt = nxt | {("", False)}
+        if nxt is None:  # not a known literal: what follows is unknown
+            return {(t, True) for t, _ in res}
+        grown: set[tuple[str, bool]] = set()
+        for t, open_ in res:
+            if open_:
+                grown.add((t, True))
+                continue
+            for u, u_open in nxt:
+                v = t + u
+                grown.add((v[:k], True) if len(v) >= k else (v, u_open))
+        if len(grown) > 256:
+            return unknown
+        res = grown
+    return res
+
+
+def _dispatch(patterns: list[str], k: int = 3) -> re.Pattern:
+    """One regex that matches somewhere in a text exactly when one of ``patterns`` does, but much faster.
+
+    Every pattern's top-level alternatives start with ``\\b`` (each compiles on its own, so the split at
+    top-level bars is right); the alternatives are put in a trie on the
+    first k characters a match can start with (found from the parsed pattern), each branch guarded by a
+    lookahead, so at each word boundary only the alternatives that can start there are tried. Which match
+    is found may differ from the plain alternation (the order of alternatives changes); whether one is found
+    does not. Falls back to the plain alternation if a pattern is not of that shape.
+    """
+    from re import _parser as sp
+
+    plain = re.compile("|".join(f"(?:{p})" for p in patterns))
+    try:
+        alts = [a for p in patterns for a in _top_level(p)]
+        if not all(a.startswith("\\b") for a in alts) or any(re.compile(a).flags != re.UNICODE for a in alts):
+            return plain
+        bodies = [a[2:] for a in alts]
+        keyed: dict[str, list[int]] = {}
+        for i, body in enumerate(bodies):
+            for text, _ in _starts(sp.parse(body), k):
+                keyed.setdefault(text, []).append(i)
+    except Exception:  # noqa: BLE001 - an unexpected pattern shape: the plain alternation is always right
+        return plain
+
+    def emit(prefix: str, keys: list[str]) -> str:
+        here = dict.fromkeys(i for key in keys if key == prefix for i in keyed[key])
+        parts = [f"(?:{bodies[i]})" for i in here]
+        children: dict[str, list[str]] = {}
+        for key in keys:
+            if len(key) > len(prefix):
+                children.setdefault(key[len(prefix)], []).append(key)
+        for ch, sub in sorted(children.items()):
+            parts.append(f"(?={re.escape(prefix + ch)})(?:{emit(prefix + ch, sub)})")
+        return "|".join(parts)
+
+    return re.compile(r"\b(?:" + emit("", sorted(keyed)) + ")")
+
+
+@functools.cache
+def _prefilters() -> tuple[re.Pattern, dict[str, re.Pattern]]:
+    """Whether a sentence holds any trigger at all (most hold none: this test was most of the rules' cost),
+    and whether it holds one of each category's; built on first use (compiling takes about a second)."""
+    return _dispatch(_ALL_PATTERNS, 3), {c: _dispatch([*_STRONG[c], *_TOPIC.get(c, [])], 3) for c in _STRONG}
 
 
 _RULE_CATEGORIES = tuple(_STRONG)
@@ -326,8 +451,9 @@ def rule_screen(text: str) -> RuleScreening:
     if not text or not text.strip():
         return RuleScreening(False)
     norm = _normalise(text)
+    any_trigger, in_category = _prefilters()
     # Only sentences with some trigger need the per-category work (the union is a superset of each).
-    sentences = [x for x in _SENT_SPLIT.split(norm) if x and x.strip() and _ANY.search(x) is not None]
+    sentences = [x for x in _SENT_SPLIT.split(norm) if x and x.strip() and any_trigger.search(x) is not None]
     if not sentences:
         return RuleScreening(False)
     cats: set[str] = set()
@@ -338,6 +464,8 @@ def rule_screen(text: str) -> RuleScreening:
     for sentence in sentences:
         personal = _PERSONAL.search(sentence) is not None
         for cat in _RULE_CATEGORIES:
+            if in_category[cat].search(sentence) is None:  # neither a strong nor a topic trigger of cat
+                continue
             hits = [(m, True) for rx in _COMPILED_STRONG.get(cat, ()) for m in rx.finditer(sentence)]
             if personal:
                 hits += [(m, False) for rx in _COMPILED_TOPIC.get(cat, ()) for m in rx.finditer(sentence)]
