@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -237,14 +238,21 @@ def score_matrix(
     raw: np.ndarray | None = None,
     vectors: np.ndarray | None = None,
     calibration: Calibration | None = None,
+    by_sentence: bool = True,
 ) -> np.ndarray:
-    """Return the (n_texts, n_priorities) scores in 0..1 that ``trace`` reports (``LINK_THRESHOLD`` is the cut)."""
+    """Return the (n_texts, n_priorities) scores in 0..1 that ``trace`` reports (``LINK_THRESHOLD`` is the cut).
+
+    An answer of two or more sentences scores the mean of its whole-text score and its best sentence's
+    (``by_sentence``), so one sentence about a priority counts however much else the answer says.
+    """
     texts = [t if isinstance(t, str) else "" for t in texts]
     if not texts or not priorities:
         return np.zeros((len(texts), len(priorities)))
     key = codebook_key(codebook)
     targets = [p.document() for p in priorities]
     lem = lemmas if lemmas is not None else lemma_strings(texts)
+    if raw is None:  # once, for both the lexical and the semantic view of the codebook
+        raw = _bridge_for(key).raw(texts, lem)
     lexical = _score(texts, targets, codebook, lemmas=lem, raw=raw)
     vec = semantic.embed(texts) if vectors is None else vectors
     cos, concept = _raw_semantic(texts, targets, key, lem, raw, vec)
@@ -255,9 +263,43 @@ def score_matrix(
     zk = _z(concept, calibration.concept_mean, calibration.concept_std)
     s = (_W_LEXICAL * lexical + _W_EMBED * _sig(_Z_SLOPE * (zc - _Z_CENTRE))
          + _W_CONCEPT * _sig(_Z_SLOPE * (zk - _Z_CENTRE))) / (_W_LEXICAL + _W_EMBED + _W_CONCEPT)
+    if by_sentence:
+        owner, parts = _sentences(texts)
+        if parts:
+            # A priority raised in one sentence of a longer answer is not diluted by the others: half the score is
+            # the whole answer's, half its best sentence's (scored with the same calibration).
+            sent = score_matrix(parts, priorities, codebook=codebook, calibration=calibration, by_sentence=False)
+            best = np.zeros_like(s)
+            np.maximum.at(best, owner, sent)
+            multi = np.unique(owner)
+            s[multi] = 0.5 * (s[multi] + best[multi])
     empty = np.array([not t.strip() for t in texts])
     s[empty] = 0.0
     return np.clip(s, 0.0, 1.0)
+
+
+# A sentence ends at . ! ? or ; followed by a space, or at a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s*[\r\n]+\s*")
+# Sentences shorter than this many words ("Thanks.") are not scored on their own.
+_MIN_SENTENCE_WORDS = 3
+_MAX_SENTENCES = 20
+
+
+def _sentences(texts: list[str]) -> tuple[np.ndarray, list[str]]:
+    """The sentences of texts with two or more of at least ``_MIN_SENTENCE_WORDS`` words, and whose they are."""
+    owner: list[int] = []
+    parts: list[str] = []
+    for i, t in enumerate(texts):
+        if len(t) < 30 or not _MAYBE_MULTI.search(t):
+            continue
+        found = [p for p in _SENTENCE_END.split(t) if len(p.split()) >= _MIN_SENTENCE_WORDS][:_MAX_SENTENCES]
+        if len(found) >= 2:
+            owner.extend([i] * len(found))
+            parts.extend(found)
+    return np.array(owner, dtype=np.int64), parts
+
+
+_MAYBE_MULTI = re.compile(r"[.!?;]\s+\S|[\r\n]")
 
 
 def trace(

@@ -6,7 +6,8 @@ Usage: python bench/analysis_quality.py [PATH_TO_text_data.csv] [--codes label,s
 Prints figures; asserts nothing. The data (NHS FFT phase 1) is read in place, for measurement only, and is
 never shipped; the codebook here is built from the data's own category names, not the default codebook.
 A share >= 1 is a number of labelled answers, below 1 a fraction. First it prints tracing ROC-AUC on the
-frozen test half of ``analysis/data/tracing`` beside a TF-IDF cosine baseline.
+frozen test half of ``analysis/data/tracing`` beside a TF-IDF cosine baseline, then on two-sentence texts made
+from the same split (each text followed by the one half the split further on; it supports both texts' goals).
 """
 
 from __future__ import annotations
@@ -82,6 +83,16 @@ def tracing_benchmark() -> None:
         f1 = 2 * tp / max(pred.sum() + y.sum(), 1)
         print(f"  {part:<4} pairs {y.size}  positives {int(y.sum())}  ROC-AUC guth {roc_auc_score(y.ravel(), guth.ravel()):.3f}"
               f"  tfidf-cosine {roc_auc_score(y.ravel(), base.ravel()):.3f}  guth pair-F1 at {LINK_THRESHOLD} {f1:.3f}")
+        # Longer answers: each text followed by the one half the split further on, supporting both texts' goals.
+        half = len(x) // 2
+        x2 = [f"{a.rstrip('.')}. {x[(i + half) % len(x)]}" for i, a in enumerate(x)]
+        y2 = np.maximum(y, np.roll(y, -half, axis=0))
+        vec2 = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit(x2 + [p.document() for p in prios])
+        base2 = (vec2.transform(x2) @ vec2.transform([p.document() for p in prios]).T).toarray()
+        whole = score_matrix(x2, prios, by_sentence=False)
+        print(f"  {part:<4} two-sentence texts: ROC-AUC guth {roc_auc_score(y2.ravel(), score_matrix(x2, prios).ravel()):.3f}"
+              f"  (whole text only {roc_auc_score(y2.ravel(), whole.ravel()):.3f})"
+              f"  tfidf-cosine {roc_auc_score(y2.ravel(), base2.ravel()):.3f}")
     sys.stdout.flush()
 
 

@@ -63,3 +63,17 @@ def test_chunks_scored_with_one_calibration_match_the_whole():
     flat = lambda rows: np.array([[r[p.id] for p in PRIORITIES] for r in rows])  # noqa: E731
     assert np.allclose(flat(whole), flat(parts), atol=0.02)
     assert max(whole[0], key=whole[0].get) == "pov" and max(whole[1], key=whole[1].get) == "mh"
+
+
+def test_one_sentence_about_a_priority_counts_in_a_long_answer():
+    # An answer that says one thing about mental health among unrelated remarks still supports that priority:
+    # its best sentence is scored, not only the whole text, whose mean meaning the other sentences dilute.
+    filler = ("The survey was on paper. We moved here three years ago from the north. My favourite colour is blue. "
+              "The weather has been terrible all summer long. ")
+    texts = [filler + "My daughter waited a year for CAMHS and her anxiety got worse.",
+             filler + "Thank you for asking us all these questions."]
+    with_sentences = score_matrix(texts, PRIORITIES)
+    whole_only = score_matrix(texts, PRIORITIES, by_sentence=False)
+    assert with_sentences[0, 0] > whole_only[0, 0]
+    assert with_sentences[0, 0] >= LINK_THRESHOLD > with_sentences[1].max()
+    assert with_sentences[0].argmax() == 0
