@@ -71,7 +71,7 @@ class CharGrams:
         self.keys, self.cols = keys[order], cols[order]
 
     def counts(self, texts: list[str]) -> sparse.csr_matrix:
-        """(texts, vocabulary) raw n-gram counts."""
+        """(texts, vocabulary) raw n-gram counts, in canonical form (sorted columns, no duplicates)."""
         n = len(texts)
         prepared = []
         for t in texts:
@@ -80,25 +80,25 @@ class CharGrams:
         big = "\x00".join(prepared) + "\x00"
         cp = np.frombuffer(big.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         length = len(cp)
-        starts = np.zeros(n, dtype=np.int64)
-        if n > 1:
-            np.cumsum([len(p) + 1 for p in prepared[:-1]], out=starts[1:])
+        # Each position's text: the texts are joined, each followed by one separator.
+        row_of = np.repeat(np.arange(n, dtype=np.int64), [len(p) + 1 for p in prepared])
         idx = np.searchsorted(self.alphabet, cp)
         np.clip(idx, 0, len(self.alphabet) - 1, out=idx)
         code = np.where(self.alphabet[idx] == cp, idx + 1, 0).astype(np.uint64)
         zeros = np.concatenate([[0], np.cumsum(code == 0)])
         pairs = np.concatenate([[0], np.cumsum((cp[:-1] == 32) & (cp[1:] == 32))])
-        rows_all, cols_all = [], []
+        found = []
         shift = np.uint64(self.bits)
         mult = np.uint64(_MULTIPLIER)
+        size = np.int64(max(self.size, 1))
         for m in [*self.short, *range(self.low, self.high + 1)]:
             count = length - m + 1
             if count <= 0:
                 continue
-            pos = np.arange(count)
-            ok = (zeros[pos + m] == zeros[pos]) & (pairs[pos + m - 1] == pairs[pos])
+            # No unknown character and no two spaces (a word boundary) within the n-gram.
+            ok = (zeros[m : m + count] == zeros[:count]) & (pairs[m - 1 : m - 1 + count] == pairs[:count])
             if m < self.low:  # only a whole padded word: a space at each end
-                ok &= (cp[pos] == 32) & (cp[pos + m - 1] == 32)
+                ok &= (cp[:count] == 32) & (cp[m - 1 : m - 1 + count] == 32)
             v = code[:count].copy()
             with np.errstate(over="ignore"):
                 for j in range(1, m):
@@ -108,17 +108,42 @@ class CharGrams:
                     else:
                         v *= mult
                         v += code[j : j + count]
-            pos, v = pos[ok], v[ok]
-            at = np.searchsorted(self.keys, v)
-            np.clip(at, 0, len(self.keys) - 1, out=at)
-            hit = self.keys[at] == v
-            rows_all.append(np.searchsorted(starts, pos[hit], side="right") - 1)
-            cols_all.append(self.cols[at[hit]])
-        rows = np.concatenate(rows_all) if rows_all else np.zeros(0, dtype=np.int64)
-        cols = np.concatenate(cols_all) if cols_all else np.zeros(0, dtype=np.int64)
-        out = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, self.size))
-        out.sum_duplicates()
+            pos = np.flatnonzero(ok)
+            v = v[pos]
+            keys, cols = self._keys_of(m)
+            if not len(keys):
+                continue
+            at = np.searchsorted(keys, v)
+            np.clip(at, 0, len(keys) - 1, out=at)
+            hit = keys[at] == v
+            found.append(row_of[pos[hit]] * size + cols[at[hit]])
+        # One sort of (row, column) keys gives the matrix in canonical form, each n-gram counted once.
+        key = np.sort(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+        if len(key):
+            first = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+            data = np.diff(np.append(first, len(key))).astype(np.float32)
+            key = key[first]
+        else:
+            data = np.zeros(0, dtype=np.float32)
+        rows, cols = np.divmod(key, size)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+        out = sparse.csr_matrix((data, cols, indptr), shape=(n, self.size))
+        out.has_canonical_format = True
         return out
+
+    def _keys_of(self, m: int) -> tuple[np.ndarray, np.ndarray]:
+        """The sorted keys (and their columns) an m-gram may have: packed, the m-grams are one run of the
+        sorted keys (their first character's code is at least 1); hashed, every key."""
+        if not self.packed:
+            return self.keys, self.cols
+        cache = self.__dict__.setdefault("_by_length", {})
+        if m not in cache:
+            lo = np.searchsorted(self.keys, np.uint64(1) << np.uint64(self.bits * (m - 1)))
+            hi = np.searchsorted(self.keys, np.uint64(1) << np.uint64(self.bits * m)) if self.bits * m < 64 \
+                else len(self.keys)
+            cache[m] = (self.keys[lo:hi], self.cols[lo:hi])
+        return cache[m]
 
 
 def tfidf_rows(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:

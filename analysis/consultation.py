@@ -140,7 +140,8 @@ def analyse_consultation(
     picks: list[int] = []
     if unreviewed and suggest:
         ids = codebook.ids
-        scores = np.array([[per_answer[i].analysis.themes.scores.get(t, 0.0) for t in ids] for i in unreviewed],
+        zeros = [0.0] * len(ids)
+        scores = np.array([list(map(per_answer[i].analysis.themes.scores.get, ids, zeros)) for i in unreviewed],
                           dtype=np.float64).reshape(len(unreviewed), len(ids))
         picks = themer.suggest_next([red[i] for i in unreviewed], k=suggest, scores=scores,
                                     lemmas=[lem[i] for i in unreviewed])

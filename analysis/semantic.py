@@ -79,8 +79,10 @@ class Embedder:
 
     def token_ids(self, texts: list[str]) -> list[list[int]]:
         """Token ids of each text (no padding, truncated to MAX_TOKENS)."""
+        # encode_batch_fast gives the same ids without computing character offsets (half the time).
+        encode = getattr(self.tokenizer, "encode_batch_fast", None) or self.tokenizer.encode_batch
         with self._lock:  # a Tokenizer is not documented as safe to share between threads
-            enc = self.tokenizer.encode_batch(texts, add_special_tokens=False)
+            enc = encode(texts, add_special_tokens=False)
         return [e.ids for e in enc]
 
     def embed(self, texts: list[str]) -> np.ndarray:

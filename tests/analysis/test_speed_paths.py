@@ -1,0 +1,81 @@
+"""The fast paths the analysis takes for throughput give exactly what the plain ways give.
+
+Character n-gram counts (the screen model's and the themer's features) are held to sklearn's own analyzer,
+and the embedder's fast tokenisation to the tokenizer's ordinary one, so a speed-up cannot move a score.
+"""
+
+from collections import Counter
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from analysis._ngrams import CharGrams, counts_by_analyzer
+from analysis._vectors import char_vectorizer
+from analysis.screen_model import get_model, load_corpus
+from analysis.semantic import MAX_TOKENS, get_embedder
+
+
+@pytest.fixture(scope="module")
+def texts():
+    rows = load_corpus()
+    return [r.text for r in rows] + ["", " ", "a", "ab", "😀 x", "İstanbul ǅ Straße", "I  \t\n  x", "Mo  phàiste"]
+
+
+def _sklearn_counts(vocabulary, low, high, docs):
+    analyse = char_vectorizer(ngram_range=(low, high)).build_analyzer()
+    x = counts_by_analyzer(analyse, vocabulary.get, docs, max(vocabulary.values()) + 1)
+    x.sum_duplicates()
+    return x
+
+
+def _same(a: sparse.csr_matrix, b: sparse.csr_matrix) -> bool:
+    return a.shape == b.shape and np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices) \
+        and np.array_equal(a.data, b.data)
+
+
+@pytest.mark.parametrize("which", ["en", "ml"])
+def test_screen_models_char_counts_are_sklearns(texts, which):
+    block = getattr(get_model(), which).chars
+    assert block.grams is not None  # the fast counter is the one in use
+    low, high = block.grams.low, block.grams.high
+    docs = [t.lower() for t in texts]
+    got = block.grams.counts(docs)
+    assert got.has_sorted_indices and got.nnz > 10_000
+    assert _same(got, _sklearn_counts(block.vocabulary, low, high, docs))
+
+
+@pytest.mark.parametrize("ngrams", [(2, 5), (4, 5), (3, 5)])
+def test_themer_char_counts_are_sklearns(texts, ngrams):
+    vocab = char_vectorizer(ngram_range=ngrams, max_features=200_000).fit([t.lower() for t in texts[::3]]).vocabulary_
+    grams = CharGrams(vocab, *ngrams)
+    assert grams.usable and grams.packed
+    docs = [t.lower() for t in texts]
+    assert _same(grams.counts(docs), _sklearn_counts(vocab, *ngrams, docs))
+    assert grams.counts([]).shape == (0, grams.size)
+
+
+def test_hashed_char_counts_count_every_ngram_once():
+    # Thousands of distinct characters: five of them no longer fit in 64 bits, so n-grams are hashed.
+    rng = np.random.default_rng(3)
+    alphabet = [chr(0x4E00 + i) for i in range(5000)]
+    docs = [" ".join("".join(rng.choice(alphabet, rng.integers(1, 6))) for _ in range(rng.integers(1, 8)))
+            for _ in range(3000)]
+    vocab = char_vectorizer(ngram_range=(2, 5)).fit(docs).vocabulary_
+    grams = CharGrams(vocab, 2, 5)
+    assert grams.usable and not grams.packed
+    got = grams.counts(docs)
+    want = _sklearn_counts(vocab, 2, 5, docs)
+    assert _same(got, want)
+    row = got[0].toarray().ravel()
+    assert Counter({j: c for j, c in enumerate(row) if c}) == Counter(
+        {j: c for j, c in enumerate(want[0].toarray().ravel()) if c})
+
+
+def test_fast_tokenisation_gives_the_same_ids(texts):
+    emb = get_embedder()
+    long = [" ".join(texts[i : i + 40]) for i in range(0, 1200, 40)]  # past MAX_TOKENS: truncated alike
+    docs = texts + long
+    slow = [e.ids for e in emb.tokenizer.encode_batch(docs, add_special_tokens=False)]
+    assert emb.token_ids(docs) == slow
+    assert max(map(len, slow)) == MAX_TOKENS
