@@ -19,7 +19,7 @@ from sklearn.metrics import silhouette_score
 
 from . import semantic
 from ._lexicon import STOPWORDS
-from .pipeline import lemma_strings, tokenize
+from .pipeline import doc_lemma_string, tokenize
 from .themer import _NON_ANSWER, ThemeAssignment
 
 # Pieces the tokenizer splits off contractions ("can't" -> "ca" + "n't"), never shown as a phrase.
@@ -153,9 +153,12 @@ def propose_emergent(
             s = silhouette_score(x, km.labels_, metric="cosine", sample_size=min(n, 2000), random_state=seed)
             if s > best + 1e-9:
                 best, labels = s, km.labels_.copy()
-    docs = lemma_strings(uniq)
+    # One tokenisation gives both the lemma strings and the words as written (as lemma_strings would).
+    docs: list[str] = []
     surface = Counter()
-    for d, doc in zip(docs, tokenize(uniq), strict=True):
+    for doc in tokenize(uniq):
+        d = doc_lemma_string(doc)
+        docs.append(d)
         toks = [t.lower_ for t in doc if not (t.is_punct or t.is_space)]
         lem = d.split()
         if len(toks) == len(lem):

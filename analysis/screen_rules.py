@@ -333,10 +333,10 @@ def _dispatch(patterns: list[str], k: int = 3) -> re.Pattern:
     is found may differ from the plain alternation (the order of alternatives changes); whether one is found
     does not. Falls back to the plain alternation if a pattern is not of that shape.
     """
-    from re import _parser as sp
-
     plain = re.compile("|".join(f"(?:{p})" for p in patterns))
     try:
+        from re import _parser as sp  # the standard library's own pattern parser (Python 3.11+)
+
         alts = [a for p in patterns for a in _top_level(p)]
         if not all(a.startswith("\\b") for a in alts) or any(re.compile(a).flags != re.UNICODE for a in alts):
             return plain
@@ -359,7 +359,10 @@ def _dispatch(patterns: list[str], k: int = 3) -> re.Pattern:
             parts.append(f"(?={re.escape(prefix + ch)})(?:{emit(prefix + ch, sub)})")
         return "|".join(parts)
 
-    return re.compile(r"\b(?:" + emit("", sorted(keyed)) + ")")
+    try:
+        return re.compile(r"\b(?:" + emit("", sorted(keyed)) + ")")
+    except (re.error, RecursionError):  # the plain alternation is always right
+        return plain
 
 
 @functools.cache
