@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Any
 
@@ -18,6 +19,8 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("GUTH_INSTANCE_PATH") or None, instance_relative_config=True)
     from .urls import register_id_converter
 
+    # Flask asks of every hook and view, on every request, whether it is a coroutine function: ask once.
+    app.ensure_sync = functools.lru_cache(maxsize=1024)(app.ensure_sync)  # type: ignore[method-assign]
     register_id_converter(app)  # every <int:...> in every route: ASCII digits within range, else 404
     app.config.from_object(config_for(os.environ.get("GUTH_ENV")))
     if isinstance(config, dict):
@@ -30,6 +33,9 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
 
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
 
+    from . import sessions
+
+    sessions.init_app(app)  # each distinct session cookie is verified once per process
     from .logging_setup import configure_logging
 
     configure_logging(app)

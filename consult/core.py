@@ -55,5 +55,6 @@ def help_page():  # type: ignore[no-untyped-def]
 @public_route
 def healthz():  # type: ignore[no-untyped-def]
     """Report whether the app can reach its database."""
-    db.session.execute(text("SELECT 1"))
+    with db.engine.connect() as connection:  # a pooled connection, not the request's ORM session
+        connection.execute(text("SELECT 1"))
     return jsonify(status="ok")

@@ -21,12 +21,14 @@ from collections.abc import Callable
 
 from flask import Flask, abort, current_app, g, request, session
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import _FlaskFormCSRF
 from limits import parse_many
 from limits.storage import RedisStorage
 from limits.strategies import SlidingWindowCounterRateLimiter
 from markupsafe import Markup, escape
-from werkzeug.wrappers import Response
 from wtforms import StringField
+from wtforms.csrf.core import CSRFTokenField
 
 from .extensions import client_key, limiter
 
@@ -39,25 +41,46 @@ CSP = (
 )
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "geolocation=(), camera=(), microphone=(), interest-cohort=()"),
+    ("Strict-Transport-Security", "max-age=31536000; includeSubDomains"),
+    ("Server", "Guth"),
+)
+_NOT_STATIC = (*SECURITY_HEADERS, ("Cache-Control", "no-store"))
+_DROP_STATIC = frozenset(name.lower() for name, _value in SECURITY_HEADERS) | {"x-powered-by"}
+_DROP_NOT_STATIC = _DROP_STATIC | {"cache-control"}
+
+
+class SecurityHeaders:
+    """WSGI middleware: the security headers on every response, whatever produced it (a view, an error page).
+
+    They replace any the app set; pages outside /static/ are never cached (``no-store``). Added as the
+    response starts, from one prepared list, instead of eight checked header writes per request.
+    """
+
+    def __init__(self, wsgi_app) -> None:  # type: ignore[no-untyped-def]
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):  # type: ignore[no-untyped-def]
+        static = (environ.get("PATH_INFO") or "").startswith("/static/")
+        drop, add = (_DROP_STATIC, SECURITY_HEADERS) if static else (_DROP_NOT_STATIC, _NOT_STATIC)
+
+        def start(status, headers, exc_info=None):  # type: ignore[no-untyped-def]
+            kept = [h for h in headers if h[0].lower() not in drop]
+            kept.extend(add)
+            return start_response(status, kept, exc_info)
+
+        return self.wsgi_app(environ, start)
+
+
 def init_app(app: Flask) -> None:
     """Add the security headers to every response, refuse unsafe production settings, set up limits."""
     refuse_known_secret(app)
-
-    @app.after_request
-    def headers(response: Response) -> Response:
-        h = response.headers
-        h["Content-Security-Policy"] = CSP
-        h["X-Content-Type-Options"] = "nosniff"
-        h["Referrer-Policy"] = "same-origin"
-        h["X-Frame-Options"] = "DENY"
-        h["Permissions-Policy"] = "geolocation=(), camera=(), microphone=(), interest-cohort=()"
-        h["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        h["Server"] = "Guth"
-        h.pop("X-Powered-By", None)
-        if not request.path.startswith("/static/"):
-            h["Cache-Control"] = "no-store"
-        return response
-
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
     app.jinja_env.globals["honeypot_field"] = honeypot_field
     init_limiter(app)
 
@@ -200,26 +223,58 @@ def check_submission_limits() -> None:
         abort(429)
 
 
-def _run_script(connection, script, calls: list[tuple]) -> list:  # type: ignore[no-untyped-def,type-arg]
-    """Run a registered two-key script once per call in one pipelined round trip (EVALSHA); return the results.
+# The limits library's sliding-window script (limits/resources/redis/lua_scripts/acquire_sliding_window.lua),
+# line for line, run for each limit in turn in ONE script call: it stops at the first limit that refuses,
+# so a refused POST counts towards no limit after it, and returns that limit's number (0: none refused).
+# KEYS: previous and current window key of each limit; ARGV: limit, expiry (seconds), amount of each.
+ACQUIRE_IN_ORDER = """
+for i = 1, #KEYS / 2 do
+    local previous_key, current_key = KEYS[2 * i - 1], KEYS[2 * i]
+    local limit = tonumber(ARGV[3 * i - 2])
+    local expiry = tonumber(ARGV[3 * i - 1]) * 1000
+    local amount = tonumber(ARGV[3 * i])
+    if amount > limit then
+        return i
+    end
+    local current_ttl = tonumber(redis.call('pttl', current_key))
+    if current_ttl > 0 and current_ttl < expiry then
+        redis.call('rename', current_key, previous_key)
+        redis.call('set', current_key, 0, 'PX', current_ttl + expiry)
+    end
+    local previous_count = tonumber(redis.call('get', previous_key)) or 0
+    local previous_ttl = tonumber(redis.call('pttl', previous_key)) or 0
+    local current_count = tonumber(redis.call('get', current_key)) or 0
+    current_ttl = tonumber(redis.call('pttl', current_key)) or 0
+    if previous_ttl <= 0 then
+        previous_ttl = 0
+    end
+    if current_ttl <= 0 then
+        current_ttl = 0
+    end
+    local weighted_count = math.floor(previous_count * previous_ttl / expiry) + current_count
+    if (weighted_count + amount) > limit then
+        return i
+    end
+    if redis.call('exists', current_key) == 1 then
+        redis.call('incrby', current_key, amount)
+    else
+        redis.call('set', current_key, amount, 'PX', expiry * 2)
+    end
+end
+return 0
+"""
+_ACQUIRE_SHA = hashlib.sha1(ACQUIRE_IN_ORDER.encode()).hexdigest()  # noqa: S324  (Redis names scripts by SHA-1)
 
-    A pipeline that runs a Script object first asks the server whether the script exists (SCRIPT EXISTS,
-    a round trip of its own on every POST); EVALSHA does not ask. After a Redis restart has forgotten the
-    script, no call ran (each failed alike): it is loaded once and the calls are sent again.
-    """
+
+def _acquire_in_order(connection, keys: list[str], args: list) -> int:  # type: ignore[no-untyped-def,type-arg]
+    """Run ACQUIRE_IN_ORDER in one round trip (EVALSHA; loaded once when Redis has forgotten it); return its result."""
     from redis.exceptions import NoScriptError
 
-    for attempt in (1, 2):
-        pipe = connection.pipeline(transaction=False)
-        for keys_and_args in calls:
-            pipe.evalsha(script.sha, 2, *keys_and_args)
-        try:
-            return pipe.execute()
-        except NoScriptError:
-            if attempt == 2:
-                raise
-            script.sha = connection.script_load(script.script)
-    return []
+    try:
+        return int(connection.evalsha(_ACQUIRE_SHA, len(keys), *keys, *args))
+    except NoScriptError:  # first use, or Redis restarted: nothing was counted
+        connection.script_load(ACQUIRE_IN_ORDER)
+        return int(connection.evalsha(_ACQUIRE_SHA, len(keys), *keys, *args))
 
 
 def _first_refused(strategy, hits: list) -> int | None:  # type: ignore[no-untyped-def,type-arg]
@@ -227,26 +282,20 @@ def _first_refused(strategy, hits: list) -> int | None:  # type: ignore[no-untyp
 
     A refused POST counts towards no limit after the one that refused it (one person pressing too
     fast must not use up the allowance of the school behind the same address). With one Redis
-    server, every hit goes in one round trip: the limits library's own sliding-window script, once
-    per limit, in a pipeline; the rare hits counted after a refusal are then taken back.
+    server, every hit is one script call (ACQUIRE_IN_ORDER: the limits library's sliding window, per
+    limit, stopping at the first refusal), on the keys the library itself reads for its window stats.
     """
     storage = strategy.storage
     if not (type(storage) is RedisStorage and isinstance(strategy, SlidingWindowCounterRateLimiter)):
         return next((i for i, (item, ids) in enumerate(hits) if not strategy.hit(item, *ids)), None)
-    script = storage.lua_acquire_sliding_window
-    current_keys, calls = [], []
+    keys, args = [], []
     for item, ids in hits:
         key = item.key_for(*ids)
-        current_keys.append(storage.prefixed_key(storage._current_window_key(key)))
-        calls.append((storage.prefixed_key(storage._previous_window_key(key)), current_keys[-1],
-                      item.amount, item.get_expiry(), 1))
-    acquired = [bool(result) for result in _run_script(storage.get_connection(), script, calls)]
-    first = next((i for i, ok in enumerate(acquired) if not ok), None)
-    if first is not None:
-        for key, ok in list(zip(current_keys, acquired, strict=True))[first + 1:]:
-            if ok:
-                storage.get_connection().decrby(key, 1)
-    return first
+        keys += [storage.prefixed_key(storage._previous_window_key(key)),
+                 storage.prefixed_key(storage._current_window_key(key))]
+        args += [item.amount, item.get_expiry(), 1]
+    refused = _acquire_in_order(storage.get_connection(), keys, args)
+    return refused - 1 if refused else None
 
 
 def submission_limit(view: Callable) -> Callable:
@@ -310,6 +359,43 @@ class HoneypotField(StringField):
 
     def __init__(self, label=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(label or HONEYPOT_LABEL, **kwargs)
+
+
+# ---- CSRF tokens signed only for a form that is shown ----------------------------------------------
+
+class LazyCSRFTokenField(CSRFTokenField):
+    """Flask-WTF's CSRF field, except that the token for the page is signed when the form is rendered.
+
+    WTForms signs a fresh token for every form it builds, even for a POST that is checked and then
+    redirected (the answer POST's quick way), where nobody sees it. The posted token is checked exactly
+    as before; only the unused signing is skipped.
+    """
+
+    _token: str | None = None
+
+    def process(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super(CSRFTokenField, self).process(*args, **kwargs)  # HiddenField's: no token yet
+
+    @property  # type: ignore[override]
+    def current_token(self) -> str | None:  # type: ignore[override]
+        if self._token is None:
+            self._token = self.csrf_impl.generate_csrf_token(self)
+        return self._token
+
+    @current_token.setter
+    def current_token(self, value: str | None) -> None:
+        self._token = value
+
+
+class _LazyFlaskFormCSRF(_FlaskFormCSRF):
+    field_class = LazyCSRFTokenField
+
+
+class LazyCSRFForm(FlaskForm):
+    """A FlaskForm (CSRF-checked as usual) whose own token is signed only if the form is shown."""
+
+    class Meta(FlaskForm.Meta):
+        csrf_class = _LazyFlaskFormCSRF
 
 
 class HoneypotMixin:

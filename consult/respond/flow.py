@@ -25,6 +25,7 @@ from ..data import consultations, responses
 from ..i18n import current_language, select_locale
 from ..models import Consultation, Response
 from ..models._base import as_utc, utcnow
+from ..security import LazyCSRFForm
 from ..services import answers as answers_service
 
 KEY = "respond"
@@ -137,7 +138,7 @@ def form_class_for(info: consultations.RespondentConsultation, audience: Audienc
     key = (*consultations.definition_key(info), audience.audience, core_id, lang, easy_read, areas)
     cls = _FORM_CLASSES.get(key)
     if cls is None:
-        cls = build_form(audience.question(core_id), lang, base=FlaskForm, area_options=list(areas),
+        cls = build_form(audience.question(core_id), lang, base=LazyCSRFForm, area_options=list(areas),
                          easy_read=easy_read)
         with _FORM_CLASSES_LOCK:  # gunicorn threads share the cache
             while len(_FORM_CLASSES) >= _FORM_CLASSES_MAX:

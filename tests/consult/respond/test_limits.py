@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -71,3 +72,45 @@ def test_another_session_still_gets_its_own_tries(limited_app) -> None:  # type:
         one.start("young_12_17")
     two = Respondent(limited_app.test_client(), "csp")
     assert two.start("young_12_17").status_code == 200
+
+
+@pytest.fixture()
+def redis_limited_app(_migrated) -> Iterator:  # type: ignore[no-untyped-def]
+    """The same limits counted in Redis, as in production (TEST_REDIS_URL, else a throwaway redis-server)."""
+    from forms import load_template
+    from tests.load import server
+
+    with server.redis() as url:
+        config = {"SQLALCHEMY_DATABASE_URI": _normal(_migrated), "SERVER_NAME": "localhost", **SUBMIT_LIMITS,
+                  "RATELIMIT_STORAGE_URI": url, "RATELIMIT_SWALLOW_ERRORS": False,
+                  "RATELIMIT_KEY_PREFIX": f"guth-test-{os.getpid()}"}
+        with app_on_test_database(config) as app:
+            make_consultation(load_template("childrens-services-plan"), slug="csp")
+            from consult.extensions import limiter
+
+            limiter.reset()
+            yield app
+            limiter.reset()
+
+
+def test_limits_counted_in_redis_refuse_the_fourth_answer_and_spare_the_school(redis_limited_app) -> None:  # type: ignore[no-untyped-def]
+    """With Redis: the 4th answer in a minute is refused, and counts towards no other limit (the address's)."""
+    in_one_rate_window()
+    from consult.extensions import limiter
+
+    person = Respondent(redis_limited_app.test_client(), "csp")
+    person.start("young_12_17")
+    # Redis forgets its scripts when it restarts: the first answer after that still counts.
+    limiter.storage.get_connection().script_flush()
+    for _ in range(3):
+        core_id = person.last.request.path.rsplit("/", 1)[1]
+        assert person.answer(core_id, {"skip": "1"}).status_code == 200
+    core_id = person.last.request.path.rsplit("/", 1)[1]
+    for _ in range(2):
+        _blocked(person.answer(core_id, {"skip": "1"}))
+    connection = limiter.storage.get_connection()
+    counts = {key.decode(): int(connection.get(key)) for key in connection.scan_iter(
+        f"*{redis_limited_app.config['RATELIMIT_KEY_PREFIX']}*")}
+    address = [n for key, n in counts.items() if "submit-address" in key and "respond.question" in key]
+    session = [n for key, n in counts.items() if "submit-session" in key and "respond.question" in key]
+    assert session == [3] and address == [3], counts  # the two refused answers used none of the school's allowance
