@@ -3,7 +3,9 @@
 Runs in this process on a throwaway SQLite database made by the migrations, with the shipped
 Children's Services Plan template open; one respondent in form mode answers a face-scale question
 N times (and a free-text one N times). Prints CPU ms per POST (process time), queries per POST,
-and with --profile the top functions by cumulative time.
+and with --profile the top functions (by CPU time, not waits). "server alone" lines time the app
+itself (the same WSGI environ handed to it each time, no test client), the least of five batches:
+the closest figure to a gunicorn worker's CPU per request. PROFILE_DUMP=prefix saves the profiles.
 
     python bench/submit_profile.py [-n 200] [--profile] [--limits]
 """
