@@ -89,6 +89,14 @@ def _sample_f1(y: np.ndarray, pred: np.ndarray) -> float:
     return float(f.mean())
 
 
+def _macro_f1(y: np.ndarray, pred: np.ndarray) -> float:
+    """Mean F1 over the themes that people or the machine used (as ``evaluate`` computes it)."""
+    tp = (y & pred).sum(0)
+    denom = y.sum(0) + pred.sum(0)
+    used = denom > 0
+    return float((2 * tp[used] / denom[used]).mean()) if used.any() else 0.0
+
+
 def _untrained(raw: np.ndarray) -> np.ndarray:
     """Score from codebook similarity alone, discounting themes well behind the best match."""
     if not raw.size:
@@ -265,23 +273,50 @@ class _Model:
     """
 
     def __init__(self, features: _Features, coef: np.ndarray, bias: np.ndarray, a: np.ndarray, b: np.ndarray,
-                 learned: np.ndarray, blend: np.ndarray) -> None:
+                 learned: np.ndarray, blend: np.ndarray, prior_ab: tuple[float, float] | None = None) -> None:
         self.features = features
         self.coef = coef
         self.bias = bias
         self.a, self.b = a, b
         self.learned = learned  # indices of the themes with their own classifier
         self.blend = blend  # each learned theme's share of its score (the prior keeps the rest)
+        self.prior_ab = prior_ab  # the codebook prior's calibration on the reviewed answers (None: as it is)
+        self.keep: np.ndarray | None = None  # themes whose prior is kept as it is
 
     def probs(self, inp: _Inputs, prior: np.ndarray) -> np.ndarray:
-        out = prior.copy()
+        out = _calibrated(prior, self.prior_ab, self.keep)
         if not len(self.learned):
             return out
         x = self.features.transform(inp.texts, inp.lemmas, inp.vectors, prior)
         p = _sigmoid(self.a * (np.asarray(x @ self.coef) + self.bias) + self.b)
         k = self.learned
-        out[:, k] = self.blend * p + (1.0 - self.blend) * prior[:, k]
+        out[:, k] = self.blend * p + (1.0 - self.blend) * out[:, k]
         return out
+
+
+def _prior_calibration(prior: np.ndarray, y: np.ndarray) -> tuple[float, float] | None:
+    """One logistic map from the codebook prior to how often it is right on the reviewed answers.
+
+    The prior never saw these codes, so they are held out for it. One map for all themes (its ranking
+    within a theme is kept): on a consultation where zero-shot scores run high, they no longer outrank the
+    learned themes' calibrated probabilities. None (the prior as it is) below ``MIN_AGREEMENT_N`` answers.
+    """
+    if len(y) < MIN_AGREEMENT_N or not y.any():
+        return None
+    a, b = _platt(prior.reshape(-1, 1).astype(np.float64), y.reshape(-1, 1))
+    if a[0] <= 0:  # the prior runs against the codes: leave it alone rather than invert it
+        return None
+    return float(a[0]), float(b[0])
+
+
+def _calibrated(prior: np.ndarray, ab: tuple[float, float] | None, keep: np.ndarray | None = None) -> np.ndarray:
+    if ab is None:
+        return prior.copy()
+    out = _sigmoid(ab[0] * prior + ab[1])
+    out[prior <= 0] = 0.0  # an answer that matches nothing (or says nothing) still scores nothing
+    if keep is not None and keep.any():
+        out[:, keep] = prior[:, keep]
+    return out
 
 
 class Themer:
@@ -292,6 +327,11 @@ class Themer:
     codes, a theme that has at least ``MIN_POSITIVES`` coded answers for and ``MIN_NEGATIVES`` against it
     gets its own ridge classifier (TF-IDF, sentence vector and the prior; all themes in one closed-form
     solve), and its score blends that classifier with the prior with a weight that grows with the evidence.
+    From ``MIN_AGREEMENT_N`` reviewed answers the prior may be calibrated on them (one logistic map for all
+    themes; it never saw their codes), so a theme whose name matches many answers but that people rarely
+    code no longer outranks the themes they do code; it is, when that agrees better with the reviewed answers
+    out of sample (sample-F1 plus macro-F1), and a theme with fewer than 3 codes on whose answers the prior
+    never fired 3 times keeps its prior as it is (the sample says nothing about it).
     Thresholds (and whether every text gets at least one theme) are tuned on leave-one-out predictions once
     there are ``MIN_AGREEMENT_N`` reviewed answers, and the same predictions give the out-of-sample agreement
     in ``agreement``. The same data and codes, in any order, always give the same themes.
@@ -385,8 +425,13 @@ class Themer:
         n = len(texts)
         positives = y.sum(0)
         learned = np.flatnonzero((positives >= MIN_POSITIVES) & (n - positives >= MIN_NEGATIVES))
-        oof = prior.copy()
+        prior_ab = _prior_calibration(prior, y)
+        # Themes too rare among the reviewed answers to judge (fewer than 3 codes) keep the prior as it is,
+        # unless it already fired on 3 or more of them: the sample is no evidence against what it never saw.
+        keep = (positives < 3) & ((prior >= 0.5).sum(0) < 3)
         model = None
+        learned_p = np.zeros((n, 0))
+        blend = np.zeros(0)
         if len(learned):
             features = _Features()
             x = features.fit_transform(inp.texts, inp.lemmas, inp.vectors, prior)
@@ -409,22 +454,36 @@ class Themer:
             useful = a > 0  # a classifier whose held-out scores run against the codes is not used
             learned, alpha, a, b, loo = learned[useful], alpha[:, useful], a[useful], b[useful], loo[:, useful]
             blend = positives[learned] / (positives[learned] + PRIOR_STRENGTH)
-            oof[:, learned] = blend * _sigmoid(a * loo + b) + (1.0 - blend) * prior[:, learned]
+            learned_p = _sigmoid(a * loo + b)
             coef = np.asarray(x.T @ alpha, dtype=np.float32)
-            model = _Model(features, coef, alpha.sum(0), a, b, learned, blend)
+            model = _Model(features, coef, alpha.sum(0), a, b, learned, blend, prior_ab)
         thresholds = np.full(len(ids), 0.5)
         at_least_one = False
         agreement = Agreement(n, f"too early to judge: {n} reviewed answers (at least {MIN_AGREEMENT_N} needed)")
         if n >= MIN_AGREEMENT_N:
-            for j in range(len(ids)):
-                if y[:, j].sum() >= 3:
-                    thresholds[j] = self._best_threshold(oof[:, j], y[:, j])
-            scaled = _rescale(oof, thresholds)
-            at_least_one = _sample_f1(y, _decode(scaled, True)) > _sample_f1(y, _decode(scaled, False))
+            # The codebook prior as it is, or calibrated on these answers: whichever agrees better out of sample
+            # (sample-F1 plus macro-F1, so neither the common themes nor the rare ones pay for the other).
+            best = None
+            for ab in [None] + ([prior_ab] if prior_ab is not None else []):
+                oof = _calibrated(prior, ab, keep)
+                oof[:, learned] = blend * learned_p + (1.0 - blend) * oof[:, learned]
+                th = np.full(len(ids), 0.5)
+                for j in range(len(ids)):
+                    if y[:, j].sum() >= 3:
+                        th[j] = self._best_threshold(oof[:, j], y[:, j])
+                scaled = _rescale(oof, th)
+                f_one, f_any = _sample_f1(y, _decode(scaled, True)), _sample_f1(y, _decode(scaled, False))
+                both = max(f_one, f_any) + _macro_f1(y, _decode(scaled, f_one > f_any))
+                if best is None or both > best[0] + 1e-9:
+                    best = (both, ab, th, f_one > f_any, scaled)
+            _, prior_ab, thresholds, at_least_one, scaled = best
+            if model is not None:
+                model.prior_ab = prior_ab
             agreement = self._agreement(y, _decode(scaled, at_least_one), n)
         self._model = model if model is not None else _Model(_Features(), np.zeros((0, 0), np.float32),
                                                              np.zeros(0), np.zeros(0), np.zeros(0),
-                                                             np.zeros(0, dtype=int), np.zeros(0))
+                                                             np.zeros(0, dtype=int), np.zeros(0), prior_ab)
+        self._model.keep = keep
         self._thresholds = thresholds
         self._at_least_one = at_least_one
         self.n_trained = n
