@@ -29,6 +29,7 @@ from ..auth.scope import current_partnership_id
 from ..data import plans as data
 from ..data import trace as trace_data
 from ..models import SHANARRI
+from ..urls import parse_id
 from .views import bp, consultation_or_404
 
 SHANARRI_LABELS = {
@@ -149,8 +150,7 @@ def _read(form: PlanForm) -> tuple[list[data.PriorityInput], list[tuple[str, str
 
 
 def _int(value: object) -> int | None:
-    text = str(value or "")
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return parse_id(str(value or ""))  # "²" is a digit to str.isdigit() but not to int(): it was a 500
 
 
 def _plan_or_404(plan_id: int):  # type: ignore[no-untyped-def]

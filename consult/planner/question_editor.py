@@ -29,6 +29,7 @@ from ..data import questions as qdata
 from ..data.audit import record
 from ..i18n import LANGUAGE_NAMES
 from ..models import Consultation
+from ..urls import parse_id
 from .views import audience_label, bp, consultation_or_404
 
 TYPE_LABELS = {
@@ -379,7 +380,8 @@ def question_edit(consultation_id: int, audience: str, core: str):  # type: igno
     question = _question_or_404(consultation, audience, core)
     langs = list(consultation.languages or ["en"])
     stored = dict(question.spec)
-    rows = max(len(stored.get("options") or []), int(request.form.get("option_rows") or 0)) + BLANK_OPTION_ROWS
+    # parse_id: ASCII digits within range or nothing (int() raised a 500 on "²", "x" or 5,000 digits)
+    rows = max(len(stored.get("options") or []), parse_id(request.form.get("option_rows")) or 0) + BLANK_OPTION_ROWS
     rows = min(rows, 30 + BLANK_OPTION_ROWS)
     cls = editor_form_class(langs, rows, _priorities(consultation))
     theirs = None
@@ -387,7 +389,7 @@ def question_edit(consultation_id: int, audience: str, core: str):  # type: igno
     if request.method == "POST":
         form = cls()
         if form.validate():
-            version = int(form.version.data) if (form.version.data or "").isdigit() else 0
+            version = parse_id(form.version.data) or 0
             spec = spec_from(form, stored, langs, rows)
             try:
                 qdata.save(consultation, audience, core, spec, expected_version=version)
