@@ -113,6 +113,40 @@ MODE_LABELS = {
     "form": _l("Form: one question on each page"),
 }
 
+# Kinds of change in the coding history.
+KIND_LABELS = {
+    "add": _l("Added a theme"), "remove": _l("Removed a theme"), "move": _l("Moved answers"),
+    "recode": _l("Changed one answer's codes"), "merge": _l("Merged themes"), "split": _l("Split a theme"),
+    "undo": _l("Undid a change"),
+}
+# Why an answer waits for a person to theme it (the 'needs a person' list).
+NEEDS_REASON_LABELS = {
+    "unthemed": _l("No theme"),
+    "language": _l("Language not themed"),
+    "low": _l("Low confidence"),
+}
+# Question types, as the question editor offers them.
+TYPE_LABELS = {
+    "single_choice": _l("Choose one answer"),
+    "multiple_choice": _l("Choose any answers"),
+    "picture_choice": _l("Choose from pictures"),
+    "face_scale": _l("Five faces, from worst to best"),
+    "yes_no": _l("Yes or no"),
+    "short_text": _l("A short written answer"),
+    "long_text": _l("A longer written answer"),
+    "rank_top3": _l("Pick the top three, in order"),
+    "agree_priority": _l("Agree or disagree with a priority"),
+    "area": _l("Which area they live in"),
+}
+# The eight SHANARRI wellbeing indicators (consult.models.SHANARRI).
+SHANARRI_LABELS = {
+    "safe": _l("Safe"), "healthy": _l("Healthy"), "achieving": _l("Achieving"), "nurtured": _l("Nurtured"),
+    "active": _l("Active"), "respected": _l("Respected"), "responsible": _l("Responsible"), "included": _l("Included"),
+}
+# How an outcome indicator's latest value compares with its baseline and target.
+VERDICT_LABELS = {"met": _l("Target met"), "better": _l("Better than the baseline"),
+                  "worse": _l("Worse than the baseline"), "same": _l("No change"), "unknown": _l("No value yet")}
+
 
 def action_status_label(code: str) -> str:
     """Return the translated name of an action's status."""

@@ -38,13 +38,6 @@ def text_still_held(partnership_id: int) -> list[TextStillHeld]:
     return sorted(out, key=lambda r: r.first_change)
 
 
-def partnership(partnership_id: int | None):  # type: ignore[no-untyped-def]
-    """Return a partnership by id, or None."""
-    from ..models import Partnership
-
-    return db.session.get(Partnership, partnership_id) if partnership_id else None
-
-
 def set_retention_days(partnership_id: int, days: int) -> None:
     """Change how long the partnership keeps people's words."""
     from ..models import Partnership

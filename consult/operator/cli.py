@@ -56,7 +56,7 @@ def create(name: str, local_authority: str, health_board: str, areas: tuple[str,
     except users.UserError as exc:
         db.session.rollback()
         raise click.ClickException(f"planner not created: {exc.code.replace('_', ' ')}") from exc
-    db.session.commit()
+    db.session.commit()  # a CLI command has no request, so no unit of work: it commits itself
     click.echo(f"Created partnership {made.id}: {made.name} ({len(made.areas)} areas, "
                f"languages {', '.join(made.languages)})" + (f"; planner {planner_email}" if planner_email else ""))
 

@@ -13,6 +13,7 @@ from wtforms import HiddenField, SelectField, SelectMultipleField
 from ..auth import roles_required
 from ..data import coding as data
 from ..data import themes as theme_data
+from ..labels import KIND_LABELS, NEEDS_REASON_LABELS
 from ..urls import parse_id, parse_ids, safe_next
 from .views import bp, consultation_or_404
 
@@ -24,16 +25,6 @@ CODING_ERRORS = {
     "theme": _l("Choose a theme"),
     "same": _l("Choose a different theme from the one the answers are leaving"),
     "undone": _l("That change has already been undone"),
-}
-KIND_LABELS = {
-    "add": _l("Added a theme"), "remove": _l("Removed a theme"), "move": _l("Moved answers"),
-    "recode": _l("Changed one answer's codes"), "merge": _l("Merged themes"), "split": _l("Split a theme"),
-    "undo": _l("Undid a change"),
-}
-NEEDS_REASONS = {
-    "unthemed": _l("No theme"),
-    "language": _l("Language not themed"),
-    "low": _l("Low confidence"),
 }
 
 
@@ -180,7 +171,7 @@ def needs_person(consultation_id: int):  # type: ignore[no-untyped-def]
     """List answers no person has reviewed that the machine could not theme well: by reason, paged."""
     consultation = consultation_or_404(consultation_id)
     reason = request.args.get("reason", "unthemed")
-    if reason not in NEEDS_REASONS:
+    if reason not in NEEDS_REASON_LABELS:
         reason = "unthemed"
     last = theme_data.latest_analysis(consultation)
     result = (last.result or {}) if last is not None and last.state == "done" else {}
@@ -190,10 +181,10 @@ def needs_person(consultation_id: int):  # type: ignore[no-untyped-def]
     not_themed = [i for i, lang in languages.items() if lang not in analysis.language.SUPPORTED and lang != "und"]
     page = page_arg()
     counts = {r: data.needs_person(consultation, reason=r, per_page=1, language_ids=not_themed)[1]
-              for r in NEEDS_REASONS}
+              for r in NEEDS_REASON_LABELS}
     rows, total = data.needs_person(consultation, reason=reason, page=page, per_page=THEME_PAGE_SIZE,
                                     language_ids=not_themed)
     return render_template("planner/needs_person.html", consultation=consultation, rows=rows, total=total,
-                           reason=reason, reasons=NEEDS_REASONS, counts=counts, page=page,
+                           reason=reason, reasons=NEEDS_REASON_LABELS, counts=counts, page=page,
                            answer_languages=languages, analysed=bool(result),
                            pages=max(1, -(-total // THEME_PAGE_SIZE)), section="themes")

@@ -28,16 +28,11 @@ from ..auth import roles_required
 from ..auth.scope import current_partnership_id
 from ..data import plans as data
 from ..data import trace as trace_data
+from ..labels import SHANARRI_LABELS, VERDICT_LABELS
 from ..models import SHANARRI
 from ..urls import parse_id
 from .views import bp, consultation_or_404
 
-SHANARRI_LABELS = {
-    "safe": _l("Safe"), "healthy": _l("Healthy"), "achieving": _l("Achieving"), "nurtured": _l("Nurtured"),
-    "active": _l("Active"), "respected": _l("Respected"), "responsible": _l("Responsible"), "included": _l("Included"),
-}
-VERDICT_LABELS = {"met": _l("Target met"), "better": _l("Better than the baseline"),
-                  "worse": _l("Worse than the baseline"), "same": _l("No change"), "unknown": _l("No value yet")}
 PRIORITY_SLOTS = 5
 INDICATOR_SLOTS = 2
 

@@ -28,22 +28,11 @@ from ..data import consultations
 from ..data import questions as qdata
 from ..data.audit import record
 from ..i18n import LANGUAGE_NAMES
+from ..labels import TYPE_LABELS
 from ..models import Consultation
 from ..urls import parse_id
 from .views import audience_label, bp, consultation_or_404
 
-TYPE_LABELS = {
-    "single_choice": _l("Choose one answer"),
-    "multiple_choice": _l("Choose any answers"),
-    "picture_choice": _l("Choose from pictures"),
-    "face_scale": _l("Five faces, from worst to best"),
-    "yes_no": _l("Yes or no"),
-    "short_text": _l("A short written answer"),
-    "long_text": _l("A longer written answer"),
-    "rank_top3": _l("Pick the top three, in order"),
-    "agree_priority": _l("Agree or disagree with a priority"),
-    "area": _l("Which area they live in"),
-}
 OPTION_TYPES = {"single_choice", "multiple_choice", "picture_choice", "rank_top3", "area"}
 TEXT_TYPES = {"short_text", "long_text", "agree_priority"}
 PROSE = ("text", "easy_read", "help", "follow_up", "why")  # language maps the editor writes

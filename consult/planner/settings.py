@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, NumberRange
 
 from .. import clock
 from ..auth import roles_required
-from ..auth.scope import current_partnership_id
+from ..auth.scope import partnership_or_404  # the one scoped loader
 from ..data import audit
 from ..data import email_templates as template_data
 from ..data import retention as retention_data
@@ -25,14 +25,6 @@ from .themes import EmptyForm
 from .views import bp
 
 MIN_RETENTION_DAYS, MAX_RETENTION_DAYS = 30, 3650
-
-
-def partnership_or_404():  # type: ignore[no-untyped-def]
-    """Return the signed-in member of staff's partnership, or stop with 404."""
-    row = retention_data.partnership(current_partnership_id())
-    if row is None:
-        abort(404)
-    return row
 
 
 def _languages(partnership) -> list[str]:  # type: ignore[no-untyped-def]

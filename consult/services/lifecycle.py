@@ -205,7 +205,7 @@ def sweep(*, now: datetime | None = None) -> dict[str, int]:
             if data.has_actions(cid) and data.claim_publication(cid, now):
                 counts["published"] += 1
                 log.info("consultation %s: results published on schedule", cid)
-        db.session.commit()
+        db.session.commit()  # a job or the sweep: each consultation's step is stored as it is done
         db.session.expire_all()
     return counts
 
