@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from consult import create_app
 from consult.data.scope import SCOPED_PARAMS, UNSCOPED_WORDS
 from tests.security.conftest import act_as, csrf_token_for
@@ -82,15 +84,21 @@ def test_the_outbox_lists_only_the_users_partnerships_emails(world_app, world) -
     from consult.models import Contact
     from consult.services import invitations
 
+    links = {}
     with world_app.test_request_context("/"):
         for side in (world.a, world.b):
             contact = db.session.get(Contact, side.params["contact_id"])
-            invitations.invite_contact(consultations.get(side.consultation), contact, invited_by_id=None)
+            sent = invitations.invite_contact(consultations.get(side.consultation), contact, invited_by_id=None)
+            links[side.key] = set(re.findall(r"https?://\S+", sent.body))
         db.session.commit()
         db.session.remove()
+    assert links["a"] and links["b"] and not links["a"] & links["b"], "each invitation has its own live links"
     for role in ("planner", "tsi", "admin"):
         for mine, theirs in ((world.a, world.b), (world.b, world.a)):
             body = act_as(world_app, mine, role).get("/planner/outbox").get_data(as_text=True)
             assert f"contact-{mine.key}@example.org" in body, role
             assert f"contact-{theirs.key}@example.org" not in body, role
             assert f"Org {theirs.key}" not in body, role
+            # the live invitation link that opened the other partnership's organisation draft
+            assert all(u in body for u in links[mine.key]), role
+            assert not [u for u in links[theirs.key] if u in body], role

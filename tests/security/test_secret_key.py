@@ -70,14 +70,21 @@ def test_production_refuses_a_missing_or_published_key(monkeypatch, tmp_path) ->
 
 
 def test_the_key_is_never_printed(tmp_path) -> None:
+    """What `make demo` runs before gunicorn (`flask db upgrade`, then `flask demo`) prints no key at all."""
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL", "TESTING")}
-    env.update(GUTH_ENV="development", GUTH_INSTANCE_PATH=str(tmp_path), LOG_FORMAT="text", LOG_LEVEL="DEBUG",
-               DATABASE_URL=f"sqlite:///{tmp_path / 'guth.db'}", JOBS_MODE="sync", FLASK_APP="consult")
-    run = subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr[-2000:]
+    env.update(GUTH_ENV="development", GUTH_DEMO="1", GUTH_INSTANCE_PATH=str(tmp_path), LOG_FORMAT="text",
+               LOG_LEVEL="DEBUG", DATABASE_URL=f"sqlite:///{tmp_path / 'guth.db'}", JOBS_MODE="sync",
+               FLASK_APP="consult")
+    printed = ""
+    for command in (["db", "upgrade"], ["demo", "--responses", "12", "--no-analyse"]):
+        run = subprocess.run([sys.executable, "-m", "flask", *command], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr[-2000:]
+        printed += run.stdout + run.stderr
+    assert "Loaded the fictional Glenbrae demo" in printed, "the demo was loaded"
     key = (tmp_path / "secret_key").read_text().strip()
-    assert key and key not in run.stdout + run.stderr
+    assert key and key not in printed
+    assert "dev-only-not-secret" not in printed and "testing-secret" not in printed, "no published key either"
 
 
 def test_the_demo_uses_the_instance_key_and_the_key_is_not_committed() -> None:
@@ -86,3 +93,45 @@ def test_the_demo_uses_the_instance_key_and_the_key_is_not_committed() -> None:
     assert "instance/" in (ROOT / ".gitignore").read_text().splitlines()
     config = (ROOT / "consult" / "config.py").read_text()
     assert 'os.environ.get("SECRET_KEY", "' not in config, "no default key in the configuration"
+
+
+def test_a_cookie_forged_with_the_old_demo_key_opens_nobodys_answers(app, client, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The attack itself: a respondent's state signed with `dev-only-not-secret` opens no answers on a demo.
+
+    The same state signed with the instance's own key does open them (so the cookie is the right shape),
+    which is why that key must be random and never printed.
+    """
+    from flask import Flask
+
+    from consult import create_app
+    from consult.config import DevelopmentConfig
+    from consult.extensions import db
+    from consult.models import Response
+    from tests.consult.respond.conftest import Respondent, make_consultation
+
+    make_consultation(__import__("forms").load_template("childrens-services-plan"), slug="csp")
+    r = Respondent(client, "csp")
+    r.start()
+    r.answer("good_things", {"answer": "zq-forged-cookie-canary my football club", "continue_": "1"})
+    rid = db.session.scalars(db.select(Response.id)).one()
+
+    monkeypatch.setenv("GUTH_ENV", "development")
+    monkeypatch.setenv("GUTH_INSTANCE_PATH", str(tmp_path))
+
+    class Demo(DevelopmentConfig):
+        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
+        SECRET_KEY = None
+        JOBS_MODE = "sync"
+        DEMO = True
+
+    demo = create_app(Demo)
+    state = {"respond": {"slug": "csp", "rid": rid, "mode": "form"}}
+    attacker = Flask("attacker")
+    attacker.secret_key = "dev-only-not-secret"
+    seen = {}
+    for who, signer in (("attacker", attacker), ("the demo itself", demo)):
+        cookie = demo.session_interface.get_signing_serializer(signer).dumps(state)
+        visitor = demo.test_client()
+        visitor.set_cookie("session", cookie)
+        seen[who] = "zq-forged-cookie-canary" in visitor.get("/c/csp/check").get_data(as_text=True)
+    assert seen == {"attacker": False, "the demo itself": True}
