@@ -1,4 +1,5 @@
-"""Run every test: the whole suite on SQLite, then the database-backed suite on PostgreSQL.
+"""Run every test: the whole suite on SQLite, then the database-backed suite (tests/consult and the
+isolation sweep) on PostgreSQL.
 
 PostgreSQL: TEST_DATABASE_URL if set (a fresh database is created on that server for this run),
 else a throwaway server started from initdb. Redis (for the Celery tests): TEST_REDIS_URL if set,
@@ -76,8 +77,9 @@ def main(argv: list[str]) -> int:
         db_url = services.create_database(server)
         stack.callback(services.drop_database, db_url)
         pg_env = dict(env, TEST_DATABASE_URL=db_url)
-        results["PostgreSQL"] = pytest(["tests/consult", "-m", "not browser", *extra], pg_env, "PostgreSQL leg",
-                                       reports["PostgreSQL"])
+        # The two-partnership isolation sweep too (issue 15): partnership scoping is SQL, so prove it on both.
+        results["PostgreSQL"] = pytest(["tests/consult", "tests/security/test_isolation_sweep.py", "-m", "not browser",
+                                        *extra], pg_env, "PostgreSQL leg", reports["PostgreSQL"])
 
         print("\n===== Summary")
         for leg, code in results.items():
