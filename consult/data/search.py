@@ -22,8 +22,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy import func, select
 
+from forms.types import BuildContext
+
 from ..extensions import db
 from ..models import Answer, Consultation, Question, Response
+from . import consultations
 from .themes import _analysable_filter, effective_codings
 
 MAX_QUERY_CHARS = 200
@@ -125,15 +128,16 @@ def matches(query: str):  # type: ignore[no-untyped-def]
     raise NotImplementedError(f"search is not available on {dialect}")
 
 
-def search_answers(consultation: Consultation, query: str, *, conditions: Sequence = (), page: int = 1,
+def search_answers(consultation: Consultation, query: str | None, *, conditions: Sequence = (), page: int = 1,
                    per_page: int = PER_PAGE) -> SearchPage:
     """Return a page of the consultation's analysable answers matching the query, oldest first.
 
+    query None: every answer the conditions let through (one question's answers, listed from the results).
     conditions: more SQL conditions on Answer and Response (the results filters). Flagged responses,
     unsubmitted ones and skipped answers are never searched. Raises SearchError for a query with no
     words or one too long.
     """
-    where = (*_analysable_filter(consultation), matches(query), *conditions)
+    where = (*_analysable_filter(consultation), *(() if query is None else (matches(query),)), *conditions)
     base = select(Answer.id).join(Response, Answer.response_id == Response.id).where(*where)
     total = int(db.session.scalar(select(func.count()).select_from(base.subquery())) or 0)
     page = max(1, min(int(page), max(1, -(-total // per_page))))
@@ -144,6 +148,15 @@ def search_answers(consultation: Consultation, query: str, *, conditions: Sequen
     codes = effective_codings(consultation, [a.id for a, *_rest in rows]) if rows else {}
     hits = [Hit(a, aud, lang, dict(qtext or {}), sorted(codes.get(a.id, set()))) for a, aud, lang, qtext in rows]
     return SearchPage(hits, total, page, per_page)
+
+
+def question_text(consultation: Consultation, core_id: str, lang: str = "en") -> str | None:
+    """Return the wording of the consultation's question with this core id (as first asked), or None if it has none."""
+    for audience in consultations.definition_of(consultation).audiences:
+        for q in audience.questions:
+            if q.core_id == core_id:
+                return BuildContext(lang=lang).text(q.text)
+    return None
 
 
 def index_holds(word: str) -> list[int]:

@@ -72,3 +72,11 @@ def test_results_filtered_to_8_11_in_gaidhlig(live_app, live_server, new_page, c
     phone.goto(page.url.replace("&view=published", "").replace("view=published&", ""))
     check_axe(phone)
     shot(phone, "results-8-11-gaidhlig-phone")
+
+    # A free-text question links to its answers: the search page lists them, ready to code.
+    page.goto(page.url.split("?", 1)[0])
+    page.get_by_role("link", name=re.compile(r"^Read the \d+ answers? in people's own words")).first.click()
+    assert shows(page, "Answers to the question:") and "question=" in page.url
+    assert page.locator("#answers-list > li").count() >= 1
+    check_axe(page)
+    shot(page, "results-question-answers")

@@ -105,3 +105,26 @@ def test_results_filters_narrow_the_search_and_stay_in_the_links(world, as_role)
     assert "3 answers found" in gd
     assert "0 answers found" in _get(client, f"/planner/c/{c}/search?q=bus&language=gd")
     assert "0 answers found" in _get(client, f"/planner/c/{c}/search?q=bus&age=8-11")
+
+
+def test_a_free_text_question_on_the_results_links_to_its_answers(world, as_role) -> None:
+    client = as_role("planner")
+    c = world.consultation.id
+    results = _get(client, f"/planner/c/{c}/results?age=8-11")
+    change = results[results.index('id="q-change_one_thing"'):]
+    link = re.search(r'href="([^"]*/search\?[^"]*)"[^>]*>Read the (\d+) answers', change)
+    assert link, "the free-text question links to its answers"
+    url, n = link.group(1).replace("&amp;", "&"), int(link.group(2))
+    assert "question=change_one_thing" in url and "age=8-11" in url  # the filter travels with it
+    html = _get(client, url)
+    assert f"{n} answers found" in html and len(_found(html.split('id="answers-list"', 1)[1])) == n == 6
+    assert "Answers to the question:" in html and 'name="question" value="change_one_thing"' in html
+    assert LEAK not in html  # the flagged answer is never listed
+    # Words narrow the question's answers; the way back to every question keeps the words and the filter.
+    park = _get(client, url + "&q=park")
+    assert "5 answers found" in park
+    every = re.search(r'href="([^"]*)">Search the answers to every question', park).group(1).replace("&amp;", "&")
+    assert "question=" not in every and "q=park" in every and "age=8-11" in every
+    # A question the consultation does not have lists nothing, and says nothing about it.
+    other = _get(client, f"/planner/c/{c}/search?question=nope")
+    assert "answers found" not in other and "Answers to the question:" not in other
