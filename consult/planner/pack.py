@@ -137,10 +137,15 @@ def pack_pdf(consultation_id: int):  # type: ignore[no-untyped-def]
     return _export(consultation_id, _pdf)
 
 
-def _answers(consultation: Consultation) -> tuple[pack_export.Table, list[list[object]]]:
+def _answers(consultation: Consultation) -> tuple[pack_export.Table, list[list[object]]] | None:
+    """Return the answers export and its README rows, or None when a filter lets fewer answers through than
+    the threshold: the filter itself would describe every one of them, so none is exported."""
     threshold = suppression.threshold_for(consultation.plan.partnership)
     chosen = ResultFilter.from_args(request.args, consultation)
-    table, withheld = pack_export.answers_table(data.answers_for_export(consultation, chosen), threshold)
+    rows = data.answers_for_export(consultation, chosen)
+    if chosen.active and len(rows) < threshold:
+        return None
+    table, withheld = pack_export.answers_table(rows, threshold)
     readme = [[_("Answers export"), localised(consultation.title)[0]],
               [_("What it is"), table.description],
               [_("Filters applied"), "; ".join(pack_export.filter_labels(consultation, chosen)) or _("None")],
@@ -151,14 +156,25 @@ def _answers(consultation: Consultation) -> tuple[pack_export.Table, list[list[o
     return table, readme
 
 
+def _too_few_answers(consultation: Consultation) -> Response:
+    """Go back to the filtered pack, saying why the answers were not exported."""
+    threshold = suppression.threshold_for(consultation.plan.partnership)
+    flash(_("Fewer than %(n)s answers match these filters, so they are not exported: the filters would describe "
+            "everyone in so small a group. Choose wider filters.", n=threshold))
+    query = ResultFilter.from_args(request.args, consultation).to_query()
+    return redirect(url_for("planner.pack", consultation_id=consultation.id, **query), code=303)
+
+
 @bp.route("/c/<int:consultation_id>/answers-export.csv")
 @roles_required("planner")
 @signed_link_required
 def answers_csv(consultation_id: int):  # type: ignore[no-untyped-def]
     """Download every analysable answer, redacted, as CSV (small groups' describing columns withheld)."""
     consultation = consultation_or_404(consultation_id)
-    table, _readme = _answers(consultation)
-    return _download(csv_text(table.as_rows()), "text/csv", f"{consultation.slug}-answers.csv")
+    made = _answers(consultation)
+    if made is None:
+        return _too_few_answers(consultation)
+    return _download(csv_text(made[0].as_rows()), "text/csv", f"{consultation.slug}-answers.csv")
 
 
 @bp.route("/c/<int:consultation_id>/answers-export.xlsx")
@@ -167,8 +183,10 @@ def answers_csv(consultation_id: int):  # type: ignore[no-untyped-def]
 def answers_xlsx(consultation_id: int):  # type: ignore[no-untyped-def]
     """Download every analysable answer, redacted, as an Excel workbook with a README sheet."""
     consultation = consultation_or_404(consultation_id)
-    table, readme = _answers(consultation)
-    return _download(pack_export.answers_xlsx(table, readme), XLSX, f"{consultation.slug}-answers.xlsx")
+    made = _answers(consultation)
+    if made is None:
+        return _too_few_answers(consultation)
+    return _download(pack_export.answers_xlsx(*made), XLSX, f"{consultation.slug}-answers.xlsx")
 
 
 @bp.route("/c/<int:consultation_id>/compare")

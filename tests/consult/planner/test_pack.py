@@ -103,6 +103,29 @@ def test_answers_export_is_redacted_and_withholds_small_groups_descriptions(worl
     assert book.sheetnames == ["README", "Answers"] and book["Answers"].max_row == 27
 
 
+def test_a_filtered_answers_export_holds_only_the_filtered_answers_and_never_a_small_group(world, as_role) -> None:
+    client = as_role("planner")
+    c = world.consultation.id
+    base = f"/planner/c/{c}/pack"
+    # The 8-11s: at least 5 answers, each of them from an 8-11, each description shared by 5 or withheld.
+    rows = list(csv.reader(io.StringIO(download(client, base + "?age=8-11", f"/planner/c/{c}/answers-export.csv")
+                                       .get_data(as_text=True))))[1:]
+    assert len(rows) >= 5 and all(r[2] in ("Children aged 8 to 11", "Withheld: fewer than 5") for r in rows)
+    described: dict[tuple, int] = {}
+    for r in rows:
+        described[tuple(r[2:6])] = described.get(tuple(r[2:6]), 0) + 1
+    assert all(n >= 5 for d, n in described.items() if not all(x.startswith("Withheld") for x in d)), described
+    book = load_workbook(io.BytesIO(download(client, base + "?age=8-11", f"/planner/c/{c}/answers-export.xlsx").data))
+    readme = {row[0]: row[1] for row in book["README"].iter_rows(values_only=True) if row and row[0]}
+    assert readme["Filters applied"] == "Age: 8 to 11" and readme["Answers"] == len(rows)
+    # Gàidhlig: only the three parents' answers. The filter would describe all three, so nothing is exported.
+    for ext in ("csv", "xlsx"):
+        r = download(client, base + "?language=gd", f"/planner/c/{c}/answers-export.{ext}", follow_redirects=True)
+        page = r.get_data(as_text=True)
+        assert r.mimetype == "text/html" and "Fewer than 5 answers match these filters" in page, ext
+        assert "Waiting lists" not in page and "Language: Gàidhlig" in page  # back on the filtered pack
+
+
 def _another_consultation(world, slug: str):  # type: ignore[no-untyped-def]
     """Add a consultation nobody has answered yet to the world's plan."""
     made = consultations.create_consultation(world.consultation.plan, load_template("childrens-services-plan"),

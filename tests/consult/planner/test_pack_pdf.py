@@ -96,3 +96,18 @@ def test_a_server_without_pango_says_so_instead_of_a_server_error(world, as_role
     assert r.status_code == 503
     page = r.get_data(as_text=True)
     assert "The PDF cannot be made on this server" in page and "make pdf-deps" in page
+
+
+def test_a_filtered_pack_pdf_says_its_filter_and_hides_its_small_counts(world, as_role) -> None:
+    """Only the three Gàidhlig responses (parents): the cover names the filter and no figure shows 3."""
+    pack = f"/planner/c/{world.consultation.id}/pack"
+    r = download(as_role("planner"), pack + "?language=gd", pack + ".pdf")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(r.data))
+    cover = _norm(reader.pages[0].extract_text())
+    assert "Filters applied: Language: Gàidhlig" in cover
+    assert "Responses fewer than 5" in cover and not re.search(r"Responses 3\b", cover)
+    text = _norm("\n".join(p.extract_text() for p in reader.pages))
+    assert "Buses and transport" not in text  # nobody answering in Gàidhlig raised it
+    assert "Parents and carers fewer than 5" in text and "Worries and mental health" in text
+    assert not re.search(r"(Gàidhlig|Parents and carers|Worries and mental health) [1-4]\b", text), text
