@@ -32,6 +32,14 @@ def test_planners_navigation_and_no_staff_sign_in_once_signed_in(client, make_us
     html = client.get("/planner/").get_data(as_text=True)
     assert 'href="/planner/organisations"' in html and 'href="/planner/outbox"' in html
     assert "Staff sign in" not in html
+    # invitations: one step on, from the organisations register, for each consultation
+    from tests.consult.respond.conftest import make_consultation
+
+    consultation = make_consultation(__import__("forms").load_template("childrens-services-plan"), slug="csp")
+    register = client.get("/planner/organisations").get_data(as_text=True)
+    invite = f'href="/planner/consultations/{consultation.id}/invite"'
+    assert invite in register
+    assert client.get(f"/planner/consultations/{consultation.id}/invite").status_code == 200
 
 
 def test_adding_a_safeguarding_account_is_audited_and_the_leads_are_told(client, make_user, login) -> None:  # type: ignore[no-untyped-def]
