@@ -48,6 +48,8 @@ def test_planner_previews_and_publishes_we_did_per_age_band(live_server, new_pag
     _shot(page, "we-did-publish-refused")
     page.locator(".error-summary a", has_text="ages 8 to 11").first.click()
     assert page.locator("#text-en-child_8_11").input_value() == HARD  # nothing typed was lost
+    assert re.search(rf"/planner/c/{c}/we-did/\d+", page.url), "on the entry's own page, to change it"
+    check_axe(page)
     page.fill("#text-en-child_8_11", EASY)
     page.get_by_role("button", name="Save changes").click()
     assert shows(page, "Saved. Every child text is easy enough")
@@ -89,3 +91,9 @@ def test_planner_previews_and_publishes_we_did_per_age_band(live_server, new_pag
     check_axe(public)
     assert public.evaluate("document.documentElement.scrollWidth") <= 320
     _shot(public, "public-child-8-11-gd-320")
+    for band in ("5-8", "12-17"):  # the other age bands' own pages (in Gàidhlig, so found by address)
+        public.locator(f"main a[href$='/children/{band}']").first.click()
+        assert public.url.endswith(f"/children/{band}") and public.locator("html").get_attribute("lang") == "gd"
+        assert public.evaluate("document.documentElement.scrollWidth") <= 320
+        check_axe(public)
+        _shot(public, f"public-child-{band}-gd-320")
