@@ -47,10 +47,49 @@ EN_EMBED_WEIGHT, EN_ORDINARY_WEIGHT = 0.5, 3.0
 # 161 -> 141 of 244 (1.0/1.0 -> 3.0/3.0, one seeded split, before ml_c_everyday.jsonl); a per-language copy
 # of the character block gained nothing over it.
 ML_ORDINARY_WEIGHT, ML_OTHER_LANG_WEIGHT = 3.0, 3.0
+# Pieces of everyday answers as extra negatives for the "a lead must see this" column: the screen scores each
+# sentence and window of a long answer and takes the best, and a short answer's few n-grams carry all its
+# weight, so a model that only saw whole answers learned that "the", "the end" or "my friend next door" read
+# like a disclosure (0.36-0.42 against an English threshold of 0.29). Each everyday (kind "ordinary") train
+# row gives its sentences, its windows and FRAGMENTS short spans of 1-5 words, each at FRAGMENT_WEIGHT of a
+# row. Only everyday rows: a sentence cut from a hard negative ("He used to hit me. That stopped years ago.")
+# may itself be a disclosure.
+FRAGMENTS, FRAGMENT_WEIGHT = 3, 0.5
+# Real everyday comments (the NHS FFT training half, see analysis/_build/nhs_fft.py) as English negatives, each
+# at EXTRA_WEIGHT of a row: the corpus's negatives are consultation answers, and a model that saw only those
+# read any warm first-person sentence ("Never been so well looked after.") as a disclosure.
+EXTRA_WEIGHT = 0.5
 # How the n-gram blocks see text: Arabic folded as the lexicons fold it (one alef, no short vowels...), so a
 # child's spelling of a word and the corpus's are one feature. Recorded in the artefact: a model saved
 # without it is scored without it.
 FOLD = "arabic-v1"
+
+
+def everyday_fragments(examples: list[Example], per_row: int = FRAGMENTS) -> list[str]:
+    """Sentences, windows and short spans of the everyday train rows (see FRAGMENTS), deterministic."""
+    out: list[str] = []
+    for ex in examples:
+        if ex.label != 0 or ex.meta.get("kind") != "ordinary":
+            continue
+        text = ex.text
+        seen = {text.strip()}
+        for a, b in pieces(text)[1:]:
+            piece = text[a:b].strip()
+            if piece and piece not in seen:
+                seen.add(piece)
+                out.append(piece)
+        words = _WORDS.findall(text)
+        if len(words) < 2:
+            continue
+        digest = hashlib.sha256(f"guth-fragments-v1:{ex.id}".encode()).digest()
+        for k in range(per_row):
+            size = 1 + digest[2 * k] % min(5, len(words))
+            start = digest[2 * k + 1] % (len(words) - size + 1)
+            piece = " ".join(words[start : start + size])
+            if piece not in seen:
+                seen.add(piece)
+                out.append(piece)
+    return out
 
 
 def _ngram_texts(texts: list[str], fold: str) -> list[str]:
@@ -184,7 +223,7 @@ class ScreenModel:
 
     def __init__(self, words: _Block, chars: _Block, coef: np.ndarray, intercept: np.ndarray,
                  columns: tuple[str, ...] = _COLUMNS, embed_weight: float = _EMBED_WEIGHT,
-                 corpus_sha256: str = "", fold: str = FOLD) -> None:
+                 corpus_sha256: str = "", fold: str = FOLD, extra_sha256: str = "") -> None:
         self.words, self.chars = words, chars
         self.fold = fold
         self.coef = np.ascontiguousarray(coef, dtype=np.float32)  # (features, columns)
@@ -192,11 +231,14 @@ class ScreenModel:
         self.columns = columns
         self.embed_weight = embed_weight
         self.corpus_sha256 = corpus_sha256
+        self.extra_sha256 = extra_sha256  # digest of the extra negatives' texts ("" when none)
 
     # --- training ----------------------------------------------------------------------------------------
     @classmethod
     def train(cls, examples: list[Example], *, seed: int = 0, embed_weight: float = _EMBED_WEIGHT,
-              ordinary_weight: float = 1.0, other_lang_weight: float = 1.0) -> ScreenModel:
+              ordinary_weight: float = 1.0, other_lang_weight: float = 1.0,
+              fragment_weight: float = FRAGMENT_WEIGHT, extra_negatives: tuple[str, ...] | list[str] = (),
+              extra_weight: float = EXTRA_WEIGHT) -> ScreenModel:
         from sklearn.linear_model import LogisticRegression
 
         texts = [ex.text for ex in examples]
@@ -206,7 +248,7 @@ class ScreenModel:
         words = _Block(WORDS, {k: int(v) for k, v in wv.vocabulary_.items()}, wv.idf_)
         chars = _Block(CHARS, {k: int(v) for k, v in cv.vocabulary_.items()}, cv.idf_)
         model = cls(words, chars, np.zeros((0, 0)), np.zeros(0), embed_weight=embed_weight,
-                    corpus_sha256=corpus_digest(examples))
+                    corpus_sha256=corpus_digest(examples), extra_sha256=texts_digest(extra_negatives))
         x = model.features(texts)
         coefs = np.zeros((x.shape[1], len(_COLUMNS)), dtype=np.float32)
         intercepts = np.full(len(_COLUMNS), -20.0, dtype=np.float32)  # a category never seen never fires
@@ -220,9 +262,16 @@ class ScreenModel:
             coefs[:, col] = m.coef_[0]
             intercepts[col] = m.intercept_[0]
 
-        fit(x, np.asarray(labels), 0,
-            np.asarray([(ordinary_weight if ex.meta.get("kind") == "ordinary" else 1.0)
-                        * (other_lang_weight if ex.lang != "en" else 1.0) for ex in examples]))
+        row_weight = [(ordinary_weight if ex.meta.get("kind") == "ordinary" else 1.0)
+                      * (other_lang_weight if ex.lang != "en" else 1.0) for ex in examples]
+        y0 = list(labels)
+        frag = everyday_fragments(examples) if fragment_weight > 0 else []
+        for more, weight in ((frag, fragment_weight), (list(extra_negatives), extra_weight)):
+            if more:
+                x = sparse.vstack([x, model.features(more)]).tocsr()
+                y0 += [0] * len(more)
+                row_weight += [weight] * len(more)
+        fit(x, np.asarray(y0), 0, np.asarray(row_weight))
         pos = [ex for ex in examples if ex.label == 1 and ex.categories]
         if pos:
             xp = model.features([ex.text for ex in pos])
@@ -237,7 +286,7 @@ class ScreenModel:
     def save(self, path: Path) -> None:
         """Write the model as plain arrays and JSON (no pickle): vocabularies, idf, weights."""
         meta = {"columns": list(self.columns), "embed_weight": self.embed_weight,
-                "corpus_sha256": self.corpus_sha256, "words": WORDS, "chars": CHARS,
+                "corpus_sha256": self.corpus_sha256, "extra_sha256": self.extra_sha256, "words": WORDS, "chars": CHARS,
                 "pieces_from_words": PIECES_FROM_WORDS, "fold": self.fold}
         np.savez_compressed(
             path, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
@@ -254,7 +303,8 @@ class ScreenModel:
             words = _Block(WORDS, json.loads(z["words_vocab"].tobytes()), z["words_idf"])
             chars = _Block(CHARS, json.loads(z["chars_vocab"].tobytes()), z["chars_idf"])
             return cls(words, chars, z["coef"].astype(np.float32), z["intercept"], tuple(meta["columns"]),
-                       float(meta["embed_weight"]), meta["corpus_sha256"], meta.get("fold", ""))
+                       float(meta["embed_weight"]), meta["corpus_sha256"], meta.get("fold", ""),
+                       meta.get("extra_sha256", ""))
 
     # --- scoring -----------------------------------------------------------------------------------------
     def features(self, texts: list[str]) -> sparse.csr_matrix:
@@ -359,6 +409,16 @@ def corpus_digest(examples: list[Example]) -> str:
     return h.hexdigest()
 
 
+def texts_digest(texts) -> str:
+    """A digest of extra negative texts a model was trained on ("" when none)."""
+    if not texts:
+        return ""
+    h = hashlib.sha256()
+    for t in texts:
+        h.update(json.dumps(t).encode())
+    return h.hexdigest()
+
+
 MODEL_PATH = DATA / "model_en.npz"
 MODEL_ML_PATH = DATA / "model_ml.npz"
 
@@ -371,9 +431,11 @@ class Screeners:
         self.en, self.ml = en, ml
 
     @classmethod
-    def train(cls, examples: list[Example]) -> Screeners:
+    def train(cls, examples: list[Example], extra_en_negatives: tuple[str, ...] | list[str] = ()) -> Screeners:
+        """``extra_en_negatives``: real everyday English texts the English model also learns as negatives (the
+        build passes the NHS FFT training half, analysis/_build/nhs_fft.py)."""
         return cls(ScreenModel.train([e for e in examples if e.lang == "en"], embed_weight=EN_EMBED_WEIGHT,
-                                     ordinary_weight=EN_ORDINARY_WEIGHT),
+                                     ordinary_weight=EN_ORDINARY_WEIGHT, extra_negatives=extra_en_negatives),
                    ScreenModel.train(examples, ordinary_weight=ML_ORDINARY_WEIGHT,
                                      other_lang_weight=ML_OTHER_LANG_WEIGHT))
 

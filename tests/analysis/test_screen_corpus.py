@@ -55,3 +55,19 @@ def test_the_shipped_model_was_trained_on_the_train_split_only():
     assert models.en.corpus_sha256 == corpus_digest([r for r in train if r.lang == "en"])
     assert models.ml.corpus_sha256 == corpus_digest(train)
     assert models.ml.corpus_sha256 != corpus_digest(train + test)
+
+
+def test_the_english_model_learned_only_the_training_half_of_the_nhs_comments():
+    from analysis._build import nhs_fft
+    from analysis.screen_model import texts_digest
+
+    models = Screeners.load()
+    assert models.en.extra_sha256, "the English model learns real everyday comments as negatives"
+    if not nhs_fft.available():
+        pytest.skip("the NHS FFT comments are not beside this checkout (../shared/data/nhs-fft-phase1)")
+    negatives = nhs_fft.training_negatives()
+    assert models.en.extra_sha256 == texts_digest(negatives)
+    rows = nhs_fft._rows()
+    in_train = sum(nhs_fft.in_training_half(idx) for idx, _ in rows)
+    assert 0.45 < in_train / len(rows) < 0.55, "about half trains, the rest is held out"
+    assert len(negatives) <= in_train

@@ -49,10 +49,16 @@ ORDINARY = [
     "I'd love a youth club so we had somewhere to go.",
     "The swings are broken and the park is full of litter.",
     "The CAMHS waiting list is over a year long.",
+    # a few words, or a warm sentence: a model that saw only whole consultation answers read these as
+    # disclosures ("the" 0.41, "Never been so well looked after." 0.58)
+    "the",
+    "the end",
+    "Never been so well looked after.",
+    "An answer left unfinished long ago.",
 ]
 
 DISCLOSURES = [
-    ("I just can't go on.", "self_harm"),
+    ("I just can't go on.", "suicidal"),  # a lead files "can't go on" under suicidal thoughts
     ("i cant go on like this", "suicidal"),
     ("I don't see the point of living anymore", "suicidal"),
     ("I don't really see the point in being here and I keep thinking about ending it", "self_harm"),
