@@ -55,6 +55,8 @@ def commit_now() -> None:
 
 
 def _finish(response: Response) -> Response:
+    if not db.session.registry.has():  # the request never opened a session (the quick answer POST): nothing to end
+        return response
     session = db.session()
     if response.status_code < 400:
         if has_pending_work(session):

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from forms import AnswerData
 
-from ..extensions import db
+from ..extensions import autocommit_engine, db
 from ..models import Answer, AudienceVariant, Consultation, Question, Response, SafeguardingFlag
 from . import consultations
 from .users import hash_token
@@ -324,10 +324,13 @@ def upsert_answer_if_open(*, response_id: int, variant_id: int, consultation_id:
                           text_original: str | None, today: date, now: datetime) -> bool:
     """Store one answer in one self-committing statement, only while its response is in progress in
     ``variant_id`` of a consultation open ``today`` with that definition version; False if nothing was stored."""
-    engine = db.engine
-    # Its own pooled connection in autocommit: the statement commits itself, and the request's
-    # session (which the full way uses) is never started.
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    engine = autocommit_engine()
+    # A pooled connection in autocommit: the statement commits itself, and the request's session
+    # (which the full way uses) is never started.
+    connection = engine.connect()
+    if engine is db.engine:  # SQLite: its one engine, switched for this statement
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+    with connection:
         row = connection.execute(_answer_at_once_statement(engine.dialect.name), {
             "response_id": response_id, "variant_id": variant_id, "consultation_id": consultation_id,
             "today": today, "definition_version": definition_version, "question_id": question_id,

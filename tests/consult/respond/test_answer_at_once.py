@@ -28,19 +28,22 @@ def person(app, csp):  # type: ignore[no-untyped-def]
 
 @contextmanager
 def statements():  # type: ignore[no-untyped-def]
-    """Count the SQL statements sent while the block runs."""
-    from consult.extensions import db
+    """Count the SQL statements sent while the block runs, on the app's engine and its autocommit engine."""
+    from consult.extensions import autocommit_engine, db
 
     sent: list[str] = []
 
     def count(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
         sent.append(statement)
 
-    event.listen(db.engine, "before_cursor_execute", count)
+    engines = {db.engine, autocommit_engine()}  # one engine on SQLite, two on PostgreSQL
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
     try:
         yield sent
     finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", count)
 
 
 def _on_page(person, core_id: str) -> str:  # type: ignore[no-untyped-def]
