@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session
-from flask_babel import format_date
 from sqlalchemy import text
 
 from .auth.decorators import public_route
 from .extensions import db
-from .i18n import LANGUAGE_NAMES, current_language, localised, text_direction
+from .i18n import LANGUAGE_NAMES, current_language, format_date, localised, text_direction
 from .labels import job_state_label, status_label
 from .urls import safe_next
 

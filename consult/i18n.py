@@ -34,6 +34,22 @@ def current_language() -> str:
     return str(get_locale() or "en")
 
 
+def format_date(value, format: str = "medium") -> str:  # noqa: A002 (Babel's own argument name)
+    """A date in the page's language, English ones as people in Scotland write them ("15 Oct 2026", never
+    "Oct 15, 2026": Babel's plain "en" is American). A datetime is first moved to the app's time zone
+    (BABEL_DEFAULT_TIMEZONE; a naive one read as UTC), as Flask-Babel does."""
+    from babel.dates import format_date as babel_format_date
+    from flask_babel import format_date as flask_format_date
+    from flask_babel import to_user_timezone
+
+    locale = get_locale()
+    if locale is None or locale.language != "en" or locale.territory:
+        return flask_format_date(value, format)
+    if hasattr(value, "tzinfo") and hasattr(value, "hour"):
+        value = to_user_timezone(value).date()
+    return babel_format_date(value, format, locale="en_GB")
+
+
 def text_direction(lang: str | None = None) -> str:
     """Return 'rtl' for right-to-left languages, else 'ltr'."""
     code = lang or current_language()
