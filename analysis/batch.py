@@ -16,7 +16,7 @@ import numpy as np
 
 from . import semantic
 from .codebook import Codebook
-from .language import detect_language
+from .language import language_code
 from .pipeline import BATCH_SIZE, doc_lemma_string, lemma_strings
 from .redact import Redaction, local_patterns, name_docs, redact_doc
 from .screen import Screening, screen_many
@@ -135,8 +135,9 @@ def _analyse(
         if themer is not None and raw_all is not None:
             raw = raw_all[sl]
             # The screen has detected each answer's language; where redaction left the text as it was, the
-            # themer would detect the same (detection ignores invisible characters and normal forms).
-            langs = [s.language if r == t and s.reason != "error" else detect_language(r).code
+            # themer would detect the same (detection ignores invisible characters and normal forms). Where
+            # it changed, only the code is needed, and CLD2 is asked only if its vote could change it.
+            langs = [s.language if r == t and s.reason != "error" else language_code(r)
                      for s, r, t in zip(screenings[sl], part_red, texts[sl], strict=True)]
             themes[sl] = themer.predict(part_red, lemmas=part_lem, raw=raw, vectors=part_vec, languages=langs)
         if prios:

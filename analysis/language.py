@@ -101,6 +101,32 @@ def _cld(text: str) -> tuple[str, int, bool]:
     return code.split("-")[0], pct, bool(reliable)
 
 
+@lru_cache(maxsize=1)
+def _cue_index() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """Each cue word's languages (one dict look-up per word instead of one per word and language), and the
+    languages in ``_cues()`` order."""
+    cues = _cues()
+    index: dict[str, tuple[str, ...]] = {}
+    for lang, ws in cues.items():
+        for w in ws:
+            index[w] = (*index.get(w, ()), lang)
+    return index, tuple(cues)
+
+
+def _hits(words: list[str]) -> dict[str, int]:
+    """How many of the words are each language's cue words (every language of ``_cues()``, in its order)."""
+    index, langs = _cue_index()
+    hits = dict.fromkeys(langs, 0)
+    for w in words:
+        for lang in index.get(w, ()):
+            hits[lang] += 1
+    return hits
+
+
+# The most the CLD2 vote can add to one language's score in the Latin-script decision (1.5 + 2.0 * 100/100).
+_CLD_MAX_BONUS = 3.5
+
+
 def detect_language(text: str, hint: str | None = None) -> LanguageGuess:
     """Guess the language of one answer.
 
@@ -108,7 +134,31 @@ def detect_language(text: str, hint: str | None = None) -> LanguageGuess:
         text: the answer as typed.
         hint: the page's language, used only where the text itself does not say (a two-word answer).
     """
+    return _detect(text, hint, True)  # type: ignore[return-value]
+
+
+def language_code(text: str, hint: str | None = None) -> str:
+    """``detect_language(text, hint).code``, without asking CLD2 where its vote cannot change the code.
+
+    In Latin script CLD2 adds at most 3.5 to one language's cue-word score and can name another language only
+    when under 40% of a four-word answer's words are cues of the best one; an answer whose English cue
+    words outscore Gàidhlig's and Polish's by more than that, and make up 40% of its words (or that has under
+    four words), is English whatever CLD2 says. Confidence and reliability do depend on CLD2: callers that
+    need them use ``detect_language``.
+    """
+    guess = _detect(text, hint, False)
+    return guess if isinstance(guess, str) else guess.code
+
+
+def _detect(text: str, hint: str | None, full: bool) -> LanguageGuess | str:
     clean = _INVISIBLE.sub("", unicodedata.normalize("NFC", text or ""))
+    if clean.isascii():
+        # ASCII: folding a word is lowercasing it, and there are no Arabic, Cyrillic, Polish or Gàidhlig
+        # letters; any word is made of Latin letters, so the script is Latin (the same answer as below).
+        words = _WORD.findall(clean.lower())
+        if not words:
+            return LanguageGuess("und", 0.0, False)
+        return _latin(clean, words, _hits(words), hint, full, pl_letters=False, gd_letters=False)
     words = [_fold(w) for w in _WORD.findall(clean)]
     if not words:
         return LanguageGuess("und", 0.0, False)
@@ -116,8 +166,7 @@ def detect_language(text: str, hint: str | None = None) -> LanguageGuess:
     cyrillic = len(_CYRILLIC.findall(clean))
     latin = len(_LATIN.findall(clean))
     letters = arabic + cyrillic + latin
-    cues = _cues()
-    hits = {lang: sum(1 for w in words if w in ws) for lang, ws in cues.items()}
+    hits = _hits(words)
     others = tuple(sorted(lang for lang, n in hits.items() if n and lang in SUPPORTED))
     if letters == 0:  # letters of another script only (Chinese, Bengali, Amharic…)
         code, pct, reliable = _cld(clean)
@@ -137,14 +186,27 @@ def detect_language(text: str, hint: str | None = None) -> LanguageGuess:
             return LanguageGuess(code, pct / 100, True, others)
         # Cyrillic with no letter that tells: Ukrainian is the Cyrillic language Guth offers.
         return LanguageGuess("uk", 0.5, False, others)
-    # Latin script.
+    return _latin(clean, words, hits, hint, full, pl_letters=bool(_PL_LETTERS.search(clean)),
+                  gd_letters=bool(_GD_LETTERS.search(clean)))
+
+
+def _latin(clean: str, words: list[str], hits: dict[str, int], hint: str | None, full: bool, *,
+           pl_letters: bool, gd_letters: bool) -> LanguageGuess | str:
+    """The Latin-script decision (``full`` False: the code alone may be returned, as a str)."""
     score = {lang: float(hits.get(lang, 0)) for lang in ("en", "gd", "pl")}
+    if not full:
+        # Without CLD2's vote (its letters' bonuses are exact sums of small numbers).
+        gd = score["gd"] + (1.5 if gd_letters else 0.0)
+        pl = score["pl"] + (2.0 if pl_letters else 0.0)
+        if score["en"] > max(gd, pl) + _CLD_MAX_BONUS and (len(words) < 4 or hits.get("en", 0) >= 0.4 * len(words)):
+            return "en"  # see language_code: CLD2 cannot change this
+    others = tuple(sorted(lang for lang, n in hits.items() if n and lang in SUPPORTED))
     code, pct, reliable = _cld(clean)
     if code in ENGLISH_VARIETIES:  # Scots is how many Scottish children write English
         code = "en"
-    if _PL_LETTERS.search(clean):
+    if pl_letters:
         score["pl"] += 2.0
-    if _GD_LETTERS.search(clean):
+    if gd_letters:
         score["gd"] += 1.5
     if code in score and (reliable or len(words) >= 4):
         score[code] += 1.5 + 2.0 * pct / 100
@@ -153,7 +215,7 @@ def detect_language(text: str, hint: str | None = None) -> LanguageGuess:
     if code not in score and code != "und" and reliable and len(words) >= 4 and pct >= 70:
         # Another Latin-script language (Romanian, Lithuanian, Somali…): say so, do not guess English,
         # unless most of its words are one of ours (a Gàidhlig answer CLD2 misread).
-        if hits.get(best, 0) < 0.4 * len(words) and not (_PL_LETTERS.search(clean) or _GD_LETTERS.search(clean)):
+        if hits.get(best, 0) < 0.4 * len(words) and not (pl_letters or gd_letters):
             return LanguageGuess(code, pct / 100, True, others)
     if total == 0 or score[best] < 1.0:
         fallback = hint if hint in ("en", "gd", "pl") else "en"

@@ -117,13 +117,17 @@ _PATTERNS: list[tuple[str, str, int]] = [
 _COMPILED = [(k, re.compile(p, f)) for k, p, f in _PATTERNS]
 # What each pattern cannot match without (a cheap check that skips most patterns for most answers).
 _NEEDS = (
-    "@", "url", ".", "@", "handle",
+    "@", "url", "tld", "@", "handle",
     "dob", "dob", "dob", "dob", "dob", "dob",
     "digit", "digit", "digit",
     "digit", "street", "digit",
     "school_name", "school", "saint",
 )
 _DIGIT = re.compile(r"\d")
+# The URL patterns' own openings and endings, with their flags: neither can match where these are not found
+# (the domain pattern tried at every word was the dearest check on an ordinary answer with a full stop).
+_URL_START = re.compile(r"https?://|www\.", re.I)
+_TLD = re.compile(r"\.(?:com|co\.uk|org\.uk|org|net|scot|gov\.uk|ac\.uk|uk|io|me|tv|ly|gg)\b", re.I)
 # Cheap checks that a pattern could match (each pattern needs one of these in the text).
 _DOB_CUES = re.compile(r"born|birth|bday|b'day|d\.?o\.?b")
 _HANDLE_PLATFORMS = (
@@ -347,21 +351,7 @@ def _regex_spans(text: str, local: list[tuple[str, re.Pattern[str]]]) -> list[tu
         if kind == "PLACE" and rx is _default_places() and text == text.lower():
             continue  # every default place name is capitalised and that list is case-sensitive
         spans.extend((m.start(), m.end(), kind) for m in rx.finditer(text))
-    digit = _DIGIT.search(text) is not None
-    low = text.lower()
-    upper = text != low
-    have = {
-        "@": "@" in text,
-        "url": "." in text or ":" in text,
-        ".": "." in text,
-        "digit": digit,
-        "handle": (digit or "_" in text or "." in text) and _handle_cue(low),
-        "dob": digit and _DOB_CUES.search(low) is not None,
-        "street": upper and _STREET_TITLES.search(text) is not None,
-        "school_name": upper and ("School" in text or _SCHOOL_CUES.search(low) is not None),
-        "school": _SCHOOL_WORD.search(text) is not None,
-        "saint": "St" in text or "Saint" in text,
-    }
+    have = _cheap_checks(text)
     for n, ((kind, rx), need) in enumerate(zip(_COMPILED, _NEEDS, strict=True)):
         if not have[need]:
             continue
@@ -385,6 +375,25 @@ def _regex_spans(text: str, local: list[tuple[str, re.Pattern[str]]]) -> list[tu
                 continue
             spans.append((s, e, kind))
     return spans
+
+
+def _cheap_checks(text: str) -> dict[str, bool]:
+    """Which of ``_NEEDS`` the text has: a pattern whose need is False cannot match it."""
+    digit = _DIGIT.search(text) is not None
+    low = text.lower()
+    upper = text != low
+    return {
+        "@": "@" in text,
+        "url": ("." in text or ":" in text) and _URL_START.search(text) is not None,
+        "tld": "." in text and _TLD.search(text) is not None,
+        "digit": digit,
+        "handle": (digit or "_" in text or "." in text) and _handle_cue(low),
+        "dob": digit and _DOB_CUES.search(low) is not None,
+        "street": upper and _STREET_TITLES.search(text) is not None,
+        "school_name": upper and ("School" in text or _SCHOOL_CUES.search(low) is not None),
+        "school": _SCHOOL_WORD.search(text) is not None,
+        "saint": "St" in text or "Saint" in text,
+    }
 
 
 def _merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -99,8 +99,32 @@ def _compile(lang: str, path: Path) -> _Lexicon:
     if negators:
         neg = re.compile(r"(?<!\w)(?:" + "|".join(_token_regex(n) for n in sorted(set(negators))) + r")(?!\w)")
     union = re.compile("|".join(f"(?:{rx.pattern})" for _, _, rx in pats)) if pats else None
-    lit_union = re.compile("|".join(re.escape(x) for x in sorted(set(literals), key=len, reverse=True)))
-    return _Lexicon(lang, tuple(pats), neg, union, tuple(literals), lit_union if literals else None)
+    return _Lexicon(lang, tuple(pats), neg, union, tuple(literals), _any_of(literals) if literals else None)
+
+
+def _any_of(literals: list[str]) -> re.Pattern:
+    """A regex found in a text exactly when one of the literals is: a trie (one branch per next character), so
+    at each position only the literals that start with its character are tried (three times faster than the
+    plain alternation on an answer with none of them). A literal that extends a shorter one is dropped: the
+    shorter is found wherever it is."""
+    root: dict = {}
+    for word in sorted(set(literals)):
+        node = root
+        for ch in word:
+            if "" in node:
+                break
+            node = node.setdefault(ch, {})
+        else:
+            node.clear()
+            node[""] = {}
+
+    def emit(node: dict) -> str:
+        if "" in node:
+            return ""
+        parts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items())]
+        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+    return re.compile(emit(root))
 
 
 @lru_cache(maxsize=1)
@@ -150,18 +174,23 @@ def _accent_table() -> dict[int, str]:
     return table
 
 
-def _prepare(text: str, lang: str) -> tuple[str, list[int] | None]:
-    """The text as a lexicon matches it, and (where characters were dropped) each character's offset in
-    ``text``: lowercase, curly apostrophes straight, accents off for gd and pl, Arabic folded (marks and
-    tatweel dropped, letter forms unified). Lowercasing keeps one character one character here (checked),
-    so offsets match."""
+def _lower(text: str) -> str:
+    """Lowercase with curly apostrophes straight, one character to one character (so offsets match)."""
     low = text.lower()
     if len(low) != len(text):  # a rare letter whose lowercase is longer: map character by character
         low = "".join((ch.lower()[:1] or ch) for ch in text)
-    low = low.replace("’", "'")
-    if lang in _FOLD_ACCENTS:
+    return low.replace("’", "'")
+
+
+def _prepare(text: str, lang: str, low: str | None = None) -> tuple[str, list[int] | None]:
+    """The text as a lexicon matches it, and (where characters were dropped) each character's offset in
+    ``text``: lowercase, curly apostrophes straight, accents off for gd and pl, Arabic folded (marks and
+    tatweel dropped, letter forms unified). Lowercasing keeps one character one character here (checked),
+    so offsets match. ``low``: ``_lower(text)``, when already computed."""
+    low = _lower(text) if low is None else low
+    if lang in _FOLD_ACCENTS and not low.isascii():  # the accent table has no ASCII letter
         low = low.translate(_accent_table())
-    if lang == "ar":
+    if lang == "ar" and _HAS_ARABIC.search(low):  # the folds and marks are all Arabic letters
         low = low.translate(_AR_FOLD)
         if _AR_MARKS.search(low):
             index = [i for i, ch in enumerate(low) if not _AR_MARKS.match(ch)]
@@ -176,10 +205,12 @@ def find(text: str, langs: tuple[str, ...] | None = None) -> tuple[list[LexiconH
     if not text:
         return hits, aside
     text = unicodedata.normalize("NFC", text)
+    low = None
     for lang, lex in lexicons().items():
         if (langs is not None and lang not in langs) or lex.any is None or not _SCRIPT[lang].search(text):
             continue
-        prepared, index = _prepare(text, lang)
+        low = _lower(text) if low is None else low
+        prepared, index = _prepare(text, lang, low)
         if lex.any_literal is None or lex.any_literal.search(prepared) is None:
             continue
         for (category, strong, rx), literal in zip(lex.patterns, lex.literals, strict=True):

@@ -15,7 +15,7 @@ from ._ngrams import fast_tfidf, rounded_rows
 from ._vectors import CodebookIndex, char_vectorizer, squash, word_vectorizer
 from .codebook import Codebook
 from .evaluate import Evaluation, evaluate
-from .language import SUPPORTED, detect_language
+from .language import SUPPORTED, language_code
 from .pipeline import lemma_strings
 
 CHUNK = 2048
@@ -575,7 +575,7 @@ class Themer:
                 raw=None if raw is None else raw[sl],
                 vectors=None if vectors is None else vectors[sl],
             )
-            langs = languages[sl] if languages is not None else [detect_language(t).code for t in chunk]
+            langs = languages[sl] if languages is not None else [language_code(t) for t in chunk]
             pred = _decode(s, self._at_least_one and self.trained)
             blank = np.array([not t.strip() for t in chunk])
             pred[blank] = False

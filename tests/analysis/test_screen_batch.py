@@ -94,3 +94,30 @@ def test_screen_many_with_the_sentence_vectors_given_decides_the_same(corpus_tex
     given = list(semantic.embed(texts))
     given[3] = None  # a text without one is embedded as usual
     assert screen_many(texts, vectors=given) == screen_many(texts)
+
+
+def test_lexicon_shortcuts_change_nothing(corpus_texts):
+    # The text as each lexicon reads it skips folds that cannot apply (ASCII has no accents, text without
+    # Arabic letters no Arabic forms); the literal prefilter is found exactly when some literal is in the text.
+    import unicodedata
+
+    texts = [*corpus_texts, "", "İstanbul ǅ Straße", "Mo  phàiste", "Tata mnie bije", "أبي يضربني كل يوم",
+             "ana t3ban w drbni", "the bag agus"]
+    for text in texts:
+        text = unicodedata.normalize("NFC", text)
+        for lang, lex in screen_lexicon.lexicons().items():
+            low = text.lower()
+            if len(low) != len(text):
+                low = "".join((ch.lower()[:1] or ch) for ch in text)
+            low = low.replace("’", "'")
+            if lang in ("gd", "pl"):
+                low = low.translate(screen_lexicon._accent_table())
+            index = None
+            if lang == "ar":
+                low = low.translate(screen_lexicon._AR_FOLD)
+                if screen_lexicon._AR_MARKS.search(low):
+                    index = [i for i, ch in enumerate(low) if not screen_lexicon._AR_MARKS.match(ch)]
+                    low = "".join(low[i] for i in index)
+            assert screen_lexicon._prepare(text, lang) == (low, index)
+            found = lex.any_literal.search(low) is not None
+            assert found == any(lit in low for lit in lex.literals), (lang, text)
