@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from forms import AudienceDef, ConsultationDefinition, ReadabilityCheck, check_readability
@@ -22,6 +21,25 @@ class ReadabilityRow:
     where: str
     text: str
     check: ReadabilityCheck
+
+
+@dataclass(frozen=True)
+class RefusedChange:
+    """A change to the definition refused because people have answered what it would change.
+
+    ``code`` is ``audience_removed`` (``audience``), ``question_removed`` (audience number ``i``,
+    ``core_id``) or ``type_changed`` (``i``, question number ``j``, ``old`` and ``new`` types), numbered
+    from 0 as the definition's paths are. The planner's pages word it (``consult/planner/definitions.py``,
+    ``refused_change_message``) with the path first, as the definition's own problems are named.
+    """
+
+    code: str
+    audience: str = ""
+    i: int = 0
+    j: int = 0
+    core_id: str = ""
+    old: str = ""
+    new: str = ""
 
 
 def wording(audience: AudienceDef) -> Iterator[tuple[str, dict[str, str]]]:
@@ -62,8 +80,8 @@ def _responses_by_variant(consultation: Consultation) -> dict[int, int]:
     return {vid: n for vid, n in rows}
 
 
-def apply_definition(consultation: Consultation, definition: ConsultationDefinition) -> list[str]:
-    """Update the consultation from an edited definition; return problems (nothing changes if any).
+def apply_definition(consultation: Consultation, definition: ConsultationDefinition) -> list[RefusedChange]:
+    """Update the consultation from an edited definition; return the changes refused (nothing changes if any).
 
     Wording, options and settings may change at any time. Once people have answered, a question
     cannot be removed or change type, and an audience cannot be removed, so stored answers keep
@@ -71,12 +89,11 @@ def apply_definition(consultation: Consultation, definition: ConsultationDefinit
     """
     answered = _answered_question_ids(consultation)
     by_variant = _responses_by_variant(consultation)
-    problems: list[str] = []
+    problems: list[RefusedChange] = []
     new_codes = definition.audience_codes
     for variant in consultation.variants:
         if variant.audience not in new_codes and by_variant.get(variant.id):
-            problems.append(_("audiences: %(audience)s cannot be removed because people have answered it",
-                              audience=variant.audience))
+            problems.append(RefusedChange("audience_removed", audience=variant.audience))
             continue
         if variant.audience not in new_codes:
             continue
@@ -88,13 +105,12 @@ def apply_definition(consultation: Consultation, definition: ConsultationDefinit
             try:
                 nq = new.question(q.core_id)
             except KeyError:
-                problems.append(_("audiences[%(i)s].questions: %(core_id)s cannot be removed because people have "
-                                  "answered it", i=i, core_id=q.core_id))
+                problems.append(RefusedChange("question_removed", audience=variant.audience, i=i, core_id=q.core_id))
                 continue
             if nq.type != q.type:
                 j = new.core_ids.index(q.core_id)
-                problems.append(_("audiences[%(i)s].questions[%(j)s].type: cannot change from %(old)s to %(new)s "
-                                  "because people have answered it", i=i, j=j, old=q.type, new=nq.type))
+                problems.append(RefusedChange("type_changed", audience=variant.audience, i=i, j=j, core_id=q.core_id,
+                                              old=q.type, new=nq.type))
     if problems:
         return problems
 

@@ -9,7 +9,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
 from ..extensions import db
@@ -233,11 +232,37 @@ def email_taken(org: Organisation, email: str, *, other_than: Contact | None = N
 
 # ---- CSV -------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class ImportProblem:
+    """One reason an import did nothing, as a code and the values to word it with.
+
+    The page words it (``consult/planner/organisations.py``, ``import_problem_message``). Codes about
+    the whole file: ``not_utf8`` (``row`` is the first bad line), ``binary``, ``too_many_rows`` (``n``
+    is the limit), ``malformed`` (``row``, ``value`` says why), ``empty``, ``missing_columns``
+    (``columns``), ``no_rows``. Codes about one row (``row`` is its number, the header being 1):
+    ``name_empty``, ``name_too_long``, ``bad_type``, ``bad_tsi_member`` and ``bad_email`` (``value``
+    is the cell), ``too_long`` (``column``, ``n`` is its limit), ``control_characters`` (``column``)
+    and ``repeats`` (``n`` is the row it repeats).
+    """
+
+    code: str
+    row: int = 0
+    value: str = ""
+    column: str = ""
+    columns: tuple[str, ...] = ()
+    n: int = 0
+
+
+#: The codes that are about one row of the file (worded "Row N: ...").
+ROW_PROBLEMS = frozenset({"name_empty", "name_too_long", "bad_type", "bad_tsi_member", "bad_email", "too_long",
+                          "control_characters", "repeats"})
+
+
 @dataclass
 class ImportResult:
     """What an import did, or why it did nothing."""
 
-    errors: list[str] = field(default_factory=list)
+    errors: list[ImportProblem] = field(default_factory=list)
     created: int = 0
     matched: int = 0
     contacts_added: int = 0
@@ -255,17 +280,15 @@ def _type_code(raw: str) -> str | None:
     return None
 
 
-def _import_read_error(exc: Exception) -> str:
+def _import_read_error(exc: Exception) -> ImportProblem:
     kind, line = getattr(exc, "kind", ""), getattr(exc, "line", 0)
     if kind == "not_utf8":
-        return str(_l("The file is not UTF-8 text (first problem on line %(line)s). In your "
-                      "spreadsheet choose Save as, then 'CSV UTF-8', and upload it again.", line=line))
+        return ImportProblem("not_utf8", row=line)
     if kind == "binary":
-        return str(_l("The file is not a CSV text file. Upload a .csv file saved from a spreadsheet."))
+        return ImportProblem("binary")
     if kind in ("too_many_rows", "too_large"):
-        return str(_l("The file has more than %(n)s rows. Split it into smaller files.", n=MAX_IMPORT_ROWS))
-    return str(_l("Row %(row)s: the CSV is malformed (%(why)s).", row=line or 1,
-                  why=getattr(exc, "detail", "") or kind))
+        return ImportProblem("too_many_rows", n=MAX_IMPORT_ROWS)
+    return ImportProblem("malformed", row=line or 1, value=getattr(exc, "detail", "") or kind)
 
 
 def import_csv(partnership_id: int, data: bytes) -> ImportResult:
@@ -273,6 +296,7 @@ def import_csv(partnership_id: int, data: bytes) -> ImportResult:
 
     A row naming an organisation already in the register adds only a new contact; two rows with
     the same organisation and contact email are a mistake and are refused with both row numbers.
+    Nothing is imported if ``errors`` lists any ``ImportProblem``.
     """
     from ..services.imports import TableReadError, iter_rows
 
@@ -284,19 +308,16 @@ def import_csv(partnership_id: int, data: bytes) -> ImportResult:
         header_cells = next((cells for cells in lines if cells), [])  # blank lines before the header are skipped
         headers = [h.strip().casefold() for h in header_cells]
         if not headers:
-            result.errors.append(str(_l("The file is empty.")))
+            result.errors.append(ImportProblem("empty"))
             return result
         missing = [c for c in REQUIRED_COLUMNS if c not in headers]
         if missing:
-            result.errors.append(str(_l("The file is missing the column(s): %(cols)s. The first row must name the "
-                                        "columns, for example: %(example)s.", cols=", ".join(missing),
-                                        example=",".join(CSV_COLUMNS))))
+            result.errors.append(ImportProblem("missing_columns", columns=tuple(missing)))
             return result
         numbered = enumerate((cells for cells in lines if cells), start=2)  # rows as a CSV reader numbers them
         for i, cells in numbered:
             if i - 1 > MAX_IMPORT_ROWS:
-                result.errors.append(str(_l("The file has more than %(n)s rows. Split it into smaller files.",
-                                            n=MAX_IMPORT_ROWS)))
+                result.errors.append(ImportProblem("too_many_rows", n=MAX_IMPORT_ROWS))
                 return result
             raw: dict[str | None, str | None] = dict(zip(headers, cells, strict=False))
             for name in headers[len(cells):]:
@@ -306,19 +327,18 @@ def import_csv(partnership_id: int, data: bytes) -> ImportResult:
                    if k}
             if not any(row.values()):
                 continue
-            problems = _row_problems(row)
+            problems = _row_problems(row, i)
             key = (name_key(row.get("name", "")), row.get("contact_email", "").lower())
             if key[0] and key in seen:
-                problems.append(str(_l("repeats row %(row)s (same organisation and contact)", row=seen[key])))
+                problems.append(ImportProblem("repeats", row=i, n=seen[key]))
             seen.setdefault(key, i)
-            for p in problems:
-                result.errors.append(str(_l("Row %(row)s: %(problem)s", row=i, problem=p)))
+            result.errors.extend(problems)
             rows.append((i, row))
     except TableReadError as exc:
         result.errors.append(_import_read_error(exc))
         return result
     if not rows and not result.errors:
-        result.errors.append(str(_l("The file has column names but no rows of organisations.")))
+        result.errors.append(ImportProblem("no_rows"))
     if result.errors:
         return result
 
@@ -341,27 +361,26 @@ def import_csv(partnership_id: int, data: bytes) -> ImportResult:
     return result
 
 
-def _row_problems(row: dict[str, str]) -> list[str]:
+def _row_problems(row: dict[str, str], i: int) -> list[ImportProblem]:
     problems = []
     if not row.get("name"):
-        problems.append(str(_l("the organisation name is empty")))
+        problems.append(ImportProblem("name_empty", row=i))
     elif len(row["name"]) > 300:
-        problems.append(str(_l("the organisation name is longer than 300 characters")))
+        problems.append(ImportProblem("name_too_long", row=i))
     if _type_code(row.get("type", "")) is None:
-        problems.append(str(_l("the type %(value)s is not one of: %(allowed)s", value=repr(row.get("type", "")),
-                               allowed=", ".join(ORG_TYPES))))
+        problems.append(ImportProblem("bad_type", row=i, value=row.get("type", "")))
     if row.get("tsi_member", "").casefold() not in YES | NO:
-        problems.append(str(_l("tsi_member must be yes or no, not %(value)s", value=repr(row["tsi_member"]))))
+        problems.append(ImportProblem("bad_tsi_member", row=i, value=row["tsi_member"]))
     email = row.get("contact_email", "")
     if email and not EMAIL_RE.match(email):
-        problems.append(str(_l("the contact email %(value)s is not an email address", value=repr(email))))
+        problems.append(ImportProblem("bad_email", row=i, value=email))
     for key, limit in COLUMN_LIMITS.items():  # longer than the database column: PostgreSQL refuses it (a 500)
         stored = row.get(key, "").lower() if key == "contact_email" else row.get(key, "")  # as add_contact keeps it
         if len(stored) > limit:
-            problems.append(f"{key}: " + str(_l("Keep it to %(n)s characters or fewer", n=limit)))
+            problems.append(ImportProblem("too_long", row=i, column=key, n=limit))
     for key, value in row.items():
         if any(unicodedata.category(ch) == "Cc" for ch in value):
-            problems.append(str(_l("the %(col)s column holds hidden control characters", col=key)))
+            problems.append(ImportProblem("control_characters", row=i, column=key))
     return problems
 
 

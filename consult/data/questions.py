@@ -23,10 +23,14 @@ from . import consultations, definitions
 
 
 class Invalid(ValueError):
-    """The change would make the definition invalid; ``errors`` are path-named problems."""
+    """The change would make the definition invalid.
 
-    def __init__(self, errors: list[str]):
-        super().__init__("; ".join(errors[:3]))
+    ``errors`` are its problems: the forms package's path-named sentences, or the changes
+    ``apply_definition`` refused (``definitions.RefusedChange``, which the page words).
+    """
+
+    def __init__(self, errors: list[str | definitions.RefusedChange]):
+        super().__init__("; ".join(str(e) for e in errors[:3]))
         self.errors = errors
 
 
@@ -69,10 +73,10 @@ def _edit(consultation: Consultation, change: Callable[[dict[str, Any]], None]) 
     try:
         definition = load_definition(data)
     except DefinitionError as exc:
-        raise Invalid(exc.errors) from exc
-    problems = definitions.apply_definition(consultation, definition)
-    if problems:
-        raise Invalid(problems)
+        raise Invalid(list(exc.errors)) from exc
+    refused = definitions.apply_definition(consultation, definition)
+    if refused:
+        raise Invalid(list(refused))
 
 
 def _questions(data: dict[str, Any], audience: str) -> list[dict[str, Any]]:

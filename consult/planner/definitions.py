@@ -72,6 +72,25 @@ def describe(problem: Located) -> str:
     return f"{text[0].upper()}{text[1:]}: {problem.message}"
 
 
+def refused_change_message(change: definitions.RefusedChange) -> str:
+    """Word a change refused because people have answered, named by its path as the definition's problems are."""
+    c = change
+    if c.code == "audience_removed":
+        return _("audiences: %(audience)s cannot be removed because people have answered it", audience=c.audience)
+    if c.code == "question_removed":
+        return _("audiences[%(i)s].questions: %(core_id)s cannot be removed because people have "
+                 "answered it", i=c.i, core_id=c.core_id)
+    if c.code == "type_changed":
+        return _("audiences[%(i)s].questions[%(j)s].type: cannot change from %(old)s to %(new)s "
+                 "because people have answered it", i=c.i, j=c.j, old=c.old, new=c.new)
+    raise ValueError(f"no wording for the refused change {c.code!r}")
+
+
+def problem_messages(errors: list[str | definitions.RefusedChange]) -> list[str]:
+    """Return a definition's problems as path-named sentences (the forms package's are worded already)."""
+    return [e if isinstance(e, str) else refused_change_message(e) for e in errors]
+
+
 def readable_problems(text: str, errors: list[str]) -> list[str]:
     """Return each definition problem as a sentence that names the question, field and line."""
     return [describe(p) for p in locate(text, errors)]
@@ -125,7 +144,7 @@ def definition_edit(consultation_id: int):  # type: ignore[no-untyped-def]
                            object_id=consultation.id)
                     flash(_("Saved the consultation's questions."))
                     return redirect(url_for("planner.definition_edit", consultation_id=consultation.id), code=303)
-                problems = readable_problems(text, applied)
+                problems = readable_problems(text, problem_messages(applied))
     elif not form.is_submitted():
         form.definition.data = dump_definition(current)
     if problems:

@@ -287,6 +287,50 @@ def contact_remove(org_id: int, contact_id: int):  # type: ignore[no-untyped-def
                            on_record=organisations.on_record(contact))
 
 
+def import_problem_message(problem: organisations.ImportProblem) -> str:
+    """Word one reason a CSV import did nothing, as the import page lists it (import_csv gives only codes)."""
+    p = problem
+    if p.code == "not_utf8":
+        return _("The file is not UTF-8 text (first problem on line %(line)s). In your "
+                 "spreadsheet choose Save as, then 'CSV UTF-8', and upload it again.", line=p.row)
+    if p.code == "binary":
+        return _("The file is not a CSV text file. Upload a .csv file saved from a spreadsheet.")
+    if p.code == "too_many_rows":
+        return _("The file has more than %(n)s rows. Split it into smaller files.", n=p.n)
+    if p.code == "malformed":
+        return _("Row %(row)s: the CSV is malformed (%(why)s).", row=p.row, why=p.value)
+    if p.code == "empty":
+        return _("The file is empty.")
+    if p.code == "missing_columns":
+        return _("The file is missing the column(s): %(cols)s. The first row must name the "
+                 "columns, for example: %(example)s.", cols=", ".join(p.columns),
+                 example=",".join(organisations.CSV_COLUMNS))
+    if p.code == "no_rows":
+        return _("The file has column names but no rows of organisations.")
+    return _("Row %(row)s: %(problem)s", row=p.row, problem=_row_problem(p))
+
+
+def _row_problem(p: organisations.ImportProblem) -> str:
+    """Word what is wrong with one row of an imported CSV (the page says which row)."""
+    if p.code == "name_empty":
+        return _("the organisation name is empty")
+    if p.code == "name_too_long":
+        return _("the organisation name is longer than 300 characters")
+    if p.code == "bad_type":
+        return _("the type %(value)s is not one of: %(allowed)s", value=repr(p.value), allowed=", ".join(ORG_TYPES))
+    if p.code == "bad_tsi_member":
+        return _("tsi_member must be yes or no, not %(value)s", value=repr(p.value))
+    if p.code == "bad_email":
+        return _("the contact email %(value)s is not an email address", value=repr(p.value))
+    if p.code == "too_long":
+        return f"{p.column}: " + _("Keep it to %(n)s characters or fewer", n=p.n)
+    if p.code == "control_characters":
+        return _("the %(col)s column holds hidden control characters", col=p.column)
+    if p.code == "repeats":
+        return _("repeats row %(row)s (same organisation and contact)", row=p.n)
+    raise ValueError(f"no wording for the import problem {p.code!r}")
+
+
 @bp.route("/organisations/import", methods=["GET", "POST"])
 @roles_required("planner")
 def organisation_import():  # type: ignore[no-untyped-def]
@@ -309,7 +353,7 @@ def organisation_import():  # type: ignore[no-untyped-def]
                         contacts=result.contacts_added))
                 return redirect(url_for("planner.organisation_list"))
             db.session.rollback()
-            errors = result.errors
+            errors = [import_problem_message(p) for p in result.errors]
     return render_template("planner/organisations_import.html", form=form, errors=errors,
                            columns=organisations.CSV_COLUMNS, error_title=bool(errors),
                            types=ORG_TYPES), (400 if errors else 200)

@@ -31,6 +31,7 @@ from ..i18n import LANGUAGE_NAMES
 from ..labels import TYPE_LABELS
 from ..models import Consultation
 from ..urls import parse_id
+from .definitions import problem_messages
 from .views import audience_label, bp, consultation_or_404
 
 OPTION_TYPES = {"single_choice", "multiple_choice", "picture_choice", "rank_top3", "area"}
@@ -303,7 +304,7 @@ def question_add(consultation_id: int):  # type: ignore[no-untyped-def]
         try:
             core_id = qdata.add(consultation, chosen, spec)
         except qdata.Invalid as exc:
-            _add_errors(form, exc.errors)
+            _add_errors(form, problem_messages(exc.errors))
         else:
             record("consultation.question_add", user_id=current_user.id, object_type="consultation",
                    object_id=consultation.id)
@@ -390,7 +391,7 @@ def question_edit(consultation_id: int, audience: str, core: str):  # type: igno
                                          "then save again.")]
             except qdata.Invalid as exc:
                 path = qdata.question_path(consultations.definition_of(consultation).to_dict(), audience, core)
-                general = place_errors(form, exc.errors, path)
+                general = place_errors(form, problem_messages(exc.errors), path)
                 if general and not form.errors:
                     form.text_en.errors = [_("The question could not be saved; see the problems listed above.")]
             else:

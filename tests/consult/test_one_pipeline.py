@@ -98,3 +98,46 @@ def test_one_scoped_loader_for_a_partnerships_consultation_or_organisation() -> 
                    for m in loaders.finditer(p.read_text()))
     assert found == ["auth/scope.py: consultation_or_404", "auth/scope.py: organisation_or_404",
                      "auth/scope.py: partnership_or_404"]
+
+
+GETTEXT_NAMES = {"_", "_l", "gettext", "lazy_gettext", "ngettext", "lazy_ngettext", "pgettext", "lazy_pgettext",
+                 "npgettext", "lazy_npgettext"}
+
+
+def _gettext_uses(path: Path, root: Path = CONSULT) -> list[str]:
+    """Return where a module imports or calls gettext: flask_babel, consult.i18n or any ``_``/``_l``."""
+    found, name = [], str(path.relative_to(root))
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            module = "." * node.level + (node.module or "")
+            names = {a.name for a in node.names} | {a.asname for a in node.names if a.asname}
+            babel_or_i18n = module.split(".")[0] == "flask_babel" or module.rsplit(".", 1)[-1] == "i18n"
+            if (babel_or_i18n and names & GETTEXT_NAMES) or names & {"_", "_l"}:
+                found.append(f"{name}:{node.lineno}: from {module} import {', '.join(sorted(names))}")
+        elif isinstance(node, ast.Import):
+            found += [f"{name}:{node.lineno}: import {a.name}" for a in node.names
+                      if a.name.split(".")[0] == "flask_babel"]
+        elif isinstance(node, ast.Call):
+            func = node.func
+            called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            if called in GETTEXT_NAMES:
+                found.append(f"{name}:{node.lineno}: {called}(...)")
+    return found
+
+
+def test_data_functions_hold_no_gettext_the_views_word_their_errors() -> None:
+    """consult/data returns values or raises typed errors; the view maps each code to its translated message."""
+    found = [use for p in _sources(CONSULT / "data") for use in _gettext_uses(p)]
+    assert found == [], "word errors in the view (e.g. planner/organisations.py: import_problem_message)"
+
+
+def test_the_gettext_check_sees_each_way_of_translating(tmp_path: Path) -> None:
+    sources = {"babel.py": "from flask_babel import lazy_gettext as _l\n",
+               "relative.py": "from ..i18n import gettext\n",
+               "plain.py": "import flask_babel\n",
+               "called.py": "from ..somewhere import _\n",
+               "clean.py": "from ..i18n import current_language\nrows = [v for v, _l in options]\n"}
+    for name, text in sources.items():
+        (tmp_path / name).write_text(text)
+    flagged = {p.name for p in tmp_path.iterdir() if _gettext_uses(p, tmp_path)}
+    assert flagged == {"babel.py", "relative.py", "plain.py", "called.py"}

@@ -110,6 +110,14 @@ def test_export_neutralises_spreadsheet_formulas(world, staff) -> None:
     (b"", "Choose a CSV file to import."),
     (b"name,type\n", "no rows of organisations"),
     (b"\x89PNG\r\n\x1a\n\x00\x00", "The file is not UTF-8 text"),
+    (b"name,type\nA\x00,provides\n", "The file is not a CSV text file. Upload a .csv file saved from a spreadsheet."),
+    (b"name,type,tsi_member\nNew One,provides,perhaps\n", "Row 2: tsi_member must be yes or no, not &#39;perhaps&#39;"),
+    (b"name,type\n" + b"x" * 301 + b",provides\n", "Row 2: the organisation name is longer than 300 characters"),
+    (b"name,type,area\nNew One,provides," + b"a" * 201 + b"\n", "Row 2: area: Keep it to 200 characters or fewer"),
+    (b"name,type,area\nNew One,provides,North\x07\n", "Row 2: the area column holds hidden control characters"),
+    (b"name,type\nNew One,provides" + b",x" * 300 + b"\n", "Row 2: the CSV is malformed (too many columns)."),
+    (b"name,type\n" + b"".join(b"Org %d,provides\n" % i for i in range(5001)),
+     "The file has more than 5000 rows. Split it into smaller files."),
 ])
 def test_a_bad_csv_names_the_problem_and_imports_nothing(world, staff, data, message) -> None:
     planner = staff("planner@t.example")
@@ -121,6 +129,17 @@ def test_a_bad_csv_names_the_problem_and_imports_nothing(world, staff, data, mes
     assert page.status_code == 400, html[:300]
     assert message in html, html[html.find("There is a problem"):][:600]
     assert "Nothing was imported" in html or "Choose a CSV file" in html
+    assert _counts() == before
+
+
+def test_a_bad_csv_is_explained_in_the_planners_language(world, staff) -> None:
+    planner = staff("planner@t.example")
+    planner.environ_base["HTTP_ACCEPT_LANGUAGE"] = "gd"
+    before = _counts()
+    html = _import(planner, b"name,type,area\n,provides,North\x07\n").get_data(as_text=True)
+    assert "Sreath 2: tha ainm na buidhne falamh" in html
+    assert "Sreath 2: tha caractaran-smachd falaichte sa cholbh area" in html
+    assert "Tha am faidhle falamh." in _import(planner, b"\n\n").get_data(as_text=True)
     assert _counts() == before
 
 

@@ -91,3 +91,33 @@ def test_definition_editor_needs_a_planner(sample, client, make_user, login) -> 
     make_user("moderator", email="m@example.org")
     login("m@example.org")
     assert client.get(f"/planner/c/{sample.id}/definition").status_code == 403
+
+
+def test_an_answered_question_cannot_change_type_in_english_or_gaelic(sample, respondent, client, make_user,
+                                                                       login) -> None:
+    r = respondent("sample")
+    r.start("child_8_11", "form")
+    r.answer("choose_one", {"answer": "play", "continue_": "1"})
+    _planner(make_user, login)
+    data = _current(client, sample)
+    data["audiences"][0]["questions"][0]["type"] = "multiple_choice"
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    page = _post(client, sample, text)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400
+    assert "cannot change from single_choice to multiple_choice because people have answered it" in html
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "gd"
+    html = _post(client, sample, text).get_data(as_text=True)
+    assert "chan urrainnear atharrachadh o single_choice gu multiple_choice oir tha daoine air a freagairt" in html
+    assert _current(client, sample)["audiences"][0]["questions"][0]["type"] == "single_choice"
+
+
+def test_an_answered_audience_cannot_be_removed(csp, respondent, client, make_user, login) -> None:
+    respondent("csp").start("child_8_11", "form")
+    _planner(make_user, login)
+    data = _current(client, csp)
+    data["audiences"] = [a for a in data["audiences"] if a["audience"] != "child_8_11"]
+    page = _post(client, csp, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400 and "child_8_11 cannot be removed because people have answered it" in html
+    assert "child_8_11" in [a["audience"] for a in _current(client, csp)["audiences"]]
