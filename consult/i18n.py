@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from babel.dates import format_date as babel_format_date
 from flask import current_app, request, session
-from flask_babel import get_locale
+from flask_babel import format_date as flask_format_date
+from flask_babel import get_locale, to_user_timezone
 from markupsafe import Markup, escape
 
 from forms.i18n import localised as forms_localised
@@ -38,10 +40,6 @@ def format_date(value, format: str = "medium") -> str:  # noqa: A002 (Babel's ow
     """A date in the page's language, English ones as people in Scotland write them ("15 Oct 2026", never
     "Oct 15, 2026": Babel's plain "en" is American). A datetime is first moved to the app's time zone
     (BABEL_DEFAULT_TIMEZONE; a naive one read as UTC), as Flask-Babel does."""
-    from babel.dates import format_date as babel_format_date
-    from flask_babel import format_date as flask_format_date
-    from flask_babel import to_user_timezone
-
     locale = get_locale()
     if locale is None or locale.language != "en" or locale.territory:
         return flask_format_date(value, format)

@@ -18,7 +18,7 @@ from pathlib import Path
 FFT = Path(__file__).resolve().parents[3] / "shared" / "data" / "nhs-fft-phase1" / "text_data.csv"
 
 
-def _rows() -> list[tuple[str, str]]:
+def rows() -> list[tuple[str, str]]:
     with FFT.open(encoding="utf-8") as fh:
         return [(r.get("row_index") or str(i), r["feedback"]) for i, r in enumerate(csv.DictReader(fh))
                 if (r.get("feedback") or "").strip()]
@@ -37,7 +37,7 @@ def training_negatives() -> list[str]:
     from analysis.screen_rules import rule_screen
 
     out = []
-    for idx, text in _rows():
+    for idx, text in rows():
         if in_training_half(idx):
             rs = rule_screen(text)
             if not (rs.triggers or rs.set_aside):
@@ -47,4 +47,4 @@ def training_negatives() -> list[str]:
 
 def held_out() -> list[str]:
     """The half no model is trained on: its flag rate is a false-alarm rate on real words."""
-    return [text for idx, text in _rows() if not in_training_half(idx)]
+    return [text for idx, text in rows() if not in_training_half(idx)]

@@ -67,7 +67,7 @@ def test_the_english_model_learned_only_the_training_half_of_the_nhs_comments():
         pytest.skip("the NHS FFT comments are not beside this checkout (../shared/data/nhs-fft-phase1)")
     negatives = nhs_fft.training_negatives()
     assert models.en.extra_sha256 == texts_digest(negatives)
-    rows = nhs_fft._rows()
+    rows = nhs_fft.rows()
     in_train = sum(nhs_fft.in_training_half(idx) for idx, _ in rows)
     assert 0.45 < in_train / len(rows) < 0.55, "about half trains, the rest is held out"
     assert len(negatives) <= in_train
