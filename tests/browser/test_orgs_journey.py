@@ -20,7 +20,7 @@ ORGS = [("Journey Youth Forum", "represents", True, [("Ann Forum", "ann@journey-
                                                       ("Bob Forum", "bob@journey-forum.example")]),
         ("Journey Family Project", "provides", True, [("Cat Project", "cat@journey-project.example")]),
         ("Journey Homes", "social_landlord", False, [("Dan Homes", "dan@journey-homes.example")])]
-TODAY = format_date(date.today(), locale="en")
+TODAY = format_date(date.today(), locale="en_GB")  # English pages write dates as people in Scotland do
 
 
 def _fact(page, name: str) -> str:  # type: ignore[no-untyped-def]
