@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select, update
 
+from .. import clock
 from ..extensions import db
 from ..labels import org_status_label
 from ..models import Consultation, Contact, Invitation, Organisation, Reminder, Response
@@ -82,7 +83,7 @@ class NoticeCheck:
 def check_notice(consultation: Consultation, on: date | None = None) -> NoticeCheck:
     """Return the notice and time to respond an invitation sent on ``on`` gives, against the minimums."""
     partnership = consultation.plan.partnership
-    on = on or date.today()
+    on = on or clock.today()
     return NoticeCheck(notice_days(consultation, on), respond_days(consultation, on), window_days(consultation),
                        partnership.min_notice_days, partnership.min_window_days)
 

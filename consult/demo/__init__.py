@@ -16,6 +16,7 @@ from flask import current_app
 
 from forms import DONT_KNOW, PREFER_NOT_TO_SAY, AnswerData, load_template
 
+from .. import clock
 from ..data import consultations, responses, users
 from ..extensions import db
 from ..jobs import enqueue
@@ -92,7 +93,7 @@ def load_demo(*, responses: int = 2000, seed: int = 2026, analyse: bool = True,
     lines = _logins()
     if consultations.get_by_slug(SLUG) is not None:
         return ["The Glenbrae demo is already loaded.", *lines]
-    today = today or date.today()
+    today = today or clock.today()
     material = yaml.safe_load(MATERIAL.read_text(encoding="utf-8"))
     rng = random.Random(seed)
 

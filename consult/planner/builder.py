@@ -6,8 +6,6 @@ so the planner package imports this one module for the whole builder.
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,6 +16,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from forms import AUDIENCES, SUPPORTED_LANGUAGES, list_templates, load_template
 
+from .. import clock
 from ..auth import roles_required
 from ..auth.scope import current_partnership_id
 from ..data import consultations
@@ -111,7 +110,7 @@ def consultation_new():  # type: ignore[no-untyped-def]
             return redirect(url_for("planner.questions", consultation_id=made.id), code=303)
     status = 400 if form.errors else 200
     source_audiences = _source_audiences(mine)
-    return render_template("planner/consultation_new.html", form=form, plans=plans, today=date.today(),
+    return render_template("planner/consultation_new.html", form=form, plans=plans, today=clock.today(),
                            source_audiences=source_audiences, error_title=bool(form.errors)), status
 
 

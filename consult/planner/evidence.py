@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 
 from flask import render_template
 from flask_babel import gettext as _
 
+from .. import clock
 from ..auth import roles_required
 from ..data import consultations
 from ..data import evidence as evidence_data
@@ -39,7 +39,7 @@ def evidence(consultation_id: int):  # type: ignore[no-untyped-def]
     report = evidence_data.build_report(consultation)
     return render_template("planner/evidence.html", report=report, consultation=consultation,
                            type_label=type_label, area_label=str, opportunity=_opportunity_labels(),
-                           status=_status_labels(), now_date=date.today(),
+                           status=_status_labels(), now_date=clock.today(),
                            partnership=consultations.get_partnership(consultation.plan.partnership_id))
 
 

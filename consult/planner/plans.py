@@ -24,6 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from .. import clock
 from ..auth import roles_required
 from ..auth.scope import current_partnership_id
 from ..data import plans as data
@@ -216,7 +217,7 @@ def plan_new():  # type: ignore[no-untyped-def]
             form.period_start.data, form.period_end.data = start["period_start"], start["period_end"]
             _fill(form, start["priorities"])
         else:
-            year = date.today().year
+            year = clock.today().year
             form.period_start.data, form.period_end.data = date(year, 4, 1), date(year + 3, 3, 31)
             _fill(form, [])
     elif form.add_priority.data:
@@ -268,7 +269,7 @@ def _review_form(plan) -> ReviewForm:  # type: ignore[no-untyped-def]
     if request.method == "GET" and form.year.choices:
         first = form.year.choices[0][0]
         form.year.data = first
-        form.opens_on.data = max(date.today() + timedelta(days=14), date(first + 1, 1, 10))
+        form.opens_on.data = max(clock.today() + timedelta(days=14), date(first + 1, 1, 10))
         form.closes_on.data = form.opens_on.data + timedelta(days=42)
     return form
 

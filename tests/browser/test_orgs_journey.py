@@ -9,10 +9,10 @@ shows each step with the right dates and counts.
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from babel.dates import format_date
 
+from consult import clock
 from tests.browser.conftest import login_as, shows
 
 PLANNER, TSI = "planner@glenbrae.example", "tsi@glenbrae.example"
@@ -20,7 +20,13 @@ ORGS = [("Journey Youth Forum", "represents", True, [("Ann Forum", "ann@journey-
                                                       ("Bob Forum", "bob@journey-forum.example")]),
         ("Journey Family Project", "provides", True, [("Cat Project", "cat@journey-project.example")]),
         ("Journey Homes", "social_landlord", False, [("Dan Homes", "dan@journey-homes.example")])]
-TODAY = format_date(date.today(), locale="en_GB")  # English pages write dates as people in Scotland do
+
+
+def _today() -> str:
+    """Today as the English pages write it ("7 Dec 2026", en_GB), by Guth's clock (Scotland's calendar day, as the
+    live server in this process decides it), read when the checks run: never the machine's own date, which is a
+    different day between 23:00 and midnight UTC in summer."""
+    return format_date(clock.today(), locale="en_GB")
 
 
 def _fact(page, name: str) -> str:  # type: ignore[no-untyped-def]
@@ -197,6 +203,7 @@ def test_organisations_journey(live_server, new_page, check_axe, shot) -> None: 
     shot(tsi, "tsi-dashboard")
 
     # 5. The evidence report shows each step with dates and counts.
+    TODAY = _today()  # noqa: N806 (reads as the constant it is within this check)
     planner.goto(f"{base}/planner/consultations/{consultation_id}/evidence")
     planner.wait_for_load_state()
     check_axe(planner)

@@ -18,6 +18,7 @@ from hypothesis import event, example, given
 from hypothesis import strategies as st
 
 import forms
+from consult import clock
 from forms import AUDIENCES, QUESTION_TYPES, SUPPORTED_LANGUAGES, AnswerData, DefinitionError, load_definition
 from tests.fuzz.conftest import fuzz_settings
 from tests.fuzz.strategies import near, plain, short_texts, sized, texts, weighted
@@ -355,7 +356,7 @@ def fuzz_app(_migrated):  # type: ignore[no-untyped-def]
                                              areas=[("north", "North"), ("south", "South")])
         plan = consultations.create_plan(p, title="P", period_start=date(2026, 4, 1), period_end=date(2029, 3, 31),
                                          vision="v", priorities=[{"key": f"k{i}", "title": f"P{i}"} for i in range(3)])
-        today = date.today()
+        today = clock.today()  # Scotland's calendar day, as the app decides it, not the machine's
         made = [consultations.create_consultation(plan, forms.load_template("childrens-services-plan"), slug=slug,
                                                   opens_on=today - timedelta(days=1),
                                                   closes_on=today + timedelta(days=9), status="open")

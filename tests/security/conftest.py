@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from consult import clock
 from tests.conftest import _empty_tables, _normal, app_on_test_database, csrf_from
 
 STAFF_ROLES = ["admin", "planner", "tsi", "moderator", "safeguarding"]
@@ -73,7 +74,7 @@ def build_side(key: str) -> Side:
     from consult.services import answers as answers_service
     from forms import AnswerData, list_pictures, load_template
 
-    today = date.today()
+    today = clock.today()  # Scotland's calendar day, as the app decides it, not the machine's
     side = Side(key)
     p = consultations.create_partnership(name=f"Partnership {key}", local_authority=f"Council {key}",
                                          health_board=f"Board {key}", areas=[(f"area-{key}", f"Area {key}")])

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from consult import clock
 from forms import AnswerData, load_template
 
 
@@ -19,7 +20,7 @@ def _consultation(retention_days: int = 30):  # type: ignore[no-untyped-def]
                                          retention_days=retention_days)
     plan = consultations.create_plan(p, title="Plan", period_start=date(2026, 4, 1), period_end=date(2029, 3, 31),
                                      vision="v", priorities=[{"key": f"k{i}", "title": f"P{i}"} for i in range(3)])
-    today = date.today()
+    today = clock.today()  # Scotland's calendar day, as the app decides it, not the machine's
     c = consultations.create_consultation(plan, load_template("childrens-services-plan"), slug="ret",
                                           opens_on=today - timedelta(days=5), closes_on=today + timedelta(days=5),
                                           status="open")

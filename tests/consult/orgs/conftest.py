@@ -12,6 +12,7 @@ from email.message import EmailMessage
 
 import pytest
 
+from consult import clock
 from forms import load_template
 
 LINK_RE = re.compile(r"https?://\S+/org/i/[A-Za-z0-9_\-]+")
@@ -30,7 +31,7 @@ def world(app, make_user):  # type: ignore[no-untyped-def]
     from consult.data import consultations, organisations, users
     from consult.extensions import db
 
-    today = date.today()
+    today = clock.today()  # Scotland's calendar day, as the app decides it, not the machine's
     p = consultations.create_partnership(name="Testshire", local_authority="Testshire Council",
                                          health_board="NHS Testshire",
                                          areas=[("north", "North"), ("south", "South")])

@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from consult import clock
 from consult.extensions import db
 from consult.models import Invitation, OutboxEmail, Reminder, SectorResponse
 from tests.conftest import csrf_from
@@ -131,7 +132,7 @@ def test_the_evidence_report_counts_invitations_notice_reminders_and_responses(w
     assert voice["first_invited"] == (consultation.opens_on - timedelta(days=21)).isoformat()
     housing = next(r for r in table if r["organisation"] == "Hill Housing")
     assert housing["effective_opportunity"] == "late" and housing["status"] == "submitted"
-    assert housing["submitted"] == date.today().isoformat() and housing["submitted_by"] == "Ann hh"
+    assert housing["submitted"] == clock.today().isoformat() and housing["submitted_by"] == "Ann hh"
     assert housing["notice_days"] == "0" and housing["days_to_respond"] == "40"
     assert next(r for r in table if r["organisation"] == "Fire Service")["effective_opportunity"] == "never"
     xlsx = download(planner, evidence_page, evidence_page + ".xlsx")

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from consult import clock
 from tests.conftest import csrf_from
 from tests.forms.helpers import SAMPLE
 
@@ -24,7 +25,7 @@ def make_consultation(definition, *, slug: str, status: str = "open", closes_in:
                                      period_end=date(2029, 3, 31), vision="Vision", priorities=[
                                          {"key": k, "title": k, "description": k}
                                          for k in ("mental_health", "poverty", "safe_places")])
-    today = date.today()
+    today = clock.today()  # Scotland's calendar day, as the app decides it, not the machine's
     consultation = consultations.create_consultation(plan, definition, slug=slug, opens_on=today - timedelta(days=5),
                                                      closes_on=today + timedelta(days=closes_in), status=status)
     db.session.commit()
