@@ -67,6 +67,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     WTF_CSRF_TIME_LIMIT = 6 * 3600
     BABEL_DEFAULT_LOCALE = "en"
+    # Times on pages are Scotland's (BST in summer), as consultation days are (consult.clock.LOCAL_ZONE): Flask-Babel
+    # would otherwise show UTC, an hour early on a safeguarding flag all summer.
+    BABEL_DEFAULT_TIMEZONE = "Europe/London"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
     LANGUAGES = ["en", "gd", "ar", "pl", "uk"]
     RTL_LANGUAGES = ["ar"]

@@ -44,7 +44,8 @@ def test_the_queue_is_most_urgent_first_then_longest_waiting_and_says_why_in_wor
     assert _order(html) == [suicidal_new, romanian, physical, neglect, emotional_old, emotional_new, world.flag.id]
     assert "Not screened: Romanian" in html and "a language the screen does not read" in html
     assert "Suicidal thoughts or plans" in html and "Neglect; Harmful parental alcohol or drug use" in html
-    assert "4 May 2026, 10:20" in html or "4 May 2026, 09:50" in html  # the date and the time, not the date only
+    # The date and the time, not the date only, in Scotland's time: 10:20 and 09:50 UTC are 11:20 and 10:50 BST.
+    assert "4 May 2026, 11:20" in html and "4 May 2026, 10:50" in html
     assert 'datetime="2026-05-04T09:50:00' in html
 
 
@@ -100,3 +101,14 @@ def test_a_flag_made_before_alerts_existed_still_shows(world, as_role) -> None:
     html = client.get(f"/planner/safeguarding/{world.flag.id}").get_data(as_text=True)
     assert "abuse" in html and "Not emailed yet." in html
     assert db.session.get(SafeguardingFlag, world.flag.id).evidence == []
+
+
+def test_the_flag_page_writes_both_times_alike_in_scotlands_time(world, as_role) -> None:
+    """When it was flagged and when the lead was emailed read the same way, in Scotland's time (BST in May)."""
+    flag_id = _flag(world, 0, ["physical_abuse"])
+    flag = db.session.get(SafeguardingFlag, flag_id)
+    flag.alerted_at, flag.alerted_to = T0 + timedelta(minutes=1), ["lead@example.org"]
+    db.session.commit()
+    html = as_role("safeguarding").get(f"/planner/safeguarding/{flag_id}").get_data(as_text=True)
+    assert ">4 May 2026, 10:30</time>" in html
+    assert "Emailed at 4 May 2026, 10:31 to 1 safeguarding contact." in html
