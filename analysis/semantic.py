@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import re
 import threading
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +36,13 @@ _SHA256 = {
 }
 # Longer texts are embedded on their first tokens only (a 20,000-character answer costs no more than this).
 MAX_TOKENS = 512
+
+
+# Where a text is cut into pieces that tokenise alone exactly as in the whole text: before a space that follows
+# a non-space. Each piece's ids are kept (at most this many pieces; then the store starts again).
+_PIECE_CUT = re.compile(r"(?<=[^ ])(?= )")
+_PIECE_CACHE = 200_000
+_SPECIAL = re.compile(r"<(?:unk|/?s)>")
 
 
 class EmbeddingsUnavailable(RuntimeError):
@@ -76,14 +85,57 @@ class Embedder:
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self._lock = threading.Lock()
+        # encode_batch_fast gives the same ids without computing character offsets (half the time).
+        self._encode = getattr(self.tokenizer, "encode_batch_fast", None) or self.tokenizer.encode_batch
+        self._space = self.tokenizer.token_to_id("▁")
+        self._first: dict[str, list[int]] = {}  # a text's first piece -> its ids
+        self._rest: dict[str, list[int]] = {}  # a later piece (" word", its space first) -> its ids
 
     def token_ids(self, texts: list[str]) -> list[list[int]]:
-        """Token ids of each text (no padding, truncated to MAX_TOKENS)."""
-        # encode_batch_fast gives the same ids without computing character offsets (half the time).
-        encode = getattr(self.tokenizer, "encode_batch_fast", None) or self.tokenizer.encode_batch
+        """Token ids of each text (no padding, truncated to MAX_TOKENS): the tokenizer's own ids, word by word.
+
+        The tokenizer has no pre-tokenizer: it prepends "▁", turns every space into "▁" and runs BPE over the
+        whole text at once, about 25k short answers a second. No token of its vocabulary holds a "▁" after a
+        character that is not one (only runs of "▁" do), so no merge crosses the point where a space follows
+        a non-space: cut there, the pieces' ids joined are the whole text's. Each piece is tokenised once and
+        its ids kept (answers, their sentences and the screen's pieces share most words), three to four times
+        faster. A text holding a special token ("<s>"), which the tokenizer splits off first, or a "▁" of its own
+        goes to the tokenizer whole.
+        """
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        whole = [i for i, t in enumerate(texts) if ("<" in t and _SPECIAL.search(t)) or "▁" in t]
+        skip = set(whole)
+        split = [[] if i in skip or not t else _PIECE_CUT.split(t) for i, t in enumerate(texts)]
         with self._lock:  # a Tokenizer is not documented as safe to share between threads
-            enc = encode(texts, add_special_tokens=False)
-        return [e.ids for e in enc]
+            first, rest = self._first, self._rest
+            if len(first) > _PIECE_CACHE:
+                first.clear()
+            if len(rest) > _PIECE_CACHE:
+                rest.clear()
+            new_first = list(dict.fromkeys(pieces[0] for pieces in split if pieces and pieces[0] not in first))
+            new_rest = list(dict.fromkeys(p for pieces in split for p in pieces[1:] if p not in rest))
+            if new_first:
+                for p, e in zip(new_first, self._encode(new_first, add_special_tokens=False), strict=True):
+                    first[p] = e.ids
+            if new_rest:
+                # A later piece starts with its space: the "▁" the tokenizer prepends stands for that space.
+                for p, e in zip(new_rest, self._encode([p[1:] for p in new_rest], add_special_tokens=False),
+                                strict=True):
+                    rest[p] = e.ids if p != " " else [self._space]
+            out: list[list[int]] = []
+            for pieces in split:
+                if not pieces:
+                    out.append([])
+                    continue
+                row = list(first[pieces[0]])
+                for p in pieces[1:]:
+                    row.extend(rest[p])
+                out.append(row[:MAX_TOKENS])
+            if whole:
+                for i, e in zip(whole, self._encode([texts[i] for i in whole], add_special_tokens=False),
+                                strict=True):
+                    out[i] = e.ids
+        return out
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Return one L2-normalised vector per text (a zero vector for a text with no tokens)."""
@@ -94,7 +146,7 @@ class Embedder:
         lengths = np.fromiter((len(x) for x in ids), dtype=np.int64, count=n)
         indptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(lengths, out=indptr[1:])
-        cols = np.fromiter((i for row in ids for i in row), dtype=np.int64, count=int(indptr[-1]))
+        cols = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(indptr[-1]))
         np.clip(cols, 0, self.table.shape[0] - 1, out=cols)
         vals = np.ones(len(cols), dtype=np.float32)
         counts = sparse.csr_matrix((vals, cols, indptr), shape=(n, self.table.shape[0]))

@@ -79,3 +79,31 @@ def test_fast_tokenisation_gives_the_same_ids(texts):
     slow = [e.ids for e in emb.tokenizer.encode_batch(docs, add_special_tokens=False)]
     assert emb.token_ids(docs) == slow
     assert max(map(len, slow)) == MAX_TOKENS
+
+
+_AWKWARD = ["", " ", "  ", "   a  b  ", "end. ", "a\tb\nc d", "x<s>y </s>", "<unk> ok", "a <s> b", "مرحبا  بك",
+            "Tha mi ag iarraidh barrachd ", "Мені страшно вдома", "😀 😀  😀", "\u00a0hi there\u2003ok", "a" * 3000,
+            " leading", "trailing   ", "Mo  phàiste", "I'm  not", "..  ..", "▁ ▁▁ x"]
+
+
+def test_word_by_word_tokenisation_is_the_tokenizers_own_on_awkward_text(texts):
+    """Pieces cut before a space that follows a non-space, tokenised alone and joined: the same ids as the
+    whole text, for runs of spaces, leading and trailing spaces, special tokens and every script."""
+    emb = get_embedder()
+    docs = _AWKWARD + texts[:2000] + [" ".join(["word"] * 700)]
+    want = [e.ids for e in emb.tokenizer.encode_batch(docs, add_special_tokens=False)]
+    assert emb.token_ids(docs) == want
+    assert emb.token_ids(docs) == want  # the second time from the kept pieces
+    assert len(emb.token_ids([" ".join(["word"] * 700)])[0]) == MAX_TOKENS
+
+
+def test_the_kept_pieces_start_again_when_full(monkeypatch):
+    import analysis.semantic as semantic
+
+    emb = semantic.Embedder()
+    monkeypatch.setattr(semantic, "_PIECE_CACHE", 50)
+    docs = [f"word{i} and more{i} words" for i in range(200)]
+    want = [e.ids for e in emb.tokenizer.encode_batch(docs, add_special_tokens=False)]
+    got = [emb.token_ids([d])[0] for d in docs]
+    assert got == want
+    assert len(emb._rest) <= 50 + 3 and len(emb._first) <= 50 + 1
