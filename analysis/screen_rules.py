@@ -375,9 +375,12 @@ def _prefilters() -> tuple[re.Pattern, dict[str, re.Pattern]]:
 _RULE_CATEGORIES = tuple(_STRONG)
 
 
+_BLANKS = re.compile(r"[ \t]+")
+
+
 def _normalise(text: str) -> str:
     t = text.lower().replace("’", "'").replace("‘", "'")
-    return re.sub(r"[ \t]+", " ", t)
+    return _BLANKS.sub(" ", t)
 
 
 def _set_aside_reason(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session
+from flask_babel import format_datetime
 from sqlalchemy import text
 
 from .auth.decorators import public_route
@@ -26,6 +27,7 @@ def layout_context() -> dict:
         "demo": current_app.config.get("DEMO", False),
         "localised": localised,
         "format_date": format_date,
+        "format_datetime": format_datetime,
         "status_label": status_label,
         "job_state_label": job_state_label,
         "view_functions": current_app.view_functions,

@@ -196,3 +196,25 @@ def test_saving_an_answer_with_no_theme_counts_it_as_reviewed(world, as_role) ->
     # The person said no theme applies: a review the learning and the agreement figure count, with no theme.
     assert themes.reviewed_labels(c) == {nothing.id: []}
     assert not themes.effective_codings(c)[nothing.id]
+
+
+def test_the_history_says_when_in_scotlands_time_and_the_planners_language(world, as_role) -> None:
+    """A change made at 09:05 UTC on 4 May reads 10:05 (BST), with the month in the page's language, not '04 May
+    2026 09:05 UTC' in English on a Gàidhlig page."""
+    from datetime import UTC, datetime
+
+    client = as_role("planner")
+    c = world.consultation.id
+    html = _get(client, f"/planner/c/{c}/themes/{world.buses.id}")
+    ticked = sorted(_members(world.consultation, world.buses))[:2]
+    client.post(f"/planner/c/{c}/coding/bulk", data={
+        "csrf_token": csrf_from(html), "answer": [str(i) for i in ticked], "theme": str(world.places.id),
+        "action": "move", "back": f"/planner/c/{c}/themes/{world.buses.id}"})
+    batch = db.session.scalars(select(CodingBatch)).one()
+    batch.created_at = datetime(2026, 5, 4, 9, 5, tzinfo=UTC)
+    db.session.commit()
+    history = _get(client, f"/planner/c/{c}/coding/history")
+    assert ">4 May 2026, 10:05</time>" in history and "UTC" not in history
+    client.post("/lang", data={"lang": "gd", "next": f"/planner/c/{c}/coding/history", "csrf_token": csrf_from(history)})
+    gaelic = _get(client, f"/planner/c/{c}/coding/history")
+    assert "May 2026" not in gaelic and "10:05</time>" in gaelic
