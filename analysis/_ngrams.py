@@ -171,6 +171,72 @@ def counts_by_analyzer(analyse, get, texts: list[str], size: int) -> sparse.csr_
                              shape=(len(texts), size))
 
 
+_WORD_CACHE = 200_000
+
+
+class WordGrams:
+    """Count a ``word`` analyzer's n-grams of many texts against its vocabulary, word by word.
+
+    sklearn's analyzer lowercases the text, finds its tokens with the token pattern, drops stop words and
+    joins neighbours into n-grams. No token holds a space, and a space is no word character, so the tokens of
+    a text are its space-separated pieces' tokens, in order (lowercasing a piece alone is lowercasing it in the
+    text: even Greek's final sigma looks no further than a space). Each piece's tokens (stop words dropped) are
+    found once and kept; the n-grams and the vocabulary look-ups are as sklearn's.
+    """
+
+    def __init__(self, vectorizer) -> None:
+        import re as _re
+
+        self.vocabulary = vectorizer.vocabulary_
+        self.size = len(self.vocabulary)
+        self.lower = bool(vectorizer.lowercase)
+        self.low, self.high = vectorizer.ngram_range
+        stop = vectorizer.get_stop_words()
+        self.stop = frozenset(stop) if stop else frozenset()
+        self.findall = _re.compile(vectorizer.token_pattern).findall
+        self.usable = (vectorizer.analyzer == "word" and vectorizer.tokenizer is None and vectorizer.preprocessor is None
+                       and not vectorizer.strip_accents and vectorizer.input == "content"
+                       and _re.compile(vectorizer.token_pattern).groups <= 1 and self.low >= 1)
+        self.cache: dict[str, tuple[str, ...]] = {}
+
+    def _tokens(self, piece: str) -> tuple[str, ...]:
+        found = self.findall(piece.lower() if self.lower else piece)
+        if self.stop:
+            found = [w for w in found if w not in self.stop]
+        if len(self.cache) >= _WORD_CACHE:
+            self.cache.clear()
+        tokens = self.cache[piece] = tuple(found)
+        return tokens
+
+    def counts(self, texts: list[str]) -> sparse.csr_matrix:
+        """(texts, vocabulary) raw counts, as ``counts_by_analyzer`` with the vectorizer's own analyzer."""
+        get = self.vocabulary.get
+        cache = self.cache
+        low, high = self.low, self.high
+        cols: list[int] = []
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        for i, t in enumerate(texts):
+            tokens: list[str] = []
+            for piece in t.split(" "):
+                found = cache.get(piece)
+                if found is None:
+                    found = self._tokens(piece)
+                tokens.extend(found)
+            before = len(cols)
+            n = len(tokens)
+            for size in range(low, min(high, n) + 1):
+                if size == 1:
+                    grams = tokens
+                else:
+                    grams = [" ".join(tokens[k : k + size]) for k in range(n - size + 1)]
+                cols.extend(j for j in map(get, grams) if j is not None)
+            lengths[i] = len(cols) - before
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        return sparse.csr_matrix((np.ones(len(cols), dtype=np.float32), np.asarray(cols, dtype=np.int64), indptr),
+                                 shape=(len(texts), self.size))
+
+
 def fast_tfidf(vectorizer, docs: list[str]) -> sparse.csr_matrix:
     """``vectorizer.transform(docs)`` for a fitted sublinear, l2-normed TfidfVectorizer, for the whole batch at once.
 
@@ -183,6 +249,9 @@ def fast_tfidf(vectorizer, docs: list[str]) -> sparse.csr_matrix:
     if grams is None and vectorizer.analyzer == "char_wb" and vectorizer.lowercase \
             and not vectorizer.strip_accents and vectorizer.preprocessor is None:
         grams = CharGrams(vectorizer.vocabulary_, *vectorizer.ngram_range)
+        vectorizer._guth_grams = grams
+    if grams is None and vectorizer.analyzer == "word":
+        grams = WordGrams(vectorizer)
         vectorizer._guth_grams = grams
     if grams is not None and grams.usable:
         counts = grams.counts(docs)

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from ._ngrams import CharGrams, char_wb_ngrams, counts_by_analyzer, tfidf_rows
+from ._ngrams import CharGrams, WordGrams, char_wb_ngrams, counts_by_analyzer, tfidf_rows
 from .categories import CATEGORIES
 from .screen_lexicon import fold_arabic
 
@@ -178,9 +178,13 @@ class _Block:
     """One TF-IDF block (vocabulary and idf) applied without sklearn's per-call checks."""
 
     def __init__(self, cfg: dict, vocabulary: dict[str, int], idf: np.ndarray) -> None:
-        self.analyse = _vectorizer({k: v for k, v in cfg.items() if k not in ("min_df", "max_features")}
-                                   ).build_analyzer()
-        self.grams: CharGrams | None = None
+        vectorizer = _vectorizer({k: v for k, v in cfg.items() if k not in ("min_df", "max_features")})
+        self.analyse = vectorizer.build_analyzer()
+        self.grams: CharGrams | WordGrams | None = None
+        if cfg.get("analyzer") == "word":
+            vectorizer.vocabulary_ = vocabulary
+            grams = WordGrams(vectorizer)
+            self.grams = grams if grams.usable else None
         if cfg.get("analyzer") == "char_wb" and cfg.get("lowercase", True) and not cfg.get("strip_accents") \
                 and cfg["ngram_range"][0] <= 3:
             low, high = cfg["ngram_range"]

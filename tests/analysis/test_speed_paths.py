@@ -107,3 +107,41 @@ def test_the_kept_pieces_start_again_when_full(monkeypatch):
     got = [emb.token_ids([d])[0] for d in docs]
     assert got == want
     assert len(emb._rest) <= 50 + 3 and len(emb._first) <= 50 + 1
+
+
+def _canonical(x: sparse.csr_matrix) -> sparse.csr_matrix:
+    x = x.copy()
+    x.sum_duplicates()
+    x.sort_indices()
+    return x
+
+
+@pytest.mark.parametrize("make", ["themer_words", "codebook_words", "trace_words", "screen_words"])
+def test_word_by_word_ngram_counts_are_sklearns(texts, make):
+    """Word n-grams counted piece by piece (each space-separated piece's tokens kept) are sklearn's own, for
+    every word analyzer the analysis uses: lemma strings with and without stop words, and raw text lowercased."""
+    from analysis._lexicon import STOPWORDS
+    from analysis._ngrams import WordGrams
+    from analysis._vectors import word_vectorizer
+    from analysis.pipeline import lemma_strings
+    from analysis.screen_model import WORDS, _vectorizer
+
+    awkward = _AWKWARD + ["ΟΔΟΣ ΣΟΦΟΣ σοφος", "İstanbul IŞIK", "a\tb\nc  d", "[name] said [place] was ok", "don't  can't"]
+    if make == "screen_words":
+        docs = texts + awkward
+        vec = _vectorizer(WORDS).fit(docs[::2])
+    else:
+        docs = lemma_strings(texts + awkward)
+        if make == "themer_words":
+            vec = word_vectorizer(ngram_range=(1, 2), min_df=1)
+        elif make == "codebook_words":
+            vec = word_vectorizer(stop_words=sorted(w for w in STOPWORDS if w.isalpha()), ngram_range=(1, 2))
+        else:
+            vec = word_vectorizer(ngram_range=(1, 1), min_df=1)
+        vec.fit(docs[::2])
+    grams = WordGrams(vec)
+    assert grams.usable
+    want = _canonical(counts_by_analyzer(vec.build_analyzer(), vec.vocabulary_.get, docs, len(vec.vocabulary_)))
+    got = _canonical(grams.counts(docs))
+    assert got.nnz > 5_000 and _same(got, want)
+    assert _same(_canonical(grams.counts(docs)), want)  # again, from the kept pieces
