@@ -153,6 +153,7 @@ class _Lemmas:
         nlp = get_tokenizer_nlp()
         self.table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
         self.cache: dict[int, str] = {}
+        self.pieces: dict[str, str] = {}  # a whitespace-separated piece of text -> its lemma string
 
     def _miss(self, orth: int, punct: int, space: int, strings) -> str:
         if punct or space:
@@ -198,7 +199,25 @@ def tokenize(texts: Iterable[str], batch_size: int = BATCH_SIZE) -> Iterator[Doc
     return get_tokenizer_nlp().tokenizer.pipe(texts, batch_size=batch_size)
 
 
+# The most whitespace-separated pieces whose lemmas are kept (then the store starts again).
+_PIECE_CACHE = 200_000
+
+
 def lemma_strings(texts: Iterable[str], batch_size: int = BATCH_SIZE) -> list[str]:
-    """Return each text as a space-joined string of lowercase lemmas (punctuation dropped)."""
+    """Return each text as a space-joined string of lowercase lemmas (punctuation dropped).
+
+    The tokenizer splits a text at whitespace first and tokenises each piece on its own (prefixes, suffixes,
+    infixes and exceptions never look past it), and whitespace tokens have no lemma here: so a text's lemmas
+    are its pieces' lemmas in order. Each piece is tokenised once and its lemmas kept (an answer, its sentences
+    and its redacted form share most pieces), the same strings as a Doc of the whole text gives.
+    """
+    texts = [t if isinstance(t, str) else "" for t in texts]
     lem = _lemmas()
-    return [lem.doc_string(doc) for doc in tokenize(texts, batch_size)]
+    cache = lem.pieces
+    if len(cache) > _PIECE_CACHE:
+        cache.clear()
+    split = [t.split() for t in texts]
+    missing = list(dict.fromkeys(p for pieces in split for p in pieces if p not in cache))
+    for piece, doc in zip(missing, tokenize(missing, batch_size), strict=True):
+        cache[piece] = lem.doc_string(doc)
+    return [" ".join([w for w in map(cache.__getitem__, pieces) if w]) for pieces in split]

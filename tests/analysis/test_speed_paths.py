@@ -145,3 +145,15 @@ def test_word_by_word_ngram_counts_are_sklearns(texts, make):
     got = _canonical(grams.counts(docs))
     assert got.nnz > 5_000 and _same(got, want)
     assert _same(_canonical(grams.counts(docs)), want)  # again, from the kept pieces
+
+
+def test_lemmas_piece_by_piece_are_the_whole_docs(texts):
+    """Lemma strings made from each whitespace-separated piece's kept lemmas are those of a Doc of the whole
+    text, for every kind of whitespace, contractions, URLs, placeholders and emoji."""
+    from analysis.pipeline import _lemmas, lemma_strings, tokenize
+
+    docs = texts + _AWKWARD + ["a\u00a0b", "x\u3000y\u2028z", "U.K. e.g. don't can't won't", "http://x.org/a?b=1, ok",
+                               "[NAME] said [PLACE]'s", "Jack's mum's", "...!!", "😀😀 hi😀", "St. Andrew's", ":) :-( <3"]
+    want = [_lemmas().doc_string(d) for d in tokenize(docs)]
+    assert lemma_strings(docs) == want
+    assert lemma_strings(docs) == want  # again, from the kept pieces
