@@ -103,3 +103,80 @@ def test_question_pages_show_no_english(live_server, new_page, check_axe, shot, 
     page.wait_for_url(re.compile(r"/check$"))
     assert shown_of(page, wording) == [], "English on check your answers"
     axe(page.url)
+
+
+@pytest.mark.parametrize(("audience", "lang", "javascript", "width"), RUNS,
+                         ids=[f"{a}-{lang}-js{int(js)}-{w}" for a, lang, js, w in RUNS])
+def test_chat_shows_no_english_and_opens_at_each_question(live_server, new_page, check_axe, shot, audience, lang,
+                                                          javascript, width) -> None:
+    """The same people in chat mode: every turn in their language, no script error, and after each answer the
+    page is at the question now asked (with JavaScript off, the redirect's #chat-question and focus on it)."""
+    wording = english_wording(audience)
+    page = new_page(width=width, javascript=javascript)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    twin = new_page(width=width, javascript=True) if not javascript else None
+
+    def axe() -> None:
+        if twin is None:
+            check_axe(page)
+            return
+        twin.context.clear_cookies()
+        twin.context.add_cookies(page.context.cookies())
+        twin.goto(page.url)
+        check_axe(twin)
+
+    def at_question() -> bool:
+        return page.evaluate("""() => { const q = document.getElementById('chat-question');
+            if (!q) return false; const r = q.getBoundingClientRect();
+            return r.top >= -1 && r.top < window.innerHeight; }""")
+
+    page.goto(f"{live_server}/")
+    with page.expect_navigation():
+        page.click(f"button[lang={lang}]")
+    page.goto(f"{live_server}/c/{SLUG}/")
+    page.check(f"input[value={audience}]")
+    with page.expect_navigation():
+        page.click("button[name=continue_]")
+    page.check("input[name=mode][value=chat]")
+    with page.expect_navigation():
+        page.click("button[name=start]")
+    page.wait_for_url(re.compile(r"/chat(#chat-question)?$"))
+    asked = []
+    for turn in range(40):
+        assert page.locator("html").get_attribute("lang") == lang
+        assert shown_of(page, wording) == [], f"English in the chat at turn {turn}"
+        assert page.locator("[lang=en][dir=ltr]").count() == 0
+        current = page.locator(".msg-current").get_attribute("data-msg")
+        asked.append(current)
+        if turn:
+            assert at_question(), f"turn {turn} ({current}) does not open at the question"
+            if not javascript:
+                assert page.url.endswith("/chat#chat-question"), page.url
+                assert page.evaluate("document.activeElement.id") == "chat-question"
+        if turn < 3:
+            axe()
+        if turn == 2:
+            shot(page, f"chat-{audience}-{lang}-js{int(javascript)}-{width}")
+        reply = page.locator("button.quick-reply[name=answer]")
+        button = reply.first if reply.count() else page.locator("button[name=skip]").first
+        if javascript:
+            button.click()
+            page.wait_for_function(
+                """(before) => location.pathname.endsWith('/check') ||
+                   (document.querySelector('.msg-current') || {}).dataset?.msg !== before""", arg=current)
+        else:
+            with page.expect_navigation():
+                button.click()
+        if re.search(r"/check$", page.url.split("#")[0]):
+            break
+    else:
+        raise AssertionError(f"the chat never finished: {asked}")
+    # Without JavaScript the last redirect keeps the chat's #chat-question (a redirect with no fragment of its own
+    # inherits it): no element of the check page has that id, so it opens at the top.
+    page.wait_for_url(re.compile(r"/check(#chat-question)?$"))
+    assert page.locator("#chat-question").count() == 0
+    assert shown_of(page, wording) == [], "English on check your answers"
+    assert len(asked) >= 10 and len(set(asked)) == len(asked), asked  # every turn moved on
+    assert errors == [], errors
