@@ -185,18 +185,17 @@ class WordGrams:
     """
 
     def __init__(self, vectorizer) -> None:
-        import re as _re
-
+        pattern = re.compile(vectorizer.token_pattern)
         self.vocabulary = vectorizer.vocabulary_
         self.size = len(self.vocabulary)
         self.lower = bool(vectorizer.lowercase)
         self.low, self.high = vectorizer.ngram_range
         stop = vectorizer.get_stop_words()
         self.stop = frozenset(stop) if stop else frozenset()
-        self.findall = _re.compile(vectorizer.token_pattern).findall
+        self.findall = pattern.findall
         self.usable = (vectorizer.analyzer == "word" and vectorizer.tokenizer is None and vectorizer.preprocessor is None
                        and not vectorizer.strip_accents and vectorizer.input == "content"
-                       and _re.compile(vectorizer.token_pattern).groups <= 1 and self.low >= 1)
+                       and pattern.groups <= 1 and self.low >= 1)
         self.cache: dict[str, tuple[str, ...]] = {}
 
     def _tokens(self, piece: str) -> tuple[str, ...]:

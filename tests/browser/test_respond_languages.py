@@ -9,6 +9,8 @@ import re
 
 import pytest
 
+from .test_chat_turns import in_view
+
 SLUG = "glenbrae-csp-2026"  # the demo consultation: the shipped template as it is
 RUNS = [
     ("young_12_17", "ar", False, 320),
@@ -49,18 +51,27 @@ def answer_something(page) -> None:  # type: ignore[no-untyped-def]
         page.click(button)
 
 
-@pytest.mark.parametrize(("audience", "lang", "javascript", "width"), RUNS,
-                         ids=[f"{a}-{lang}-js{int(js)}-{w}" for a, lang, js, w in RUNS])
-def test_question_pages_show_no_english(live_server, new_page, check_axe, shot, audience, lang, javascript,
-                                        width) -> None:
-    from forms import load_template
+def choose(page, base: str, lang: str, audience: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick the language on the home page and the audience on the consultation's start page."""
+    page.goto(f"{base}/")
+    with page.expect_navigation():
+        page.click(f"button[lang={lang}]")
+    page.goto(f"{base}/c/{SLUG}/")
+    page.check(f"input[value={audience}]")
+    with page.expect_navigation():
+        page.click("button[name=continue_]")
 
-    wording = english_wording(audience)
-    variant = load_template("childrens-services-plan").audience(audience)
-    core_ids = variant.core_ids
-    page = new_page(width=width, javascript=javascript)
-    # axe runs in the page, so with JavaScript off a twin page (same cookies, JavaScript on) checks
-    # each page the person saw, by its address; a GET changes nothing.
+
+def begin(page, mode: str) -> None:  # type: ignore[no-untyped-def]
+    """On the how-to-answer page, choose form or chat and start."""
+    page.check(f"input[name=mode][value={mode}]")
+    with page.expect_navigation():
+        page.click("button[name=start]")
+
+
+def axe_of(page, new_page, check_axe, width: int, javascript: bool, lang: str):  # type: ignore[no-untyped-def]
+    """A check that axe finds nothing on the page the person sees. axe runs in the page, so with JavaScript off
+    a twin page (same cookies, JavaScript on) checks it by its address; a GET changes nothing."""
     twin = new_page(width=width, javascript=True) if not javascript else None
 
     def axe(url: str) -> None:
@@ -73,17 +84,23 @@ def test_question_pages_show_no_english(live_server, new_page, check_axe, shot, 
         assert twin.locator("html").get_attribute("lang") == lang
         check_axe(twin)
 
-    page.goto(f"{live_server}/")
-    with page.expect_navigation():
-        page.click(f"button[lang={lang}]")
-    page.goto(f"{live_server}/c/{SLUG}/")
-    page.check(f"input[value={audience}]")
-    with page.expect_navigation():
-        page.click("button[name=continue_]")
+    return axe
+
+
+@pytest.mark.parametrize(("audience", "lang", "javascript", "width"), RUNS,
+                         ids=[f"{a}-{lang}-js{int(js)}-{w}" for a, lang, js, w in RUNS])
+def test_question_pages_show_no_english(live_server, new_page, check_axe, shot, audience, lang, javascript,
+                                        width) -> None:
+    from forms import load_template
+
+    wording = english_wording(audience)
+    variant = load_template("childrens-services-plan").audience(audience)
+    core_ids = variant.core_ids
+    page = new_page(width=width, javascript=javascript)
+    axe = axe_of(page, new_page, check_axe, width, javascript, lang)
+    choose(page, live_server, lang, audience)
     assert shown_of(page, wording) == [], "English on the how-to-answer page"
-    page.check("input[name=mode][value=form]")
-    with page.expect_navigation():
-        page.click("button[name=start]")
+    begin(page, "form")
 
     seen = []
     for core_id in core_ids:
@@ -116,32 +133,9 @@ def test_chat_shows_no_english_and_opens_at_each_question(live_server, new_page,
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    twin = new_page(width=width, javascript=True) if not javascript else None
-
-    def axe() -> None:
-        if twin is None:
-            check_axe(page)
-            return
-        twin.context.clear_cookies()
-        twin.context.add_cookies(page.context.cookies())
-        twin.goto(page.url)
-        check_axe(twin)
-
-    def at_question() -> bool:
-        return page.evaluate("""() => { const q = document.getElementById('chat-question');
-            if (!q) return false; const r = q.getBoundingClientRect();
-            return r.top >= -1 && r.top < window.innerHeight; }""")
-
-    page.goto(f"{live_server}/")
-    with page.expect_navigation():
-        page.click(f"button[lang={lang}]")
-    page.goto(f"{live_server}/c/{SLUG}/")
-    page.check(f"input[value={audience}]")
-    with page.expect_navigation():
-        page.click("button[name=continue_]")
-    page.check("input[name=mode][value=chat]")
-    with page.expect_navigation():
-        page.click("button[name=start]")
+    axe = axe_of(page, new_page, check_axe, width, javascript, lang)
+    choose(page, live_server, lang, audience)
+    begin(page, "chat")
     page.wait_for_url(re.compile(r"/chat(#chat-question)?$"))
     asked = []
     for turn in range(40):
@@ -151,12 +145,12 @@ def test_chat_shows_no_english_and_opens_at_each_question(live_server, new_page,
         current = page.locator(".msg-current").get_attribute("data-msg")
         asked.append(current)
         if turn:
-            assert at_question(), f"turn {turn} ({current}) does not open at the question"
+            assert in_view(page), f"turn {turn} ({current}) does not open at the question"
             if not javascript:
                 assert page.url.endswith("/chat#chat-question"), page.url
                 assert page.evaluate("document.activeElement.id") == "chat-question"
         if turn < 3:
-            axe()
+            axe(page.url)
         if turn == 2:
             shot(page, f"chat-{audience}-{lang}-js{int(javascript)}-{width}")
         reply = page.locator("button.quick-reply[name=answer]")
